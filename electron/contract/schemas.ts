@@ -1,0 +1,123 @@
+// Shapes shared by requests, responses and events. Pure data: no node, electron or react imports.
+import { z } from 'zod';
+
+export const TOOL_NAMES = ['docker', 'podman', 'kind', 'helm', 'kubectl'] as const;
+export const ToolName = z.enum(TOOL_NAMES);
+export type ToolName = z.infer<typeof ToolName>;
+
+export const ToolReport = z.object({
+  name: ToolName,
+  found: z.boolean(),
+  path: z.string().nullable(),
+  /** Where the binary was found: a path set in settings, PATH, or the app's bundled resources/bin. */
+  source: z.enum(['settings', 'path', 'bundled']).nullable(),
+  version: z.string().nullable(),
+  /** The version the app is tested with (resources/tools.lock.json), or null when not pinned. */
+  required: z.string().nullable(),
+  ok: z.boolean(),
+  hint: z.string().nullable(),
+  /** Container runtimes only: can the daemon actually be reached? */
+  daemon: z.object({ reachable: z.boolean(), message: z.string() }).nullable(),
+});
+export type ToolReport = z.infer<typeof ToolReport>;
+
+const toolPath = z.string().trim().min(1).optional();
+
+export const Settings = z.object({
+  schemaVersion: z.literal(1).default(1),
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** Explicit binaries; when unset the app looks on PATH, then in its bundled resources/bin. */
+  toolPaths: z
+    .object({ docker: toolPath, podman: toolPath, kind: toolPath, helm: toolPath, kubectl: toolPath })
+    .strict()
+    .default({}),
+  /** Empty means kubectl's rules: $KUBECONFIG, else ~/.kube/config. */
+  kubeconfig: z.string().optional(),
+  context: z.string().optional(),
+  tenant: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'a tenant id is a DNS label: lowercase letters, digits and "-"')
+    .default('dev-local'),
+});
+export type Settings = z.infer<typeof Settings>;
+
+/** A settings change: any subset of fields; toolPaths entries set to null are cleared. */
+export const SettingsPatch = z
+  .object({
+    theme: Settings.shape.theme.unwrap().optional(),
+    toolPaths: z.partialRecord(ToolName, z.string().trim().min(1).nullable()).optional(),
+    kubeconfig: z.string().nullable().optional(),
+    context: z.string().nullable().optional(),
+    tenant: Settings.shape.tenant.unwrap().optional(),
+  })
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatch>;
+
+export const Notice = z.object({
+  id: z.string(),
+  level: z.enum(['info', 'warn', 'error']),
+  message: z.string(),
+  hint: z.string().optional(),
+});
+export type Notice = z.infer<typeof Notice>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  dataDir: z.string(),
+  transport: z.enum(['ipc', 'http', 'cli']),
+  notices: z.array(Notice),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'cancelled']);
+export type StepState = z.infer<typeof StepState>;
+export const JobState = z.enum(['running', 'succeeded', 'failed', 'cancelled', 'interrupted']);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobStep = z.object({
+  id: z.string(),
+  title: z.string(),
+  state: StepState,
+  startedAt: z.number().optional(),
+  endedAt: z.number().optional(),
+  /** Latest real signal from the step (a helm line, a pod condition). */
+  message: z.string().optional(),
+  /** Equivalent command lines a person could type, for "copy as commands". */
+  commands: z.array(z.string()).default([]),
+});
+export type JobStep = z.infer<typeof JobStep>;
+
+export const JobFailure = z.object({
+  stepId: z.string(),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string().optional(),
+  detail: z.unknown().optional(),
+  lastLines: z.array(z.string()),
+});
+export type JobFailure = z.infer<typeof JobFailure>;
+
+export const Job = z.object({
+  id: z.string(),
+  kind: z.string(),
+  title: z.string(),
+  state: JobState,
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** The parameters the job was started with, so it can be resumed after a restart. */
+  params: z.record(z.string(), z.unknown()),
+  steps: z.array(JobStep),
+  failure: z.optional(JobFailure),
+});
+export type Job = z.infer<typeof Job>;
+
+export const JobLine = z.object({
+  jobId: z.string(),
+  stepId: z.string(),
+  at: z.number(),
+  stream: z.enum(['stdout', 'stderr', 'info']),
+  text: z.string(),
+});
+export type JobLine = z.infer<typeof JobLine>;

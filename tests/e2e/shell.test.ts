@@ -1,0 +1,86 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildRenderer, launchChromium, screenshotPath } from '../support/browser.js';
+import { pathWith, startServe } from '../support/cli.js';
+import { useTestEnv } from '../support/test-env.js';
+
+describe('app shell in a browser (loopback bridge)', () => {
+  let browser: Browser;
+  let page: Page;
+  let serve: ChildProcess;
+  let url: string;
+  let home: string;
+
+  beforeAll(async () => {
+    const [{ tools }] = await Promise.all([useTestEnv('tools'), buildRenderer()]);
+    home = mkdtempSync(join(tmpdir(), 'logclaw-e2e-'));
+    ({ url, child: serve } = await startServe({ PATH: pathWith(dirname(tools.helm)), HOME: process.env.HOME, LOGCLAW_HOME: home }));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    serve?.kill('SIGTERM');
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('shows the navigation and moves the token out of the address bar', async () => {
+    await page.goto(url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Stack', 'Forwards', 'Logs', 'Kafka', 'Search', 'Doctor', 'Prerequisites', 'Settings']) {
+      await expect(nav.getByRole('button', { name: new RegExp(`^${name}`) }).isVisible()).resolves.toBe(true);
+    }
+    expect(page.url()).not.toContain('token=');
+    await expect(page.getByRole('heading', { name: 'No LogClaw stack yet' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Check prerequisites' }).isVisible();
+  });
+
+  it('lists the prerequisites with status, versions and fix hints', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Prerequisites/ }).click();
+    const table = page.getByRole('table', { name: 'Tools' });
+    await table.locator('tr[data-tool="kubectl"]').waitFor();
+    const status = (tool: string) => table.locator(`tr[data-tool="${tool}"]`).getAttribute('data-status');
+    await expect(status('helm')).resolves.toBe('ok');
+    await expect(status('kubectl')).resolves.toBe('ok');
+    await expect(status('kind')).resolves.toBe('missing');
+    const helmRow = table.locator('tr[data-tool="helm"]');
+    expect(await helmRow.textContent()).toMatch(/3\.17\.\d/);
+    expect(await helmRow.getByRole('img', { name: 'ready' }).count()).toBe(1);
+    expect(await table.locator('tr[data-tool="kind"]').textContent()).toContain('npm run fetch-tools');
+    await page.screenshot({ path: screenshotPath('prerequisites'), fullPage: true });
+    expect(statSync(screenshotPath('prerequisites')).size).toBeGreaterThan(10_000);
+  });
+
+  it('saves a tool path from the UI and re-checks with it', async () => {
+    const table = page.getByRole('table', { name: 'Tools' });
+    await table.getByRole('button', { name: 'Set path to kind' }).click();
+    await table.getByRole('textbox', { name: 'Path to kind' }).fill('/nowhere/kind');
+    await table.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => table.locator('tr[data-tool="kind"]').textContent()).toContain('The path set in Settings for kind (/nowhere/kind)');
+  });
+
+  it('opens the command palette with Ctrl+K and navigates with the keyboard', async () => {
+    await page.keyboard.press('Control+K');
+    const palette = page.getByRole('dialog', { name: 'Command palette' });
+    await palette.waitFor();
+    await page.keyboard.type('settings');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    expect(await palette.count()).toBe(0);
+    await page.keyboard.press('Alt+4');
+    await page.getByRole('heading', { name: 'No Kafka connection' }).waitFor();
+  });
+
+  it('switches to the dark theme and keeps it after a reload', async () => {
+    await page.keyboard.press('Alt+8');
+    await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.reload();
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.screenshot({ path: screenshotPath('settings-dark') });
+  });
+});
