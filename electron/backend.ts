@@ -13,6 +13,7 @@ import {
 } from './contract/index.js';
 import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
+import { type KubeTarget, listContexts } from './services/kube/kubeconfig.js';
 import { defaultDataDir, sourceRoot } from './services/paths.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { readToolsLock } from './services/tools/lock.js';
@@ -25,6 +26,8 @@ export interface BackendOptions {
   transport: AppInfo['transport'];
   env?: NodeJS.ProcessEnv;
   version?: string;
+  /** CLI flags --kubeconfig/--context; they win over Settings, as kubectl's flags win over its config. */
+  kubeTarget?: KubeTarget;
 }
 
 type Handlers = { [C in Channel]: (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C> };
@@ -35,6 +38,8 @@ export interface Backend {
   readonly tools: ToolsService;
   readonly jobs: JobRunner;
   readonly dataDir: string;
+  /** Which kubeconfig and context cluster-facing services use now. */
+  kubeTarget(): KubeTarget;
   /** Validates and runs one request; never throws, always answers with an envelope. */
   invoke(channel: string, payload: unknown): Promise<Envelope<unknown>>;
   /** Typed call for in-process users (CLI, tests); throws AppError. */
@@ -60,6 +65,11 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const jobs = new JobRunner(dataDir, bus);
   await jobs.init();
 
+  const kubeTarget = (): KubeTarget => ({
+    kubeconfig: options.kubeTarget?.kubeconfig ?? settings.current.kubeconfig,
+    context: options.kubeTarget?.context ?? settings.current.context,
+  });
+
   const handlers: Handlers = {
     'app:info': () => ({
       version: options.version ?? '0.1.0',
@@ -70,6 +80,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
       notices: [...settings.notices],
     }),
     'tools:detect': (request) => tools.detect(request.only),
+    'kube:contexts': () => listContexts(kubeTarget(), env),
     'settings:get': () => settings.current,
     'settings:update': async (patch) => {
       const next = await settings.update(patch);
@@ -94,6 +105,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     tools,
     jobs,
     dataDir,
+    kubeTarget,
     call,
     async invoke(channel, payload) {
       try {

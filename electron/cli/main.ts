@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { AppError, type ToolReport } from '../contract/index.js';
-import { createBackend } from '../backend.js';
+import { type Backend, createBackend } from '../backend.js';
 import { startBridge } from '../server/bridge-server.js';
 import { sourceRoot } from '../services/paths.js';
 import { type Io, formatTable, processIo, reportError } from './output.js';
@@ -11,6 +11,8 @@ type OptionSpec = { type: 'string' | 'boolean'; short?: string; description: str
 
 interface CommandContext {
   io: Io;
+  /** Runs `fn` with a backend honouring --kubeconfig/--context, closing it afterwards. */
+  withBackend<T>(transport: 'cli' | 'http', fn: (backend: Backend) => Promise<T>): Promise<T>;
   json: boolean;
   values: Record<string, string | boolean | undefined>;
   positionals: string[];
@@ -38,34 +40,50 @@ const COMMANDS: Record<string, Command> = {
     summary: 'Check docker/podman, kind, helm and kubectl: path, version, daemon, fix hints',
     usage: 'logclaw tools [--json]',
     options: {},
-    async run({ io, json }) {
-      const backend = await createBackend({ transport: 'cli' });
-      try {
-        const reports = await backend.call('tools:detect', {});
-        if (json) io.out(JSON.stringify(reports, null, 2));
-        else io.out(formatToolTable(reports));
+    async run({ io, json, withBackend }) {
+      const reports = await withBackend('cli', (backend) => backend.call('tools:detect', {}));
+      io.out(json ? JSON.stringify(reports, null, 2) : formatToolTable(reports));
+      return 0;
+    },
+  },
+  contexts: {
+    summary: 'List kubeconfig contexts (KUBECONFIG, --kubeconfig and --context as kubectl reads them)',
+    usage: 'logclaw contexts [--kubeconfig FILE] [--context NAME] [--json]',
+    options: {},
+    async run({ io, json, withBackend }) {
+      const result = await withBackend('cli', (backend) => backend.call('kube:contexts', {}));
+      if (json) {
+        io.out(JSON.stringify(result, null, 2));
         return 0;
-      } finally {
-        await backend.close();
       }
+      io.out(
+        formatTable(result.contexts, [
+          { header: 'CURRENT', value: (c) => (c.name === result.current ? '*' : '') },
+          { header: 'NAME', value: (c) => c.name },
+          { header: 'CLUSTER', value: (c) => c.cluster },
+          { header: 'SERVER', value: (c) => c.server ?? '' },
+          { header: 'NAMESPACE', value: (c) => c.namespace ?? '' },
+        ]),
+      );
+      return 0;
     },
   },
   serve: {
     summary: 'Serve the UI and API to a browser on 127.0.0.1 (loopback bridge)',
     usage: 'logclaw serve [--port N]',
     options: { port: { type: 'string', description: 'port on 127.0.0.1 (default: a free one)', placeholder: 'N' } },
-    async run({ io, json, values, stopSignal }) {
+    async run({ io, json, values, stopSignal, withBackend }) {
       const port = values.port === undefined ? 0 : Number(values.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
         throw new AppError('INVALID_REQUEST', `--port must be a number from 0 to 65535, not "${values.port}"`);
       }
-      const backend = await createBackend({ transport: 'http' });
-      const bridge = await startBridge({ backend, port, staticDir: join(sourceRoot(), 'dist', 'renderer') });
-      io.out(json ? JSON.stringify({ url: bridge.url, port: bridge.port }) : `LogClaw UI: ${bridge.url}`);
-      await stopSignal;
-      await bridge.close();
-      await backend.close();
-      return 0;
+      return withBackend('http', async (backend) => {
+        const bridge = await startBridge({ backend, port, staticDir: join(sourceRoot(), 'dist', 'renderer') });
+        io.out(json ? JSON.stringify({ url: bridge.url, port: bridge.port }) : `LogClaw UI: ${bridge.url}`);
+        await stopSignal;
+        await bridge.close();
+        return 0;
+      });
     },
   },
 };
@@ -136,8 +154,17 @@ export async function main(argv: string[], io: Io = processIo, stopSignal = unti
     return 0;
   }
   const json = values.json === true;
+  const kubeTarget = { kubeconfig: values.kubeconfig as string | undefined, context: values.context as string | undefined };
+  async function withBackend<T>(transport: 'cli' | 'http', fn: (backend: Backend) => Promise<T>): Promise<T> {
+    const backend = await createBackend({ transport, kubeTarget });
+    try {
+      return await fn(backend);
+    } finally {
+      await backend.close();
+    }
+  }
   try {
-    return await command.run({ io, json, values, positionals: parsed.positionals, stopSignal });
+    return await command.run({ io, json, values, positionals: parsed.positionals, stopSignal, withBackend });
   } catch (error) {
     reportError(io, error, json);
     return 1;

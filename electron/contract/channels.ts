@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Envelope } from './errors.js';
 import { type Channel, type EventName } from './names.js';
-import { AppInfo, Job, JobLine, Notice, Settings, SettingsPatch, ToolName, ToolReport } from './schemas.js';
+import { AppInfo, Job, JobLine, KubeContexts, Notice, Settings, SettingsPatch, ToolName, ToolReport } from './schemas.js';
 
 const empty = z.object({}).strict().default({});
 const jobId = z.object({ id: z.string().min(1) }).strict();
@@ -14,6 +14,7 @@ export const invokeSchemas = {
     request: z.object({ only: z.array(ToolName).optional() }).strict().default({}),
     response: z.array(ToolReport),
   },
+  'kube:contexts': { request: empty, response: KubeContexts },
   'settings:get': { request: empty, response: Settings },
   'settings:update': { request: SettingsPatch, response: Settings },
   'jobs:list': { request: empty, response: z.array(Job) },

@@ -3,6 +3,7 @@
 export const CHANNELS = [
   'app:info',
   'tools:detect',
+  'kube:contexts',
   'settings:get',
   'settings:update',
   'jobs:list',

@@ -121,3 +121,13 @@ export const JobLine = z.object({
   text: z.string(),
 });
 export type JobLine = z.infer<typeof JobLine>;
+
+export const KubeContexts = z.object({
+  /** The kubeconfig files read, in kubectl's precedence order. */
+  files: z.array(z.string()),
+  current: z.string(),
+  contexts: z.array(
+    z.object({ name: z.string(), cluster: z.string(), user: z.string(), namespace: z.string().optional(), server: z.string().optional() }),
+  ),
+});
+export type KubeContexts = z.infer<typeof KubeContexts>;

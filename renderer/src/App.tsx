@@ -102,9 +102,9 @@ function TopBar() {
   return (
     <header className="topbar">
       <div className="brand">LogClaw</div>
-      <div className="context" title="Cluster context and tenant namespace">
-        <span className="muted">context</span> <span className="mono">{settings?.context ?? 'current kubeconfig context'}</span>
-        <span className="muted"> · namespace</span> <span className="mono">logclaw-{settings?.tenant ?? 'dev-local'}</span>
+      <ContextSwitcher />
+      <div className="context" title="The tenant's namespace">
+        <span className="muted">namespace</span> <span className="mono">logclaw-{settings?.tenant ?? 'dev-local'}</span>
       </div>
       {running && (
         <div className="job-chip" role="status" aria-label="Running job">
@@ -122,6 +122,32 @@ function TopBar() {
         </button>
       </div>
     </header>
+  );
+}
+
+function ContextSwitcher() {
+  const { contexts, lastError } = useStore((s) => s.kube);
+  const switchContext = useStore((s) => s.switchContext);
+  if (!contexts) {
+    return (
+      <span className="context muted" title={lastError ? `${lastError.message}. ${lastError.hint ?? ''}` : undefined}>
+        context: none
+      </span>
+    );
+  }
+  const known = contexts.contexts.some((context) => context.name === contexts.current);
+  return (
+    <label className="context" title={`From ${contexts.files.join(', ')}`}>
+      <span className="muted">context</span>{' '}
+      <select aria-label="Kubernetes context" className="mono" value={contexts.current} onChange={(event) => void switchContext(event.target.value)}>
+        {!known && <option value={contexts.current}>{contexts.current || '(none)'} – missing</option>}
+        {contexts.contexts.map((context) => (
+          <option key={context.name} value={context.name}>
+            {context.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 

@@ -10,6 +10,7 @@ const store = useStore.getState();
 void store.loadInfo();
 void store.loadSettings();
 void store.loadJobs();
+void store.loadContexts();
 void store.detectTools();
 
 createRoot(document.getElementById('root')!).render(

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -18,7 +18,12 @@ describe('app shell in a browser (loopback bridge)', () => {
   beforeAll(async () => {
     const [{ tools }] = await Promise.all([useTestEnv('tools'), buildRenderer()]);
     home = mkdtempSync(join(tmpdir(), 'logclaw-e2e-'));
-    ({ url, child: serve } = await startServe({ PATH: pathWith(dirname(tools.helm)), HOME: process.env.HOME, LOGCLAW_HOME: home }));
+    const kubeconfig = join(home, 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      ['apiVersion: v1', 'kind: Config', 'current-context: kind-logclaw-dev', 'clusters:', ...['kind-logclaw-dev', 'staging'].flatMap((n) => [`- name: ${n}`, `  cluster: {server: "https://${n}:6443"}`]), 'users:', '- name: u', '  user: {token: t}', 'contexts:', ...['kind-logclaw-dev', 'staging'].flatMap((n) => [`- name: ${n}`, `  context: {cluster: ${n}, user: u}`])].join('\n'),
+    );
+    ({ url, child: serve } = await startServe({ PATH: pathWith(dirname(tools.helm)), HOME: process.env.HOME, LOGCLAW_HOME: join(home, 'data'), KUBECONFIG: kubeconfig }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -73,6 +78,14 @@ describe('app shell in a browser (loopback bridge)', () => {
     expect(await palette.count()).toBe(0);
     await page.keyboard.press('Alt+4');
     await page.getByRole('heading', { name: 'No Kafka connection' }).waitFor();
+  });
+
+  it('switches the Kubernetes context from the top bar and remembers it', async () => {
+    const switcher = page.getByRole('combobox', { name: 'Kubernetes context' });
+    await expect.poll(() => switcher.inputValue()).toBe('kind-logclaw-dev');
+    await switcher.selectOption('staging');
+    await page.reload();
+    await expect.poll(() => page.getByRole('combobox', { name: 'Kubernetes context' }).inputValue()).toBe('staging');
   });
 
   it('switches to the dark theme and keeps it after a reload', async () => {

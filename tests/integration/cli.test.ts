@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { dirname } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pathWith, runCli, startServe } from '../support/cli.js';
 import { useTempDir } from '../support/temp.js';
@@ -64,5 +65,29 @@ describe('logclaw CLI', () => {
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
+  });
+});
+
+describe('logclaw contexts', () => {
+  const write = (path: string, current: string, names: string[]) =>
+    writeFileSync(
+      path,
+      `apiVersion: v1\nkind: Config\ncurrent-context: ${current}\nclusters:\n${names.map((n) => `- name: ${n}\n  cluster: {server: "https://${n}:6443"}`).join('\n')}\nusers:\n${names.map((n) => `- name: ${n}\n  user: {token: t}`).join('\n')}\ncontexts:\n${names.map((n) => `- name: ${n}\n  context: {cluster: ${n}, user: ${n}}`).join('\n')}\n`,
+    );
+
+  it('reads KUBECONFIG, --kubeconfig and --context exactly as kubectl does', async () => {
+    const dir = tempDir();
+    write(join(dir, 'a'), 'kind-logclaw-dev', ['kind-logclaw-dev']);
+    write(join(dir, 'b'), 'staging', ['staging', 'kind-logclaw-dev']);
+    const env = { PATH: pathWith(), HOME: dir, LOGCLAW_HOME: join(dir, 'home'), KUBECONFIG: `${join(dir, 'a')}:${join(dir, 'b')}` };
+    const merged = JSON.parse((await runCli(['contexts', '--json'], env)).stdout) as { current: string; contexts: Array<{ name: string; server: string }> };
+    expect(merged.current).toBe('kind-logclaw-dev');
+    expect(merged.contexts.map((c) => `${c.name} ${c.server}`)).toEqual(['kind-logclaw-dev https://kind-logclaw-dev:6443', 'staging https://staging:6443']);
+    const flagged = await runCli(['contexts', '--kubeconfig', join(dir, 'b'), '--context', 'kind-logclaw-dev'], env);
+    expect(flagged.stdout.split('\n')[0]).toMatch(/^CURRENT\s+NAME\s+CLUSTER\s+SERVER/);
+    expect(flagged.stdout).toMatch(/^\*\s+kind-logclaw-dev/m);
+    const missing = await runCli(['contexts', '--kubeconfig', join(dir, 'nope')], env);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('error [KUBE_CONFIG_INVALID]');
   });
 });

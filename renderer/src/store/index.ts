@@ -1,6 +1,6 @@
 // One store built from slices; each slice holds its data, a status and the last error.
 import { create } from 'zustand';
-import type { AppInfo, ErrorPayload, Job, Settings, SettingsPatch, ToolReport } from '../../../electron/contract/index.js';
+import type { AppInfo, ErrorPayload, Job, KubeContexts, Settings, SettingsPatch, ToolReport } from '../../../electron/contract/index.js';
 import { toErrorPayload } from '../../../electron/contract/index.js';
 import { invoke } from '../bridge.js';
 
@@ -28,13 +28,19 @@ interface SettingsSlice {
   settingsChanged(value: Settings): void;
 }
 
+interface KubeSlice {
+  kube: { contexts: KubeContexts | null; lastError: ErrorPayload | null };
+  loadContexts(): Promise<void>;
+  switchContext(name: string): Promise<void>;
+}
+
 interface JobsSlice {
   jobs: { list: Job[] };
   loadJobs(): Promise<void>;
   jobChanged(job: Job): void;
 }
 
-export type Store = AppSlice & ToolsSlice & SettingsSlice & JobsSlice;
+export type Store = AppSlice & ToolsSlice & SettingsSlice & KubeSlice & JobsSlice;
 
 export const useStore = create<Store>()((set, get) => ({
   view: 'stack',
@@ -70,6 +76,7 @@ export const useStore = create<Store>()((set, get) => ({
       const value = await invoke('settings:update', patch);
       set({ settings: { value, status: 'ready', lastError: null } });
       if (patch.toolPaths) void get().detectTools();
+      if (patch.kubeconfig !== undefined || patch.context !== undefined) void get().loadContexts();
       return true;
     } catch (error) {
       set((s) => ({ settings: { ...s.settings, lastError: toErrorPayload(error) } }));
@@ -77,6 +84,18 @@ export const useStore = create<Store>()((set, get) => ({
     }
   },
   settingsChanged: (value) => set((s) => ({ settings: { ...s.settings, value } })),
+
+  kube: { contexts: null, lastError: null },
+  async loadContexts() {
+    try {
+      set({ kube: { contexts: await invoke('kube:contexts'), lastError: null } });
+    } catch (error) {
+      set({ kube: { contexts: null, lastError: toErrorPayload(error) } });
+    }
+  },
+  async switchContext(name) {
+    await get().updateSettings({ context: name });
+  },
 
   jobs: { list: [] },
   async loadJobs() {
