@@ -1,19 +1,13 @@
 // Composition root shared by every transport: builds the services once and maps each contract
-// channel to them. Electron IPC, the loopback bridge and the CLI all call `invoke` here.
+// channel to a handler. Electron IPC, the loopback bridge and the CLI all call `invoke` here.
+// Each capability contributes its handlers through a Domain (see ./domain.ts).
 import { join } from 'node:path';
-import {
-  type AppInfo,
-  type Channel,
-  type Envelope,
-  type ParsedRequest,
-  type Response,
-  fail,
-  ok,
-  parseRequest,
-} from './contract/index.js';
+import { type AppInfo, type Channel, type Envelope, type Response, fail, ok, parseRequest } from './contract/index.js';
+import { coreDomain } from './core-domain.js';
+import type { BackendContext, Domain, Handlers } from './domain.js';
 import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
-import { type KubeTarget, listContexts } from './services/kube/kubeconfig.js';
+import type { KubeTarget } from './services/kube/kubeconfig.js';
 import { defaultDataDir, sourceRoot } from './services/paths.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { readToolsLock } from './services/tools/lock.js';
@@ -30,16 +24,7 @@ export interface BackendOptions {
   kubeTarget?: KubeTarget;
 }
 
-type Handlers = { [C in Channel]: (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C> };
-
-export interface Backend {
-  readonly bus: EventBus;
-  readonly settings: SettingsStore;
-  readonly tools: ToolsService;
-  readonly jobs: JobRunner;
-  readonly dataDir: string;
-  /** Which kubeconfig and context cluster-facing services use now. */
-  kubeTarget(): KubeTarget;
+export interface Backend extends BackendContext {
   /** Validates and runs one request; never throws, always answers with an envelope. */
   invoke(channel: string, payload: unknown): Promise<Envelope<unknown>>;
   /** Typed call for in-process users (CLI, tests); throws AppError. */
@@ -47,51 +32,42 @@ export interface Backend {
   close(): Promise<void>;
 }
 
+/** Every capability, in start order; closed in reverse. */
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain];
+
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;
   const dataDir = options.dataDir ?? defaultDataDir(env);
   const appRoot = options.appRoot ?? sourceRoot();
-  const resourcesDir = join(appRoot, 'resources');
   const bus = new EventBus();
-
   const settings = new SettingsStore(dataDir);
   await settings.load();
   const tools = new ToolsService({
     settings: () => settings.current,
-    lock: readToolsLock(join(resourcesDir, 'tools.lock.json')),
-    resourcesDir,
+    lock: readToolsLock(join(appRoot, 'resources', 'tools.lock.json')),
+    resourcesDir: join(appRoot, 'resources'),
     env,
   });
   const jobs = new JobRunner(dataDir, bus);
   await jobs.init();
 
-  const kubeTarget = (): KubeTarget => ({
-    kubeconfig: options.kubeTarget?.kubeconfig ?? settings.current.kubeconfig,
-    context: options.kubeTarget?.context ?? settings.current.context,
-  });
-
-  const handlers: Handlers = {
-    'app:info': () => ({
-      version: options.version ?? '0.1.0',
-      platform: process.platform,
-      arch: process.arch,
-      dataDir,
-      transport: options.transport,
-      notices: [...settings.notices],
+  const ctx: BackendContext = {
+    env,
+    dataDir,
+    appRoot,
+    transport: options.transport,
+    version: options.version ?? '0.1.0',
+    bus,
+    settings,
+    tools,
+    jobs,
+    kubeTarget: () => ({
+      kubeconfig: options.kubeTarget?.kubeconfig ?? settings.current.kubeconfig,
+      context: options.kubeTarget?.context ?? settings.current.context,
     }),
-    'tools:detect': (request) => tools.detect(request.only),
-    'kube:contexts': () => listContexts(kubeTarget(), env),
-    'settings:get': () => settings.current,
-    'settings:update': async (patch) => {
-      const next = await settings.update(patch);
-      bus.emit('settings:changed', next);
-      return next;
-    },
-    'jobs:list': () => jobs.list(),
-    'jobs:get': ({ id }) => jobs.get(id),
-    'jobs:lines': ({ id, tail }) => jobs.lines(id, tail),
-    'jobs:cancel': ({ id }) => jobs.cancel(id),
   };
+  const domains = DOMAINS.map((create) => create(ctx));
+  const handlers = Object.assign({}, ...domains.map((domain) => domain.handlers)) as Handlers<Channel>;
 
   async function call<C extends Channel>(channel: C, payload?: unknown): Promise<Response<C>> {
     const request = parseRequest(channel, payload);
@@ -100,12 +76,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   }
 
   return {
-    bus,
-    settings,
-    tools,
-    jobs,
-    dataDir,
-    kubeTarget,
+    ...ctx,
     call,
     async invoke(channel, payload) {
       try {
@@ -114,6 +85,9 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
         return fail(error);
       }
     },
-    close: () => jobs.close(),
+    async close() {
+      for (const domain of [...domains].reverse()) await domain.close?.();
+      await jobs.close();
+    },
   };
 }

@@ -1,46 +1,30 @@
-// The one contract between UI and backend: every invoke channel and every pushed event.
-// Electron IPC, the loopback HTTP/WebSocket bridge and the CLI all serve exactly this map.
-import { z } from 'zod';
+// The one contract between UI and backend: every invoke channel and every pushed event, gathered
+// from one module per domain. Electron IPC, the loopback bridge and the CLI all serve exactly this.
+import type { z } from 'zod';
+import { coreChannels, coreEvents } from './core.js';
 import type { Envelope } from './errors.js';
-import { type Channel, type EventName } from './names.js';
-import { AppInfo, Job, JobLine, KubeContexts, Notice, Settings, SettingsPatch, ToolName, ToolReport } from './schemas.js';
 
-const empty = z.object({}).strict().default({});
-const jobId = z.object({ id: z.string().min(1) }).strict();
-
-export const invokeSchemas = {
-  'app:info': { request: empty, response: AppInfo },
-  'tools:detect': {
-    request: z.object({ only: z.array(ToolName).optional() }).strict().default({}),
-    response: z.array(ToolReport),
-  },
-  'kube:contexts': { request: empty, response: KubeContexts },
-  'settings:get': { request: empty, response: Settings },
-  'settings:update': { request: SettingsPatch, response: Settings },
-  'jobs:list': { request: empty, response: z.array(Job) },
-  'jobs:get': { request: jobId, response: Job },
-  'jobs:lines': {
-    request: z.object({ id: z.string().min(1), tail: z.number().int().positive().max(10_000).default(500) }).strict(),
-    response: z.array(JobLine),
-  },
-  'jobs:cancel': { request: jobId, response: Job },
-} as const satisfies Record<Channel, { request: z.ZodType; response: z.ZodType }>;
-
-export const eventSchemas = {
-  'job:changed': Job,
-  'job:line': JobLine,
-  'settings:changed': Settings,
-  'app:notice': Notice,
-} as const satisfies Record<EventName, z.ZodType>;
+export const invokeSchemas = { ...coreChannels } as const;
+export const eventSchemas = { ...coreEvents } as const;
 
 type Schemas = typeof invokeSchemas;
+export type Channel = keyof Schemas;
+export type EventName = keyof typeof eventSchemas;
 export type Request<C extends Channel> = z.input<Schemas[C]['request']>;
 export type ParsedRequest<C extends Channel> = z.output<Schemas[C]['request']>;
 export type Response<C extends Channel> = z.output<Schemas[C]['response']>;
-
 export type EventPayload<E extends EventName> = z.output<(typeof eventSchemas)[E]>;
 
-export { CHANNELS, EVENTS, isChannel, isEventName, type Channel, type EventName } from './names.js';
+export const CHANNELS = Object.keys(invokeSchemas) as Channel[];
+export const EVENTS = Object.keys(eventSchemas) as EventName[];
+
+export function isChannel(value: string): value is Channel {
+  return Object.hasOwn(invokeSchemas, value);
+}
+
+export function isEventName(value: string): value is EventName {
+  return Object.hasOwn(eventSchemas, value);
+}
 
 /** The API every transport exposes to the renderer: one method per channel plus event subscription. */
 export type LogclawApi = {

@@ -1,7 +1,6 @@
 import { type z } from 'zod';
 import { AppError } from './errors.js';
-import { type ParsedRequest, invokeSchemas } from './channels.js';
-import { type Channel, isChannel } from './names.js';
+import { type Channel, type ParsedRequest, invokeSchemas, isChannel } from './channels.js';
 
 /** Validates a request at a transport boundary: unknown channel or bad payload → coded AppError. */
 export function parseRequest<C extends Channel>(channel: C, payload: unknown): ParsedRequest<C>;

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { type ReactElement, useEffect, useMemo, useState } from 'react';
 import { StatusDot, type Tone } from './components/StatusDot.js';
 import { EmptyPane } from './features/placeholders/EmptyPanes.js';
 import { PrerequisitesView, toolTone } from './features/prerequisites/PrerequisitesView.js';
@@ -19,8 +19,24 @@ const BOTTOM_NAV: { view: View; label: string }[] = [
 ];
 const ALL_NAV = [...NAV, ...BOTTOM_NAV];
 
+/** The screen for each navigation entry; each pane lives in features/<pane>/. */
+const PANES: Record<View, () => ReactElement> = {
+  stack: () => <EmptyPane view="stack" />,
+  forwards: () => <EmptyPane view="forwards" />,
+  logs: () => <EmptyPane view="logs" />,
+  kafka: () => <EmptyPane view="kafka" />,
+  search: () => <EmptyPane view="search" />,
+  doctor: () => <EmptyPane view="doctor" />,
+  prerequisites: PrerequisitesView,
+  settings: SettingsView,
+};
+
+function Pane() {
+  const View = PANES[useStore((s) => s.view)];
+  return <View />;
+}
+
 export function App() {
-  const view = useStore((s) => s.view);
   const setView = useStore((s) => s.setView);
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
   const theme = useStore((s) => s.settings.value?.theme ?? 'system');
@@ -55,7 +71,7 @@ export function App() {
         <NavList items={BOTTOM_NAV} />
       </nav>
       <main className="content">
-        {view === 'prerequisites' ? <PrerequisitesView /> : view === 'settings' ? <SettingsView /> : <EmptyPane view={view} />}
+        <Pane />
       </main>
       <Palette />
     </div>

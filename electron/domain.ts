@@ -1,0 +1,30 @@
+import type { AppInfo, Channel, ParsedRequest, Response } from './contract/index.js';
+import type { EventBus } from './services/events.js';
+import type { JobRunner } from './services/jobs/job-runner.js';
+import type { KubeTarget } from './services/kube/kubeconfig.js';
+import type { SettingsStore } from './services/settings/settings-store.js';
+import type { ToolsService } from './services/tools/tools-service.js';
+
+/** What every capability gets from the composition root. */
+export interface BackendContext {
+  readonly env: NodeJS.ProcessEnv;
+  readonly dataDir: string;
+  /** Folder holding charts/ and resources/. */
+  readonly appRoot: string;
+  readonly transport: AppInfo['transport'];
+  readonly version: string;
+  readonly bus: EventBus;
+  readonly settings: SettingsStore;
+  readonly tools: ToolsService;
+  readonly jobs: JobRunner;
+  /** Which kubeconfig and context cluster-facing services use now. */
+  kubeTarget(): KubeTarget;
+}
+
+export type Handlers<K extends Channel> = { [C in K]: (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C> };
+
+/** One capability: the handlers for its channels, and what to release on shutdown. */
+export interface Domain<K extends Channel = Channel> {
+  handlers: Handlers<K>;
+  close?(): Promise<void>;
+}
