@@ -1,31 +1,10 @@
 // `logclaw` CLI: the third transport of the contract. Every command calls the same backend.
 import { parseArgs } from 'node:util';
-import { join } from 'node:path';
-import { AppError, type ToolReport } from '../contract/index.js';
+import { AppError } from '../contract/index.js';
 import { type Backend, createBackend } from '../backend.js';
-import { startBridge } from '../server/bridge-server.js';
-import { sourceRoot } from '../services/paths.js';
-import { type Io, formatTable, processIo, reportError } from './output.js';
-
-type OptionSpec = { type: 'string' | 'boolean'; short?: string; description: string; placeholder?: string };
-
-interface CommandContext {
-  io: Io;
-  /** Runs `fn` with a backend honouring --kubeconfig/--context, closing it afterwards. */
-  withBackend<T>(transport: 'cli' | 'http', fn: (backend: Backend) => Promise<T>): Promise<T>;
-  json: boolean;
-  values: Record<string, string | boolean | undefined>;
-  positionals: string[];
-  /** Resolves when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
-  stopSignal: Promise<void>;
-}
-
-interface Command {
-  summary: string;
-  usage: string;
-  options: Record<string, OptionSpec>;
-  run(ctx: CommandContext): Promise<number>;
-}
+import type { Command, OptionSpec } from './command.js';
+import { coreCommands } from './commands/core.js';
+import { type Io, processIo, reportError } from './output.js';
 
 /** Flags every command accepts; cluster commands honour --kubeconfig/--context like kubectl does. */
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
@@ -35,70 +14,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = {
-  tools: {
-    summary: 'Check docker/podman, kind, helm and kubectl: path, version, daemon, fix hints',
-    usage: 'logclaw tools [--json]',
-    options: {},
-    async run({ io, json, withBackend }) {
-      const reports = await withBackend('cli', (backend) => backend.call('tools:detect', {}));
-      io.out(json ? JSON.stringify(reports, null, 2) : formatToolTable(reports));
-      return 0;
-    },
-  },
-  contexts: {
-    summary: 'List kubeconfig contexts (KUBECONFIG, --kubeconfig and --context as kubectl reads them)',
-    usage: 'logclaw contexts [--kubeconfig FILE] [--context NAME] [--json]',
-    options: {},
-    async run({ io, json, withBackend }) {
-      const result = await withBackend('cli', (backend) => backend.call('kube:contexts', {}));
-      if (json) {
-        io.out(JSON.stringify(result, null, 2));
-        return 0;
-      }
-      io.out(
-        formatTable(result.contexts, [
-          { header: 'CURRENT', value: (c) => (c.name === result.current ? '*' : '') },
-          { header: 'NAME', value: (c) => c.name },
-          { header: 'CLUSTER', value: (c) => c.cluster },
-          { header: 'SERVER', value: (c) => c.server ?? '' },
-          { header: 'NAMESPACE', value: (c) => c.namespace ?? '' },
-        ]),
-      );
-      return 0;
-    },
-  },
-  serve: {
-    summary: 'Serve the UI and API to a browser on 127.0.0.1 (loopback bridge)',
-    usage: 'logclaw serve [--port N]',
-    options: { port: { type: 'string', description: 'port on 127.0.0.1 (default: a free one)', placeholder: 'N' } },
-    async run({ io, json, values, stopSignal, withBackend }) {
-      const port = values.port === undefined ? 0 : Number(values.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        throw new AppError('INVALID_REQUEST', `--port must be a number from 0 to 65535, not "${values.port}"`);
-      }
-      return withBackend('http', async (backend) => {
-        const bridge = await startBridge({ backend, port, staticDir: join(sourceRoot(), 'dist', 'renderer') });
-        io.out(json ? JSON.stringify({ url: bridge.url, port: bridge.port }) : `LogClaw UI: ${bridge.url}`);
-        await stopSignal;
-        await bridge.close();
-        return 0;
-      });
-    },
-  },
-};
-
-function formatToolTable(reports: ToolReport[]): string {
-  const table = formatTable(reports, [
-    { header: 'TOOL', value: (r) => r.name },
-    { header: 'STATUS', value: (r) => (r.ok ? 'ok' : r.found ? 'problem' : 'missing') },
-    { header: 'VERSION', value: (r) => r.version ?? '-' },
-    { header: 'REQUIRED', value: (r) => r.required ?? '-' },
-    { header: 'PATH', value: (r) => (r.path ? `${r.path} (${r.source})` : '-') },
-  ]);
-  const hints = reports.filter((r) => r.hint).map((r) => `  ${r.name}: ${r.hint}`);
-  return hints.length ? `${table}\n\nTo fix:\n${hints.join('\n')}` : table;
-}
+const COMMANDS: Record<string, Command> = { ...coreCommands };
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

@@ -1,0 +1,24 @@
+// The shape of a CLI command; each capability adds its commands in commands/<domain>.ts.
+import type { Backend } from '../backend.js';
+import type { Io } from './output.js';
+
+export type OptionSpec = { type: 'string' | 'boolean'; short?: string; description: string; placeholder?: string };
+
+export interface CommandContext {
+  io: Io;
+  /** Runs `fn` with a backend honouring --kubeconfig/--context, closing it afterwards. */
+  withBackend<T>(transport: 'cli' | 'http', fn: (backend: Backend) => Promise<T>): Promise<T>;
+  json: boolean;
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  /** Resolves when the user asks a long-running command to stop (Ctrl-C, SIGTERM). */
+  stopSignal: Promise<void>;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, OptionSpec>;
+  run(ctx: CommandContext): Promise<number>;
+}
+
