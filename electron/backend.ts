@@ -2,12 +2,15 @@
 // channel to a handler. Electron IPC, the loopback bridge and the CLI all call `invoke` here.
 // Each capability contributes its handlers through a Domain (see ./domain.ts).
 import { join } from 'node:path';
-import { type AppInfo, type Channel, type Envelope, type Response, fail, ok, parseRequest } from './contract/index.js';
+import { type AppInfo, CHANNELS, type Channel, type Envelope, type Response, fail, ok, parseRequest } from './contract/index.js';
 import { coreDomain } from './core-domain.js';
 import type { BackendContext, Domain, Handlers } from './domain.js';
+import { forwardsDomain } from './services/forwards/domain.js';
 import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
-import type { KubeTarget } from './services/kube/kubeconfig.js';
+import { ForwardsService } from './services/forwards/forwards-service.js';
+import type { SupervisorTiming } from './services/forwards/supervised-forward.js';
+import { type KubeTarget, loadKubeConfig } from './services/kube/kubeconfig.js';
 import { defaultDataDir, sourceRoot } from './services/paths.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { readToolsLock } from './services/tools/lock.js';
@@ -22,6 +25,8 @@ export interface BackendOptions {
   version?: string;
   /** CLI flags --kubeconfig/--context; they win over Settings, as kubectl's flags win over its config. */
   kubeTarget?: KubeTarget;
+  /** Probe and reconnect timing of port-forwards (tests shorten it). */
+  forwardTiming?: SupervisorTiming;
 }
 
 export interface Backend extends BackendContext {
@@ -33,7 +38,7 @@ export interface Backend extends BackendContext {
 }
 
 /** Every capability, in start order; closed in reverse. */
-const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain];
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;
@@ -51,6 +56,19 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
   const jobs = new JobRunner(dataDir, bus);
   await jobs.init();
 
+  const kubeTarget = (): KubeTarget => ({
+    kubeconfig: options.kubeTarget?.kubeconfig ?? settings.current.kubeconfig,
+    context: options.kubeTarget?.context ?? settings.current.context,
+  });
+  const forwards = new ForwardsService({
+    dataDir,
+    tenant: () => settings.current.tenant,
+    kubeConfig: () => loadKubeConfig(kubeTarget(), env),
+    onChange: (status) => bus.emit('forward:changed', status),
+    timing: options.forwardTiming,
+  });
+  await forwards.load();
+
   const ctx: BackendContext = {
     env,
     dataDir,
@@ -61,13 +79,13 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     settings,
     tools,
     jobs,
-    kubeTarget: () => ({
-      kubeconfig: options.kubeTarget?.kubeconfig ?? settings.current.kubeconfig,
-      context: options.kubeTarget?.context ?? settings.current.context,
-    }),
+    forwards,
+    kubeTarget,
   };
   const domains = DOMAINS.map((create) => create(ctx));
   const handlers = Object.assign({}, ...domains.map((domain) => domain.handlers)) as Handlers<Channel>;
+  const missing = CHANNELS.filter((channel) => !handlers[channel]);
+  if (missing.length) throw new Error(`No handler for ${missing.join(', ')}: add its domain to DOMAINS`);
 
   async function call<C extends Channel>(channel: C, payload?: unknown): Promise<Response<C>> {
     const request = parseRequest(channel, payload);

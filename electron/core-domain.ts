@@ -11,7 +11,7 @@ export function coreDomain(ctx: BackendContext): Domain<keyof typeof coreChannel
         arch: process.arch,
         dataDir: ctx.dataDir,
         transport: ctx.transport,
-        notices: [...ctx.settings.notices],
+        notices: [...ctx.settings.notices, ...ctx.forwards.notices],
       }),
       'tools:detect': (request) => ctx.tools.detect(request.only),
       'kube:contexts': () => listContexts(ctx.kubeTarget(), ctx.env),

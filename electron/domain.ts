@@ -1,5 +1,6 @@
 import type { AppInfo, Channel, ParsedRequest, Response } from './contract/index.js';
 import type { EventBus } from './services/events.js';
+import type { ForwardsService } from './services/forwards/forwards-service.js';
 import type { JobRunner } from './services/jobs/job-runner.js';
 import type { KubeTarget } from './services/kube/kubeconfig.js';
 import type { SettingsStore } from './services/settings/settings-store.js';
@@ -17,14 +18,20 @@ export interface BackendContext {
   readonly settings: SettingsStore;
   readonly tools: ToolsService;
   readonly jobs: JobRunner;
+  /** Port-forwards to the stack's services; other capabilities reach the cluster through `ensure`. */
+  readonly forwards: ForwardsService;
   /** Which kubeconfig and context cluster-facing services use now. */
   kubeTarget(): KubeTarget;
 }
 
 export type Handlers<K extends Channel> = { [C in K]: (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C> };
 
-/** One capability: the handlers for its channels, and what to release on shutdown. */
-export interface Domain<K extends Channel = Channel> {
-  handlers: Handlers<K>;
+/**
+ * One capability: the handlers for its channels, and what to release on shutdown. Declare a
+ * domain's own channels as K to have them checked; the backend checks at start that every channel
+ * of the contract has a handler.
+ */
+export interface Domain<K extends Channel = never> {
+  handlers: Handlers<K> & Partial<Handlers<Channel>>;
   close?(): Promise<void>;
 }

@@ -1,0 +1,196 @@
+// The port-forward manager: the stack's services for the current tenant (seed defaults) plus the
+// user's custom forwards, each a SupervisedForward. Port choices and custom forwards persist in
+// <dataDir>/forwards.json.
+import { readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { AppError, type ErrorPayload, ForwardSpec, type ForwardStatus, type Notice, toErrorPayload } from '../../contract/index.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+import { portOwner, nextFreePort } from '../net/ports.js';
+import { STACK_SERVICES, serviceName, tenantNamespace } from '../stack/services.js';
+import { type SupervisorTiming, DEFAULT_TIMING, SupervisedForward } from './supervised-forward.js';
+
+const Saved = z.object({
+  custom: z.array(ForwardSpec).default([]),
+  /** Local ports chosen by the user (e.g. after a conflict), by forward id. */
+  localPorts: z.record(z.string(), z.number().int()).default({}),
+  autoStart: z.array(z.string()).default([]),
+});
+type Saved = z.infer<typeof Saved>;
+
+export interface ForwardsServiceOptions {
+  dataDir: string;
+  tenant: () => string;
+  kubeConfig: () => KubeConfig;
+  onChange: (status: ForwardStatus) => void;
+  timing?: SupervisorTiming;
+}
+
+export interface StartFailure {
+  id: string;
+  code: string;
+  message: string;
+  hint?: string;
+  suggestedPort?: number;
+}
+
+export class ForwardsService {
+  readonly #options: ForwardsServiceOptions;
+  readonly #path: string;
+  readonly #forwards = new Map<string, SupervisedForward>();
+  #saved: Saved = Saved.parse({});
+  readonly notices: Notice[] = [];
+
+  constructor(options: ForwardsServiceOptions) {
+    this.#options = options;
+    this.#path = join(options.dataDir, 'forwards.json');
+  }
+
+  async load(): Promise<void> {
+    const text = await readFile(this.#path, 'utf8').catch(() => null);
+    if (text === null) return;
+    try {
+      this.#saved = Saved.parse(JSON.parse(text));
+    } catch (error) {
+      await rename(this.#path, `${this.#path}.bak`);
+      this.notices.push({ id: 'forwards-corrupt', level: 'warn', message: `Saved forwards could not be read (${(error as Error).message}); defaults are in use.`, hint: `The old file is ${this.#path}.bak.` });
+    }
+  }
+
+  /** The forwards on offer: the stack's services for the tenant, then custom ones. */
+  specs(): ForwardSpec[] {
+    const tenant = this.#options.tenant();
+    const stack = STACK_SERVICES.map((service): ForwardSpec => ({
+      id: service.id,
+      title: service.title,
+      namespace: tenantNamespace(tenant),
+      target: { kind: 'service', name: serviceName(service, tenant) },
+      remotePort: service.remotePort,
+      localPort: this.#saved.localPorts[service.id] ?? service.localPort,
+      probe: service.probe,
+      path: service.path,
+      custom: false,
+    }));
+    return [...stack, ...this.#saved.custom.map((spec) => ({ ...spec, localPort: this.#saved.localPorts[spec.id] ?? spec.localPort }))];
+  }
+
+  list(): ForwardStatus[] {
+    return this.specs().map((spec) => this.#forward(spec).status());
+  }
+
+  status(id: string): ForwardStatus {
+    return this.#forward(this.#spec(id)).status();
+  }
+
+  /**
+   * Starts one forward. A taken port is a PORT_IN_USE error naming the holder and the next free port;
+   * passing `localPort` picks another port and remembers the choice.
+   */
+  async start(id: string, localPort?: number): Promise<ForwardStatus> {
+    let spec = this.#spec(id);
+    if (localPort !== undefined && localPort !== spec.localPort) {
+      await this.#forward(spec).stop('local port changed');
+      this.#forwards.delete(id);
+      this.#saved.localPorts[id] = localPort;
+      await this.#save();
+      spec = this.#spec(id);
+    }
+    const forward = this.#forward(spec);
+    try {
+      await forward.start(this.#options.kubeConfig());
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'PORT_IN_USE') throw await this.#portInUse(spec.localPort, spec.title);
+      throw error;
+    }
+    return forward.status();
+  }
+
+  async stop(id: string): Promise<ForwardStatus> {
+    const forward = this.#forward(this.#spec(id));
+    await forward.stop();
+    return forward.status();
+  }
+
+  /** Starts every stack forward that is not running; one failure does not stop the rest. */
+  async startAll(): Promise<{ started: ForwardStatus[]; failed: StartFailure[] }> {
+    const started: ForwardStatus[] = [];
+    const failed: StartFailure[] = [];
+    for (const spec of this.specs().filter((candidate) => !candidate.custom)) {
+      if (this.#forwards.get(spec.id)?.running) continue;
+      try {
+        started.push(await this.start(spec.id));
+      } catch (error) {
+        const payload: ErrorPayload = toErrorPayload(error);
+        const suggestedPort = (payload.detail as { suggestedPort?: number } | undefined)?.suggestedPort;
+        failed.push({ id: spec.id, code: payload.code, message: payload.message, hint: payload.hint, suggestedPort });
+      }
+    }
+    return { started, failed };
+  }
+
+  async stopAll(): Promise<ForwardStatus[]> {
+    for (const forward of this.#forwards.values()) if (forward.running) await forward.stop();
+    return this.list();
+  }
+
+  async add(input: Omit<ForwardSpec, 'id' | 'custom' | 'title'> & { title?: string }): Promise<ForwardStatus> {
+    const base = `${input.target.name}-${input.remotePort}`.replace(/[^a-z0-9-]/g, '-');
+    let id = base;
+    for (let i = 2; this.specs().some((spec) => spec.id === id); i++) id = `${base}-${i}`;
+    const spec = ForwardSpec.parse({ ...input, id, custom: true, title: input.title ?? `${input.target.kind}/${input.target.name}:${input.remotePort}` });
+    this.#saved.custom.push(spec);
+    await this.#save();
+    return this.#forward(spec).status();
+  }
+
+  async remove(id: string): Promise<ForwardStatus[]> {
+    const spec = this.#spec(id);
+    if (!spec.custom) throw new AppError('INVALID_REQUEST', `${spec.title} is one of the stack's services and cannot be removed`, { hint: 'Stop it instead.' });
+    await this.#forwards.get(id)?.stop();
+    this.#forwards.delete(id);
+    this.#saved.custom = this.#saved.custom.filter((custom) => custom.id !== id);
+    delete this.#saved.localPorts[id];
+    await this.#save();
+    return this.list();
+  }
+
+  /** For other services (Kafka, Search): the local port of a running, started-if-needed forward. */
+  async ensure(id: string): Promise<ForwardStatus> {
+    const forward = this.#forward(this.#spec(id));
+    if (!forward.running) await this.start(id);
+    return forward.status();
+  }
+
+  async close(): Promise<void> {
+    for (const forward of this.#forwards.values()) await forward.stop('app closing');
+  }
+
+  #spec(id: string): ForwardSpec {
+    const spec = this.specs().find((candidate) => candidate.id === id);
+    if (!spec) throw new AppError('NOT_FOUND', `No forward "${id}"`, { hint: `Known forwards: ${this.specs().map((s) => s.id).join(', ')}` });
+    return spec;
+  }
+
+  /** The supervisor for a spec; recreated when the tenant or port changed the spec. */
+  #forward(spec: ForwardSpec): SupervisedForward {
+    const existing = this.#forwards.get(spec.id);
+    if (existing && (existing.running || JSON.stringify(existing.spec) === JSON.stringify(spec))) return existing;
+    const forward = new SupervisedForward(spec, this.#options.kubeConfig(), this.#options.onChange, this.#options.timing ?? DEFAULT_TIMING);
+    this.#forwards.set(spec.id, forward);
+    return forward;
+  }
+
+  async #portInUse(port: number, title: string): Promise<AppError> {
+    const [owner, suggestedPort] = await Promise.all([portOwner(port), nextFreePort(port)]);
+    const holder = owner ? ` by ${owner.command.split(' ').slice(0, 3).join(' ')} (pid ${owner.pid})` : '';
+    return new AppError('PORT_IN_USE', `Local port ${port} for ${title} is already in use${holder}`, {
+      hint: suggestedPort ? `Use port ${suggestedPort} instead (it is free), or stop what holds ${port}.` : `Stop what holds ${port}.`,
+      detail: { port, owner, suggestedPort },
+    });
+  }
+
+  async #save(): Promise<void> {
+    await writeFileAtomic(this.#path, JSON.stringify(this.#saved, null, 2) + '\n');
+  }
+}
