@@ -3,9 +3,10 @@
 import type { z } from 'zod';
 import { coreChannels, coreEvents } from './core.js';
 import type { Envelope } from './errors.js';
+import { forwardsChannels, forwardsEvents } from './forwards.js';
 
-export const invokeSchemas = { ...coreChannels } as const;
-export const eventSchemas = { ...coreEvents } as const;
+export const invokeSchemas = { ...coreChannels, ...forwardsChannels } as const;
+export const eventSchemas = { ...coreEvents, ...forwardsEvents } as const;
 
 type Schemas = typeof invokeSchemas;
 export type Channel = keyof Schemas;
