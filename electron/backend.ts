@@ -2,7 +2,7 @@
 // channel to a handler. Electron IPC, the loopback bridge and the CLI all call `invoke` here.
 // Each capability contributes its handlers through a Domain (see ./domain.ts).
 import { join } from 'node:path';
-import { type AppInfo, CHANNELS, type Channel, type Envelope, type Response, fail, ok, parseRequest } from './contract/index.js';
+import { AppError, type AppInfo, CHANNELS, type Channel, type Envelope, type Response, Settings, describeIssues, fail, ok, parseRequest } from './contract/index.js';
 import { coreDomain } from './core-domain.js';
 import type { BackendContext, Domain, Handlers } from './domain.js';
 import { forwardsDomain } from './services/forwards/domain.js';
@@ -25,6 +25,8 @@ export interface BackendOptions {
   version?: string;
   /** CLI flags --kubeconfig/--context; they win over Settings, as kubectl's flags win over its config. */
   kubeTarget?: KubeTarget;
+  /** CLI flag --tenant; wins over Settings for this process. */
+  tenant?: string;
   /** Probe and reconnect timing of port-forwards (tests shorten it). */
   forwardTiming?: SupervisorTiming;
 }
@@ -60,9 +62,14 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     kubeconfig: options.kubeTarget?.kubeconfig ?? settings.current.kubeconfig,
     context: options.kubeTarget?.context ?? settings.current.context,
   });
+  if (options.tenant !== undefined) {
+    const valid = Settings.shape.tenant.safeParse(options.tenant);
+    if (!valid.success) throw new AppError('INVALID_REQUEST', `Tenant "${options.tenant}" is not valid: ${describeIssues(valid.error)}`);
+  }
+  const tenant = () => options.tenant ?? settings.current.tenant;
   const forwards = new ForwardsService({
     dataDir,
-    tenant: () => settings.current.tenant,
+    tenant,
     kubeConfig: () => loadKubeConfig(kubeTarget(), env),
     onChange: (status) => bus.emit('forward:changed', status),
     timing: options.forwardTiming,
@@ -81,6 +88,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     jobs,
     forwards,
     kubeTarget,
+    tenant,
   };
   const domains = DOMAINS.map((create) => create(ctx));
   const handlers = Object.assign({}, ...domains.map((domain) => domain.handlers)) as Handlers<Channel>;

@@ -22,6 +22,8 @@ export interface BackendContext {
   readonly forwards: ForwardsService;
   /** Which kubeconfig and context cluster-facing services use now. */
   kubeTarget(): KubeTarget;
+  /** The tenant id (namespace logclaw-<tenant>). */
+  tenant(): string;
 }
 
 export type Handlers<K extends Channel> = { [C in K]: (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C> };

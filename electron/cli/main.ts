@@ -4,6 +4,7 @@ import { AppError } from '../contract/index.js';
 import { type Backend, createBackend } from '../backend.js';
 import type { Command, OptionSpec } from './command.js';
 import { coreCommands } from './commands/core.js';
+import { forwardCommands } from './commands/forwards.js';
 import { type Io, processIo, reportError } from './output.js';
 
 /** Flags every command accepts; cluster commands honour --kubeconfig/--context like kubectl does. */
@@ -11,10 +12,11 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   json: { type: 'boolean', description: 'machine-readable JSON on stdout' },
   kubeconfig: { type: 'string', description: 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)', placeholder: 'FILE' },
   context: { type: 'string', description: 'kubeconfig context to use', placeholder: 'NAME' },
+  tenant: { type: 'string', description: 'tenant id, namespace logclaw-<tenant> (default: Settings, dev-local)', placeholder: 'ID' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = { ...coreCommands };
+const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands };
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -72,7 +74,7 @@ export async function main(argv: string[], io: Io = processIo, stopSignal = unti
   const json = values.json === true;
   const kubeTarget = { kubeconfig: values.kubeconfig as string | undefined, context: values.context as string | undefined };
   async function withBackend<T>(transport: 'cli' | 'http', fn: (backend: Backend) => Promise<T>): Promise<T> {
-    const backend = await createBackend({ transport, kubeTarget });
+    const backend = await createBackend({ transport, kubeTarget, tenant: values.tenant as string | undefined });
     try {
       return await fn(backend);
     } finally {

@@ -90,7 +90,8 @@ export class ForwardsService {
   async start(id: string, localPort?: number): Promise<ForwardStatus> {
     let spec = this.#spec(id);
     if (localPort !== undefined && localPort !== spec.localPort) {
-      await this.#forward(spec).stop('local port changed');
+      const previous = this.#forwards.get(id);
+      if (previous?.running) await previous.stop(`moved to local port ${localPort}`);
       this.#forwards.delete(id);
       this.#saved.localPorts[id] = localPort;
       await this.#save();
