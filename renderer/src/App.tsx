@@ -1,5 +1,6 @@
 import { type ReactElement, useEffect, useMemo, useState } from 'react';
 import { StatusDot, type Tone } from './components/StatusDot.js';
+import { ForwardsView } from './features/forwards/ForwardsView.js';
 import { EmptyPane } from './features/placeholders/EmptyPanes.js';
 import { PrerequisitesView, toolTone } from './features/prerequisites/PrerequisitesView.js';
 import { SettingsView } from './features/settings/SettingsView.js';
@@ -22,7 +23,7 @@ const ALL_NAV = [...NAV, ...BOTTOM_NAV];
 /** The screen for each navigation entry; each pane lives in features/<pane>/. */
 const PANES: Record<View, () => ReactElement> = {
   stack: () => <EmptyPane view="stack" />,
-  forwards: () => <EmptyPane view="forwards" />,
+  forwards: ForwardsView,
   logs: () => <EmptyPane view="logs" />,
   kafka: () => <EmptyPane view="kafka" />,
   search: () => <EmptyPane view="search" />,
@@ -82,6 +83,8 @@ function NavList({ items }: { items: { view: View; label: string }[] }) {
   const view = useStore((s) => s.view);
   const setView = useStore((s) => s.setView);
   const reports = useStore((s) => s.tools.reports);
+  const forwardsUp = useStore((s) => s.forwards.list.filter((f) => f.state === 'ready').length);
+  const forwardsRunning = useStore((s) => s.forwards.list.filter((f) => f.state !== 'stopped').length);
   const prereqTone: Tone = reports.length === 0 ? 'idle' : reports.some((r) => toolTone(r, reports) === 'fail') ? 'fail' : reports.some((r) => toolTone(r, reports) === 'warn') ? 'warn' : 'ok';
   return (
     <ul>
@@ -102,6 +105,11 @@ function NavList({ items }: { items: { view: View; label: string }[] }) {
           >
             <span>{item.label}</span>
             {item.view === 'prerequisites' && <StatusDot tone={prereqTone} />}
+            {item.view === 'forwards' && forwardsRunning > 0 && (
+              <span className="badge" aria-label={`${forwardsUp} of ${forwardsRunning} forwards ready`}>
+                {forwardsUp}/{forwardsRunning}
+              </span>
+            )}
           </button>
         </li>
       ))}

@@ -11,6 +11,7 @@ void store.loadInfo();
 void store.loadSettings();
 void store.loadJobs();
 void store.loadContexts();
+void store.loadForwards();
 void store.detectTools();
 
 createRoot(document.getElementById('root')!).render(

@@ -1,11 +1,13 @@
 // One store built from slices: the core slice plus one per pane (features/<pane>/slice.ts).
 // Each slice holds its data, a status and its last error.
 import { create } from 'zustand';
+import { type ForwardsSlice, createForwardsSlice } from '../features/forwards/slice.js';
 import { type CoreSlice, createCoreSlice } from './core.js';
 
 export type { Status, View } from './core.js';
-export type Store = CoreSlice;
+export type Store = CoreSlice & ForwardsSlice;
 
 export const useStore = create<Store>()((...args) => ({
   ...createCoreSlice(...args),
+  ...createForwardsSlice(...args),
 }));
