@@ -251,8 +251,11 @@ async function deleteCluster(args: string[]): Promise<void> {
   const dir = clusterDir(home(), name);
   const kubectl = kubectlPath();
   let recorded: string | undefined;
+  let nodeNames: string[] = [];
   try {
-    recorded = (JSON.parse(fs.readFileSync(path.join(dir, 'fake-kind.json'), 'utf8')) as { kubeconfig?: string }).kubeconfig;
+    const meta = JSON.parse(fs.readFileSync(path.join(dir, 'fake-kind.json'), 'utf8')) as { kubeconfig?: string; nodes?: string[] };
+    recorded = meta.kubeconfig;
+    nodeNames = meta.nodes ?? [];
   } catch {
     /* not created by us or half-created */
   }
@@ -269,7 +272,7 @@ async function deleteCluster(args: string[]): Promise<void> {
   for (const t of targets) await removeFromKubeconfig(kubectl, name, t);
   fs.rmSync(internalKubeconfig(name), { force: true });
   fs.rmSync(kindKubeconfigFile(name), { force: true });
-  process.stderr.write(`Deleted nodes: ${JSON.stringify([`${name}-control-plane`])}\n`);
+  if (nodeNames.length) process.stderr.write(`Deleted nodes: ${JSON.stringify(nodeNames)}\n`);
 }
 
 async function getCmd(args: string[]): Promise<void> {
