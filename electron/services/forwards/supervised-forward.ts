@@ -142,8 +142,8 @@ export class SupervisedForward {
     const output = new Writable({
       write: (chunk: Buffer, _encoding, callback) => {
         this.#counters.bytesOut += chunk.length;
-        if (socket.destroyed) return callback();
-        socket.write(chunk, () => callback());
+        if (socket.destroyed || socket.write(chunk)) return callback();
+        socket.once('drain', () => callback());
       },
     });
     // The kubelet reports a failed dial on the error stream; the client then sees the socket close.
