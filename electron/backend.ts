@@ -8,6 +8,7 @@ import type { BackendContext, Domain, Handlers } from './domain.js';
 import { forwardsDomain } from './services/forwards/domain.js';
 import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
+import { searchDomain } from './services/search/domain.js';
 import { ForwardsService } from './services/forwards/forwards-service.js';
 import type { SupervisorTiming } from './services/forwards/supervised-forward.js';
 import { type KubeTarget, loadKubeConfig } from './services/kube/kubeconfig.js';
@@ -40,7 +41,7 @@ export interface Backend extends BackendContext {
 }
 
 /** Every capability, in start order; closed in reverse. */
-const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain];
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;

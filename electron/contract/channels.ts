@@ -4,9 +4,10 @@ import type { z } from 'zod';
 import { coreChannels, coreEvents } from './core.js';
 import type { Envelope } from './errors.js';
 import { forwardsChannels, forwardsEvents } from './forwards.js';
+import { searchChannels, searchEvents } from './search.js';
 
-export const invokeSchemas = { ...coreChannels, ...forwardsChannels } as const;
-export const eventSchemas = { ...coreEvents, ...forwardsEvents } as const;
+export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels } as const;
+export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents } as const;
 
 type Schemas = typeof invokeSchemas;
 export type Channel = keyof Schemas;

@@ -3,6 +3,7 @@ import { StatusDot, type Tone } from './components/StatusDot.js';
 import { ForwardsView } from './features/forwards/ForwardsView.js';
 import { EmptyPane } from './features/placeholders/EmptyPanes.js';
 import { PrerequisitesView, toolTone } from './features/prerequisites/PrerequisitesView.js';
+import { SearchView } from './features/search/SearchView.js';
 import { SettingsView } from './features/settings/SettingsView.js';
 import { type View, useStore } from './store/index.js';
 
@@ -26,7 +27,7 @@ const PANES: Record<View, () => ReactElement> = {
   forwards: ForwardsView,
   logs: () => <EmptyPane view="logs" />,
   kafka: () => <EmptyPane view="kafka" />,
-  search: () => <EmptyPane view="search" />,
+  search: SearchView,
   doctor: () => <EmptyPane view="doctor" />,
   prerequisites: PrerequisitesView,
   settings: SettingsView,

@@ -89,6 +89,13 @@ describe('port-forward manager', () => {
     await again.close();
   });
 
+  it('lets Search reach the stack\'s OpenSearch through its forward with no connection configured', async () => {
+    const cluster = await backend.call('search:cluster', {});
+    expect(['green', 'yellow']).toContain(cluster.status);
+    const forward = (await backend.call('forwards:list')).find((f) => f.id === 'opensearch')!;
+    expect(forward.state).not.toBe('stopped');
+  });
+
   it('follows the service to a new pod after the old one is deleted', async () => {
     const before = (await backend.call('forwards:list')).find((f) => f.id === 'feast')!;
     const core = kubeConfigOf(env.kube).makeApiClient(CoreV1Api);

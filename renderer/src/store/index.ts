@@ -3,11 +3,13 @@
 import { create } from 'zustand';
 import { type ForwardsSlice, createForwardsSlice } from '../features/forwards/slice.js';
 import { type CoreSlice, createCoreSlice } from './core.js';
+import { type SearchSlice, createSearchSlice } from '../features/search/slice.js';
 
 export type { Status, View } from './core.js';
-export type Store = CoreSlice & ForwardsSlice;
+export type Store = CoreSlice & ForwardsSlice & SearchSlice;
 
 export const useStore = create<Store>()((...args) => ({
   ...createCoreSlice(...args),
   ...createForwardsSlice(...args),
+  ...createSearchSlice(...args),
 }));

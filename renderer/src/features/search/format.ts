@@ -1,0 +1,117 @@
+// Formatting for the Search pane: counts, bytes, times, cell values.
+import type { FieldInfo, TimeRange } from '../../../../electron/contract/search.js';
+
+const COUNT = new Intl.NumberFormat('en-US');
+
+export function formatCount(n: number | null | undefined): string {
+  return n === null || n === undefined ? '–' : COUNT.format(n);
+}
+
+export function formatBytes(bytes: number | null): string {
+  if (bytes === null) return '–';
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+export function formatAgo(ms: number): string {
+  const future = ms < 0;
+  const s = Math.round(Math.abs(ms) / 1000);
+  const text =
+    s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : s < 86_400 ? `${Math.round(s / 3600)} h` : s < 86_400 * 60 ? `${Math.round(s / 86_400)} d` : `${Math.round(s / (86_400 * 30))} mo`;
+  return future ? `in ${text}` : `${text} ago`;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Local time, to the millisecond: 2026-11-01 12:03:04.567 */
+export function formatAbsolute(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Axis label precise enough for the span shown. */
+export function formatTick(at: number, spanMs: number): string {
+  const d = new Date(at);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (spanMs <= 5 * 60_000) return `${hm}:${pad(d.getSeconds())}`;
+  if (spanMs <= 36 * 3_600_000) return hm;
+  if (spanMs <= 90 * 86_400_000) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A timestamp from a document: ISO string, epoch ms (number or digits). */
+export function toEpoch(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return null;
+  if (/^\d{10,}$/.test(value)) return Number(value);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : at;
+}
+
+/** A field of a document by dotted path: flattened keys first ("kubernetes.pod"), then nesting. */
+export function fieldValue(source: Record<string, unknown>, path: string): unknown {
+  if (path in source) return source[path];
+  let value: unknown = source;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+export function cellText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(cellText).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'scaled_float', 'unsigned_long']);
+
+export function isNumeric(field: FieldInfo | undefined): boolean {
+  return field !== undefined && NUMERIC.has(field.type);
+}
+
+export function isDate(field: FieldInfo | undefined, name: string, timeField: string): boolean {
+  return name === timeField || field?.type === 'date' || field?.type === 'date_nanos';
+}
+
+export const RANGE_PRESETS: Array<{ value: string; label: string; range: TimeRange }> = [
+  { value: '15m', label: 'Last 15 minutes', range: { kind: 'relative', last: '15m' } },
+  { value: '1h', label: 'Last 1 hour', range: { kind: 'relative', last: '1h' } },
+  { value: '4h', label: 'Last 4 hours', range: { kind: 'relative', last: '4h' } },
+  { value: '24h', label: 'Last 24 hours', range: { kind: 'relative', last: '24h' } },
+  { value: '7d', label: 'Last 7 days', range: { kind: 'relative', last: '7d' } },
+  { value: '30d', label: 'Last 30 days', range: { kind: 'relative', last: '30d' } },
+  { value: 'all', label: 'All time', range: { kind: 'all' } },
+];
+
+export function rangeKey(range: TimeRange): string {
+  if (range.kind === 'all') return 'all';
+  if (range.kind === 'relative') return RANGE_PRESETS.some((p) => p.value === range.last) ? range.last : `rel:${range.last}`;
+  return 'custom';
+}
+
+/** For <input type="datetime-local">: local time without zone. */
+export function toLocalInput(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+export function fromLocalInput(value: string): number | null {
+  const at = new Date(value).getTime();
+  return Number.isNaN(at) ? null : at;
+}
+
+export function describeRange(range: TimeRange): string {
+  if (range.kind === 'all') return 'all time';
+  if (range.kind === 'relative') return RANGE_PRESETS.find((p) => p.value === range.last)?.label.toLowerCase() ?? `the last ${range.last}`;
+  return `${formatAbsolute(range.from).slice(0, 19)} → ${formatAbsolute(range.to).slice(0, 19)}`;
+}
