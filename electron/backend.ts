@@ -76,6 +76,8 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     timing: options.forwardTiming,
   });
   await forwards.load();
+  // The window and `logclaw serve` bring back the forwards the user marked; one-shot CLI commands do not.
+  if (options.transport !== 'cli') void forwards.autoStart();
 
   const ctx: BackendContext = {
     env,

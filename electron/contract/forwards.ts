@@ -47,6 +47,8 @@ export const ForwardStatus = z.object({
   url: z.string().optional(),
   /** The equivalent kubectl command. */
   command: z.string(),
+  /** Started when the app (window or `logclaw serve`) starts. */
+  autoStart: z.boolean(),
 });
 export type ForwardStatus = z.infer<typeof ForwardStatus>;
 
@@ -81,6 +83,7 @@ export const forwardsChannels = {
     response: ForwardStatus,
   },
   'forwards:remove': { request: z.object({ id: z.string().min(1) }).strict(), response: z.array(ForwardStatus) },
+  'forwards:setAutoStart': { request: z.object({ id: z.string().min(1), autoStart: z.boolean() }).strict(), response: ForwardStatus },
 } as const satisfies ChannelMap;
 
 export const forwardsEvents = {

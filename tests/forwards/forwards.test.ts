@@ -83,10 +83,19 @@ describe('port-forward manager', () => {
     expect(status.bytesIn).toBeGreaterThan(0);
     expect(status.bytesOut).toBeGreaterThan(0);
     expect(status.url).toBe(`http://127.0.0.1:${feastPort}/health`);
-    // The chosen port is remembered.
-    const again = await createBackend({ transport: 'cli', dataDir, kubeTarget: { kubeconfig: env.kube.kubeconfig } });
-    expect((await again.call('forwards:list')).find((f) => f.id === 'feast')!.spec.localPort).toBe(feastPort);
-    await again.close();
+    // The chosen port is remembered, and an auto-start forward comes back when the app starts.
+    await backend.call('forwards:setAutoStart', { id: 'feast', autoStart: true });
+    const cli = await createBackend({ transport: 'cli', dataDir, tenant: TENANT, kubeTarget: { kubeconfig: env.kube.kubeconfig } });
+    expect((await cli.call('forwards:list')).find((f) => f.id === 'feast')).toMatchObject({ spec: { localPort: feastPort }, autoStart: true, state: 'stopped' });
+    await cli.close();
+    await backend.call('forwards:stop', { id: 'feast' });
+    const app = await createBackend({ transport: 'http', dataDir, tenant: TENANT, kubeTarget: { kubeconfig: env.kube.kubeconfig } });
+    await waitFor(async () => (await app.call('forwards:list')).find((f) => f.id === 'feast')!.state === 'ready', 'auto-started feast');
+    expect(await (await fetch(`http://127.0.0.1:${feastPort}/auto`)).json()).toEqual({ feast: 'ok', path: '/auto' });
+    await app.close();
+    await backend.call('forwards:setAutoStart', { id: 'feast', autoStart: false });
+    await backend.call('forwards:start', { id: 'feast' });
+    await waitState('feast', 'ready');
   });
 
   it('lets Search reach the stack\'s OpenSearch through its forward with no connection configured', async () => {

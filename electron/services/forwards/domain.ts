@@ -12,6 +12,7 @@ export function forwardsDomain(ctx: BackendContext): Domain<keyof typeof forward
       'forwards:stopAll': () => forwards.stopAll(),
       'forwards:add': ({ kind, name, ...rest }) => forwards.add({ ...rest, target: { kind, name } }),
       'forwards:remove': ({ id }) => forwards.remove(id),
+      'forwards:setAutoStart': ({ id, autoStart }) => forwards.setAutoStart(id, autoStart),
     },
     close: () => forwards.close(),
   };

@@ -76,11 +76,28 @@ export class ForwardsService {
   }
 
   list(): ForwardStatus[] {
-    return this.specs().map((spec) => this.#forward(spec).status());
+    return this.specs().map((spec) => this.#status(this.#forward(spec)));
   }
 
   status(id: string): ForwardStatus {
-    return this.#forward(this.#spec(id)).status();
+    return this.#status(this.#forward(this.#spec(id)));
+  }
+
+  async setAutoStart(id: string, autoStart: boolean): Promise<ForwardStatus> {
+    this.#spec(id);
+    this.#saved.autoStart = [...this.#saved.autoStart.filter((other) => other !== id), ...(autoStart ? [id] : [])];
+    await this.#save();
+    return this.status(id);
+  }
+
+  /** Starts the forwards marked auto-start; failures show on the forward (and its event), not here. */
+  async autoStart(): Promise<void> {
+    for (const id of this.#saved.autoStart) {
+      if (!this.specs().some((spec) => spec.id === id)) continue;
+      await this.start(id).catch((error: unknown) => {
+        this.notices.push({ id: `forward-autostart-${id}`, level: 'warn', message: `Auto-start of the ${id} forward failed: ${toErrorPayload(error).message}`, hint: toErrorPayload(error).hint });
+      });
+    }
   }
 
   /**
@@ -104,13 +121,13 @@ export class ForwardsService {
       if (error instanceof AppError && error.code === 'PORT_IN_USE') throw await this.#portInUse(spec.localPort, spec.title);
       throw error;
     }
-    return forward.status();
+    return this.#status(forward);
   }
 
   async stop(id: string): Promise<ForwardStatus> {
     const forward = this.#forward(this.#spec(id));
     await forward.stop();
-    return forward.status();
+    return this.#status(forward);
   }
 
   /** Starts every stack forward that is not running; one failure does not stop the rest. */
@@ -142,7 +159,7 @@ export class ForwardsService {
     const spec = ForwardSpec.parse({ ...input, id, custom: true, title: input.title ?? `${input.target.kind}/${input.target.name}:${input.remotePort}` });
     this.#saved.custom.push(spec);
     await this.#save();
-    return this.#forward(spec).status();
+    return this.#status(this.#forward(spec));
   }
 
   async remove(id: string): Promise<ForwardStatus[]> {
@@ -160,11 +177,15 @@ export class ForwardsService {
   async ensure(id: string): Promise<ForwardStatus> {
     const forward = this.#forward(this.#spec(id));
     if (!forward.running) await this.start(id);
-    return forward.status();
+    return this.#status(forward);
   }
 
   async close(): Promise<void> {
     for (const forward of this.#forwards.values()) await forward.stop('app closing');
+  }
+
+  #status(forward: SupervisedForward): ForwardStatus {
+    return { ...forward.status(), autoStart: this.#saved.autoStart.includes(forward.spec.id) };
   }
 
   #spec(id: string): ForwardSpec {
@@ -177,7 +198,7 @@ export class ForwardsService {
   #forward(spec: ForwardSpec): SupervisedForward {
     const existing = this.#forwards.get(spec.id);
     if (existing && (existing.running || JSON.stringify(existing.spec) === JSON.stringify(spec))) return existing;
-    const forward = new SupervisedForward(spec, this.#options.kubeConfig(), this.#options.onChange, this.#options.timing ?? DEFAULT_TIMING);
+    const forward = new SupervisedForward(spec, this.#options.kubeConfig(), (status) => this.#options.onChange({ ...status, autoStart: this.#saved.autoStart.includes(spec.id) }), this.#options.timing ?? DEFAULT_TIMING);
     this.#forwards.set(spec.id, forward);
     return forward;
   }

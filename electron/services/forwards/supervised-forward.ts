@@ -26,7 +26,7 @@ export class SupervisedForward {
   readonly spec: ForwardSpec;
   #kc: KubeConfig;
   #timing: SupervisorTiming;
-  #onChange: (status: ForwardStatus) => void;
+  #onChange: (status: Omit<ForwardStatus, 'autoStart'>) => void;
   #server: Server | null = null;
   #sockets = new Set<Socket>();
   #target: ForwardTarget | null = null;
@@ -40,7 +40,7 @@ export class SupervisedForward {
   #failures = 0;
   #probing = false;
 
-  constructor(spec: ForwardSpec, kc: KubeConfig, onChange: (status: ForwardStatus) => void, timing: SupervisorTiming = DEFAULT_TIMING) {
+  constructor(spec: ForwardSpec, kc: KubeConfig, onChange: (status: Omit<ForwardStatus, 'autoStart'>) => void, timing: SupervisorTiming = DEFAULT_TIMING) {
     this.spec = spec;
     this.#kc = kc;
     this.#onChange = onChange;
@@ -90,7 +90,7 @@ export class SupervisedForward {
     this.#setState('stopped', reason);
   }
 
-  status(): ForwardStatus {
+  status(): Omit<ForwardStatus, 'autoStart'> {
     const http = this.spec.probe === 'http' || this.spec.probe === 'opensearch';
     const target = `${this.spec.target.kind === 'service' ? 'svc' : 'pod'}/${this.spec.target.name}`;
     return {

@@ -144,6 +144,7 @@ function ForwardRow({ forward, selected }: { forward: ForwardStatus; selected: b
 function HistoryPanel({ forward }: { forward: ForwardStatus }) {
   const select = useStore((s) => s.selectForward);
   const remove = useStore((s) => s.removeForward);
+  const setAutoStart = useStore((s) => s.setForwardAutoStart);
   return (
     <aside className="side-panel" aria-label={`${forward.spec.title} history`} onKeyDown={(event) => event.key === 'Escape' && select(null)}>
       <header className="view-header">
@@ -151,6 +152,9 @@ function HistoryPanel({ forward }: { forward: ForwardStatus }) {
         <button type="button" aria-label="Close history" onClick={() => select(null)}>×</button>
       </header>
       <p className="mono small wrap-anywhere">{forward.command}</p>
+      <label className="small">
+        <input type="checkbox" checked={forward.autoStart} onChange={(event) => void setAutoStart(forward.id, event.target.checked)} /> Start with the app
+      </label>
       <ol className="timeline" aria-label="State changes">
         {[...forward.history].reverse().map((change) => (
           <li key={`${change.at}-${change.state}`}>

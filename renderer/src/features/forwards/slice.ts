@@ -29,6 +29,7 @@ export interface ForwardsSlice {
   stopAllForwards(): Promise<void>;
   addForward(input: Request<'forwards:add'>): Promise<boolean>;
   removeForward(id: string): Promise<void>;
+  setForwardAutoStart(id: string, autoStart: boolean): Promise<void>;
   selectForward(id: string | null): void;
   forwardChanged(status: ForwardStatus): void;
 }
@@ -111,6 +112,13 @@ export const createForwardsSlice: StateCreator<Store, [], [], ForwardsSlice> = (
       try {
         const list = await invoke('forwards:remove', { id });
         set((s) => ({ forwards: { ...s.forwards, list, selected: s.forwards.selected === id ? null : s.forwards.selected } }));
+      } catch (error) {
+        fail(id, error);
+      }
+    },
+    async setForwardAutoStart(id, autoStart) {
+      try {
+        get().forwardChanged(await invoke('forwards:setAutoStart', { id, autoStart }));
       } catch (error) {
         fail(id, error);
       }
