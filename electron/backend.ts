@@ -8,6 +8,8 @@ import type { BackendContext, Domain, Handlers } from './domain.js';
 import { forwardsDomain } from './services/forwards/domain.js';
 import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
+import { discoverStackKafka } from './services/kafka/discover.js';
+import { kafkaDomain } from './services/kafka/domain.js';
 import { searchDomain } from './services/search/domain.js';
 import { ForwardsService } from './services/forwards/forwards-service.js';
 import type { SupervisorTiming } from './services/forwards/supervised-forward.js';
@@ -41,7 +43,7 @@ export interface Backend extends BackendContext {
 }
 
 /** Every capability, in start order; closed in reverse. */
-const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain];
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain, (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) })];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;
@@ -92,6 +94,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     forwards,
     kubeTarget,
     tenant,
+    call: (channel, payload) => call(channel, payload),
   };
   const domains = DOMAINS.map((create) => create(ctx));
   const handlers = Object.assign({}, ...domains.map((domain) => domain.handlers)) as Handlers<Channel>;

@@ -24,6 +24,11 @@ export interface BackendContext {
   kubeTarget(): KubeTarget;
   /** The tenant id (namespace logclaw-<tenant>). */
   tenant(): string;
+  /**
+   * Calls another capability's channel in-process, validated like any request (throws AppError):
+   * how one domain uses another's live service (e.g. logs → kafka:produce, search:query).
+   */
+  call<C extends Channel>(channel: C, payload?: unknown): Promise<Response<C>>;
 }
 
 export type Handlers<K extends Channel> = { [C in K]: (request: ParsedRequest<C>) => Promise<Response<C>> | Response<C> };

@@ -5,6 +5,7 @@ import { type Backend, createBackend } from '../backend.js';
 import type { Command, OptionSpec } from './command.js';
 import { coreCommands } from './commands/core.js';
 import { forwardCommands } from './commands/forwards.js';
+import { kafkaCommands } from './commands/kafka.js';
 import { searchCommands } from './commands/search.js';
 import { type Io, processIo, reportError } from './output.js';
 
@@ -17,7 +18,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands };
+const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands, ...kafkaCommands };
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

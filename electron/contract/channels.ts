@@ -4,10 +4,11 @@ import type { z } from 'zod';
 import { coreChannels, coreEvents } from './core.js';
 import type { Envelope } from './errors.js';
 import { forwardsChannels, forwardsEvents } from './forwards.js';
+import { kafkaChannels, kafkaEvents } from './kafka.js';
 import { searchChannels, searchEvents } from './search.js';
 
-export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels } as const;
-export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents } as const;
+export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels, ...kafkaChannels } as const;
+export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents, ...kafkaEvents } as const;
 
 type Schemas = typeof invokeSchemas;
 export type Channel = keyof Schemas;

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'KUBE_CONFIG_INVALID',
   'PORT_IN_USE',
   'KAFKA_UNREACHABLE',
+  /** The broker answered but refused (not a bad input, not unreachable). */
+  'KAFKA_FAILED',
   'OPENSEARCH_UNREACHABLE',
   'QUERY_INVALID',
   'SETTINGS_INVALID',

@@ -1,6 +1,7 @@
 import { type ReactElement, useEffect, useMemo, useState } from 'react';
 import { StatusDot, type Tone } from './components/StatusDot.js';
 import { ForwardsView } from './features/forwards/ForwardsView.js';
+import { KafkaPane } from './features/kafka/KafkaPane.js';
 import { EmptyPane } from './features/placeholders/EmptyPanes.js';
 import { PrerequisitesView, toolTone } from './features/prerequisites/PrerequisitesView.js';
 import { SearchView } from './features/search/SearchView.js';
@@ -26,7 +27,7 @@ const PANES: Record<View, () => ReactElement> = {
   stack: () => <EmptyPane view="stack" />,
   forwards: ForwardsView,
   logs: () => <EmptyPane view="logs" />,
-  kafka: () => <EmptyPane view="kafka" />,
+  kafka: KafkaPane,
   search: SearchView,
   doctor: () => <EmptyPane view="doctor" />,
   prerequisites: PrerequisitesView,

@@ -122,11 +122,12 @@ async function startServe(brokers: string, home: string): Promise<{ child: Child
     const timer = setTimeout(() => reject(new Error(`logclaw serve printed nothing in 60 s: ${output}`)), 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk;
-      const line = output.split('\n').find((l) => l.startsWith('{'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(new URL((JSON.parse(line) as { url: string }).url));
-      }
+      const line = output.split('\n').find((l) => l.startsWith('{') && l.endsWith('}'));
+      if (!line) return;
+      clearTimeout(timer);
+      const printed = JSON.parse(line) as { url?: string; error?: { message: string } };
+      if (printed.url) resolve(new URL(printed.url));
+      else reject(new Error(`logclaw serve failed: ${printed.error?.message ?? line}`));
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
     child.once('exit', (code) => reject(new Error(`logclaw serve exited with ${code}: ${output}`)));

@@ -7,7 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { AppError, type ErrorPayload, ForwardSpec, type ForwardStatus, type Notice, toErrorPayload } from '../../contract/index.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { portOwner, nextFreePort } from '../net/ports.js';
+import { isPortFree, nextFreePort, portOwner } from '../net/ports.js';
 import { STACK_SERVICES, serviceName, tenantNamespace } from '../stack/services.js';
 import { type SupervisorTiming, DEFAULT_TIMING, SupervisedForward } from './supervised-forward.js';
 
@@ -39,6 +39,8 @@ export class ForwardsService {
   readonly #options: ForwardsServiceOptions;
   readonly #path: string;
   readonly #forwards = new Map<string, SupervisedForward>();
+  /** Forwards other capabilities open for themselves (e.g. one per Kafka broker pod); not persisted. */
+  readonly #system = new Map<string, ForwardSpec>();
   #saved: Saved = Saved.parse({});
   readonly notices: Notice[] = [];
 
@@ -72,7 +74,8 @@ export class ForwardsService {
       path: service.path,
       custom: false,
     }));
-    return [...stack, ...this.#saved.custom.map((spec) => ({ ...spec, localPort: this.#saved.localPorts[spec.id] ?? spec.localPort }))];
+    const system = [...this.#system.values()].filter((spec) => spec.namespace === tenantNamespace(tenant));
+    return [...stack, ...system, ...this.#saved.custom].map((spec) => ({ ...spec, localPort: this.#saved.localPorts[spec.id] ?? spec.localPort }));
   }
 
   list(): ForwardStatus[] {
@@ -171,6 +174,25 @@ export class ForwardsService {
     delete this.#saved.localPorts[id];
     await this.#save();
     return this.list();
+  }
+
+  /**
+   * A forward another capability needs for itself (Kafka: one per broker pod). Its local port is
+   * chosen free once and remembered, so clients keep the same address across restarts.
+   */
+  async ensureSystem(spec: Omit<ForwardSpec, 'custom' | 'localPort'> & { preferredPort: number }): Promise<ForwardStatus> {
+    const { preferredPort, ...rest } = spec;
+    if (!this.#system.has(spec.id)) {
+      const remembered = this.#saved.localPorts[spec.id];
+      const localPort = remembered ?? ((await isPortFree(preferredPort)) ? preferredPort : await nextFreePort(preferredPort));
+      if (!localPort) throw new AppError('PORT_IN_USE', `No free local port near ${preferredPort} for ${spec.title}`);
+      this.#system.set(spec.id, { ...rest, localPort, custom: false });
+      if (remembered === undefined) {
+        this.#saved.localPorts[spec.id] = localPort;
+        await this.#save();
+      }
+    }
+    return this.ensure(spec.id);
   }
 
   /** For other services (Kafka, Search): the local port of a running, started-if-needed forward. */
