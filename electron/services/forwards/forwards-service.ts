@@ -1,12 +1,11 @@
 // The port-forward manager: the stack's services for the current tenant (seed defaults) plus the
 // user's custom forwards, each a SupervisedForward. Port choices and custom forwards persist in
 // <dataDir>/forwards.json.
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { AppError, type ErrorPayload, ForwardSpec, type ForwardStatus, type Notice, toErrorPayload } from '../../contract/index.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { JsonFile } from '../json-file.js';
 import { isPortFree, nextFreePort, portOwner } from '../net/ports.js';
 import { STACK_SERVICES, serviceName, tenantNamespace } from '../stack/services.js';
 import { type SupervisorTiming, DEFAULT_TIMING, SupervisedForward } from './supervised-forward.js';
@@ -37,7 +36,7 @@ export interface StartFailure {
 
 export class ForwardsService {
   readonly #options: ForwardsServiceOptions;
-  readonly #path: string;
+  readonly #file: JsonFile<typeof Saved>;
   readonly #forwards = new Map<string, SupervisedForward>();
   /** Forwards other capabilities open for themselves (e.g. one per Kafka broker pod); not persisted. */
   readonly #system = new Map<string, ForwardSpec>();
@@ -46,17 +45,14 @@ export class ForwardsService {
 
   constructor(options: ForwardsServiceOptions) {
     this.#options = options;
-    this.#path = join(options.dataDir, 'forwards.json');
+    this.#file = new JsonFile(join(options.dataDir, 'forwards.json'), Saved);
   }
 
   async load(): Promise<void> {
-    const text = await readFile(this.#path, 'utf8').catch(() => null);
-    if (text === null) return;
-    try {
-      this.#saved = Saved.parse(JSON.parse(text));
-    } catch (error) {
-      await rename(this.#path, `${this.#path}.bak`);
-      this.notices.push({ id: 'forwards-corrupt', level: 'warn', message: `Saved forwards could not be read (${(error as Error).message}); defaults are in use.`, hint: `The old file is ${this.#path}.bak.` });
+    const { value, corrupt } = await this.#file.read();
+    if (value) this.#saved = value;
+    if (corrupt) {
+      this.notices.push({ id: 'forwards-corrupt', level: 'warn', message: `Saved forwards could not be read (${corrupt.problem}); defaults are in use.`, hint: `The old file is ${corrupt.backup}.` });
     }
   }
 
@@ -235,6 +231,6 @@ export class ForwardsService {
   }
 
   async #save(): Promise<void> {
-    await writeFileAtomic(this.#path, JSON.stringify(this.#saved, null, 2) + '\n');
+    await this.#file.write(this.#saved);
   }
 }

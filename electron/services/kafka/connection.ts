@@ -1,13 +1,11 @@
 // Where the Kafka connection comes from, in order: a session override (CLI --kafka-brokers, or the
 // pane's "connect without saving"), LOGCLAW_KAFKA_BROKERS, the direct bootstrap saved in
 // <dataDir>/kafka.json, and finally the installed stack through port-forwards (`discover`).
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../contract/errors.js';
 import { BrokerAddress, type KafkaConnection, KafkaSettings } from '../../contract/kafka.js';
 import type { Notice } from '../../contract/schemas.js';
-import { describeIssues } from '../../contract/validate.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { JsonFile } from '../json-file.js';
 import { readAdvertisedBrokers } from './adapter.js';
 
 /** What a Kafka client needs: bootstrap addresses and, behind port-forwards, where each advertised broker really is. */
@@ -74,18 +72,21 @@ export function parseBrokerList(text: string): string[] {
 }
 
 export class KafkaConnectionStore {
-  readonly path: string;
+  readonly #file: JsonFile<typeof KafkaSettings>;
   #saved: KafkaSettings = KafkaSettings.parse({});
   #session: string[] | null = null;
   #notices: Notice[] = [];
-  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(
     dataDir: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly discover?: DiscoverKafka,
   ) {
-    this.path = join(dataDir, 'kafka.json');
+    this.#file = new JsonFile(join(dataDir, 'kafka.json'), KafkaSettings);
+  }
+
+  get path(): string {
+    return this.#file.path;
   }
 
   get notices(): readonly Notice[] {
@@ -98,32 +99,16 @@ export class KafkaConnectionStore {
 
   /** Reads kafka.json; a corrupt file is kept as kafka.json.bak, defaults are used, with a notice. */
   async load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+    const { value, corrupt } = await this.#file.read();
+    if (value) this.#saved = value;
+    if (corrupt) {
+      this.#notices.push({
+        id: 'kafka-settings-corrupt',
+        level: 'warn',
+        message: `The Kafka connection file could not be read (${corrupt.problem}); the default connection is in use.`,
+        hint: `The old file was kept as ${corrupt.backup}. Set the connection again in the Kafka pane.`,
+      });
     }
-    let problem: string;
-    try {
-      const parsed = KafkaSettings.safeParse(JSON.parse(text));
-      if (parsed.success) {
-        this.#saved = parsed.data;
-        return;
-      }
-      problem = describeIssues(parsed.error);
-    } catch (error) {
-      problem = `not valid JSON (${(error as Error).message})`;
-    }
-    const backup = `${this.path}.bak`;
-    await rename(this.path, backup);
-    this.#notices.push({
-      id: 'kafka-settings-corrupt',
-      level: 'warn',
-      message: `The Kafka connection file could not be read (${problem}); the default connection is in use.`,
-      hint: `The old file was kept as ${backup}. Set the connection again in the Kafka pane.`,
-    });
   }
 
   /** Session-only brokers (CLI --kafka-brokers); null clears the override. */
@@ -135,8 +120,7 @@ export class KafkaConnectionStore {
     const next = KafkaSettings.parse({ schemaVersion: 1, mode: settings.mode, brokers: settings.brokers });
     this.#saved = next;
     this.#session = null;
-    const write = this.#writes.then(() => writeFileAtomic(this.path, JSON.stringify(next, null, 2) + '\n'));
-    this.#writes = write.catch(() => undefined);
+    const write = this.#file.write(next);
     await write;
   }
 

@@ -3,12 +3,11 @@
 // pane starts empty, with a notice (like SettingsStore). Readable by the user only (mode 0600): it
 // may hold the connection's password.
 import { randomUUID } from 'node:crypto';
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError, type Notice, describeIssues } from '../../contract/index.js';
+import { AppError, type Notice } from '../../contract/index.js';
 import { type ConnectionInput, Endpoint, type QuerySpec, SavedQuery } from '../../contract/search.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { JsonFile } from '../json-file.js';
 import { normalizeEndpoint } from './endpoint.js';
 
 const SearchFile = z.object({
@@ -19,14 +18,17 @@ const SearchFile = z.object({
 type SearchFile = z.infer<typeof SearchFile>;
 
 export class SearchStore {
-  readonly path: string;
+  readonly #file: JsonFile<typeof SearchFile>;
   #data: SearchFile = SearchFile.parse({});
   #notices: Notice[] = [];
   #loaded: Promise<void> | null = null;
-  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string) {
-    this.path = join(dataDir, 'search.json');
+    this.#file = new JsonFile(join(dataDir, 'search.json'), SearchFile);
+  }
+
+  get path(): string {
+    return this.#file.path;
   }
 
   get notices(): readonly Notice[] {
@@ -40,32 +42,16 @@ export class SearchStore {
   }
 
   async #load(): Promise<void> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+    const { value, corrupt } = await this.#file.read();
+    if (value) this.#data = value;
+    if (corrupt) {
+      this.#notices.push({
+        id: 'search-file-corrupt',
+        level: 'warn',
+        message: `The saved OpenSearch connection and queries could not be read (${corrupt.problem}).`,
+        hint: `The old file was kept as ${corrupt.backup}; copy your queries from it. Saving writes a new file.`,
+      });
     }
-    let problem: string;
-    try {
-      const parsed = SearchFile.safeParse(JSON.parse(text));
-      if (parsed.success) {
-        this.#data = parsed.data;
-        return;
-      }
-      problem = describeIssues(parsed.error);
-    } catch (error) {
-      problem = `not valid JSON (${(error as Error).message})`;
-    }
-    const backup = `${this.path}.bak`;
-    await rename(this.path, backup);
-    this.#notices.push({
-      id: 'search-file-corrupt',
-      level: 'warn',
-      message: `The saved OpenSearch connection and queries could not be read (${problem}).`,
-      hint: `The old file was kept as ${backup}; copy your queries from it. Saving writes a new file.`,
-    });
   }
 
   async connection(): Promise<Endpoint | null> {
@@ -116,11 +102,7 @@ export class SearchStore {
     return this.#data.savedQueries;
   }
 
-  /** Writes are serialised, each a full snapshot. */
   async #save(): Promise<void> {
-    const snapshot = JSON.stringify(this.#data, null, 2) + '\n';
-    const write = this.#writes.then(() => writeFileAtomic(this.path, snapshot));
-    this.#writes = write.catch(() => undefined);
-    await write;
+    await this.#file.write(this.#data);
   }
 }

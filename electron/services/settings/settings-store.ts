@@ -1,4 +1,3 @@
-import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   AppError,
@@ -7,20 +6,23 @@ import {
   type SettingsPatch,
   describeIssues,
 } from '../../contract/index.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { JsonFile } from '../json-file.js';
 
 /**
  * Settings live in one JSON file in the data folder. A file that cannot be read as valid settings
  * is never overwritten in place: it is kept as settings.json.bak and defaults are used, with a notice.
  */
 export class SettingsStore {
-  readonly path: string;
+  readonly #file: JsonFile<typeof Settings>;
   #current: Settings = Settings.parse({});
   #notices: Notice[] = [];
-  #writes: Promise<unknown> = Promise.resolve();
 
   constructor(dataDir: string) {
-    this.path = join(dataDir, 'settings.json');
+    this.#file = new JsonFile(join(dataDir, 'settings.json'), Settings);
+  }
+
+  get path(): string {
+    return this.#file.path;
   }
 
   get notices(): readonly Notice[] {
@@ -32,32 +34,16 @@ export class SettingsStore {
   }
 
   async load(): Promise<Settings> {
-    let text: string;
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return this.#current;
-      throw error;
+    const { value, corrupt } = await this.#file.read();
+    if (value) this.#current = value;
+    if (corrupt) {
+      this.#notices.push({
+        id: 'settings-corrupt',
+        level: 'warn',
+        message: `Your settings file could not be read (${corrupt.problem}); defaults are in use.`,
+        hint: `The old file was kept as ${corrupt.backup}. Fix or delete it; saving settings writes a new file.`,
+      });
     }
-    let problem: string;
-    try {
-      const parsed = Settings.safeParse(JSON.parse(text));
-      if (parsed.success) {
-        this.#current = parsed.data;
-        return this.#current;
-      }
-      problem = describeIssues(parsed.error);
-    } catch (error) {
-      problem = `not valid JSON (${(error as Error).message})`;
-    }
-    const backup = `${this.path}.bak`;
-    await rename(this.path, backup);
-    this.#notices.push({
-      id: 'settings-corrupt',
-      level: 'warn',
-      message: `Your settings file could not be read (${problem}); defaults are in use.`,
-      hint: `The old file was kept as ${backup}. Fix or delete it; saving settings writes a new file.`,
-    });
     return this.#current;
   }
 
@@ -71,10 +57,7 @@ export class SettingsStore {
       });
     }
     this.#current = parsed.data;
-    const snapshot = JSON.stringify(parsed.data, null, 2) + '\n';
-    const write = this.#writes.then(() => writeFileAtomic(this.path, snapshot));
-    this.#writes = write.catch(() => undefined);
-    await write;
+    await this.#file.write(parsed.data);
     return this.#current;
   }
 }
