@@ -3,7 +3,7 @@ import type { TopicInfo } from '../../../../electron/contract/kafka.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 import { formatCount, formatRate, shellQuote } from './format.js';
-import { Sparkline } from './Sparkline.js';
+import { Sparkline } from '../../components/Sparkline.js';
 
 type SortKey = 'name' | 'partitions' | 'messages' | 'rate';
 
@@ -84,7 +84,7 @@ export function TopicsView() {
                   <td className="num mono" title="Sum of high − low watermarks">{formatCount(topic.messages)}</td>
                   <td className="num mono">{formatRate(topic.rate)}</td>
                   <td>
-                    <Sparkline values={topic.rateHistory} label={`Produce rate of ${topic.name}`} />
+                    <Sparkline values={topic.rateHistory} label={`Produce rate of ${topic.name}`} unit="msg/s" />
                   </td>
                 </tr>
               ))}

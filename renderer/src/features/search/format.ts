@@ -1,23 +1,7 @@
 // Formatting for the Search pane: counts, bytes, times, cell values.
 import type { FieldInfo, TimeRange } from '../../../../electron/contract/search.js';
 
-const COUNT = new Intl.NumberFormat('en-US');
-
-export function formatCount(n: number | null | undefined): string {
-  return n === null || n === undefined ? '–' : COUNT.format(n);
-}
-
-export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
+export { formatBytes, formatCount } from '../../format.js';
 
 export function formatAgo(ms: number): string {
   const future = ms < 0;
