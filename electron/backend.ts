@@ -10,6 +10,7 @@ import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
 import { discoverStackKafka } from './services/kafka/discover.js';
 import { kafkaDomain } from './services/kafka/domain.js';
+import { logsDomain } from './services/logs/domain.js';
 import { searchDomain } from './services/search/domain.js';
 import { ForwardsService } from './services/forwards/forwards-service.js';
 import type { SupervisorTiming } from './services/forwards/supervised-forward.js';
@@ -43,7 +44,7 @@ export interface Backend extends BackendContext {
 }
 
 /** Every capability, in start order; closed in reverse. */
-const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain, (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) })];
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain, (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) }), logsDomain];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;

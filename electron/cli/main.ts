@@ -6,6 +6,7 @@ import type { Command, OptionSpec } from './command.js';
 import { coreCommands } from './commands/core.js';
 import { forwardCommands } from './commands/forwards.js';
 import { kafkaCommands } from './commands/kafka.js';
+import { logsCommands } from './commands/logs.js';
 import { searchCommands } from './commands/search.js';
 import { type Io, processIo, reportError } from './output.js';
 
@@ -18,7 +19,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands, ...kafkaCommands };
+const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands, ...kafkaCommands, ...logsCommands };
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

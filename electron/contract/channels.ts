@@ -5,10 +5,11 @@ import { coreChannels, coreEvents } from './core.js';
 import type { Envelope } from './errors.js';
 import { forwardsChannels, forwardsEvents } from './forwards.js';
 import { kafkaChannels, kafkaEvents } from './kafka.js';
+import { logsChannels, logsEvents } from './logs.js';
 import { searchChannels, searchEvents } from './search.js';
 
-export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels, ...kafkaChannels } as const;
-export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents, ...kafkaEvents } as const;
+export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels, ...kafkaChannels, ...logsChannels } as const;
+export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents, ...kafkaEvents, ...logsEvents } as const;
 
 type Schemas = typeof invokeSchemas;
 export type Channel = keyof Schemas;

@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'HASH_MISMATCH',
   'JOB_NOT_FOUND',
   'JOB_BUSY',
+  /** Vector's HTTP source (or its forward) did not answer. */
+  'VECTOR_UNREACHABLE',
+  /** Vector answered, but not with 2xx (decode error, sink down). */
+  'VECTOR_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -3,6 +3,8 @@ import { StatusDot, type Tone } from './components/StatusDot.js';
 import { ForwardsView } from './features/forwards/ForwardsView.js';
 import { KafkaPane } from './features/kafka/KafkaPane.js';
 import { EmptyPane } from './features/placeholders/EmptyPanes.js';
+import { CanaryIndicator } from './features/logs/CanaryView.js';
+import { LogsPane } from './features/logs/LogsPane.js';
 import { PrerequisitesView, toolTone } from './features/prerequisites/PrerequisitesView.js';
 import { SearchView } from './features/search/SearchView.js';
 import { SettingsView } from './features/settings/SettingsView.js';
@@ -26,7 +28,7 @@ const ALL_NAV = [...NAV, ...BOTTOM_NAV];
 const PANES: Record<View, () => ReactElement> = {
   stack: () => <EmptyPane view="stack" />,
   forwards: ForwardsView,
-  logs: () => <EmptyPane view="logs" />,
+  logs: LogsPane,
   kafka: KafkaPane,
   search: SearchView,
   doctor: () => <EmptyPane view="doctor" />,
@@ -138,6 +140,7 @@ function TopBar() {
         </div>
       )}
       <div className="topbar-right">
+        <CanaryIndicator />
         {info?.notices.map((notice) => (
           <span key={notice.id} className={`notice notice-${notice.level}`} role="alert" title={notice.hint}>
             {notice.message}

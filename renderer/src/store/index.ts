@@ -3,15 +3,17 @@
 import { create } from 'zustand';
 import { type ForwardsSlice, createForwardsSlice } from '../features/forwards/slice.js';
 import { type KafkaSlice, createKafkaSlice } from '../features/kafka/slice.js';
+import { type LogsSlice, createLogsSlice } from '../features/logs/slice.js';
 import { type CoreSlice, createCoreSlice } from './core.js';
 import { type SearchSlice, createSearchSlice } from '../features/search/slice.js';
 
 export type { Status, View } from './core.js';
-export type Store = CoreSlice & ForwardsSlice & SearchSlice & KafkaSlice;
+export type Store = CoreSlice & ForwardsSlice & SearchSlice & KafkaSlice & LogsSlice;
 
 export const useStore = create<Store>()((...args) => ({
   ...createCoreSlice(...args),
   ...createForwardsSlice(...args),
   ...createSearchSlice(...args),
   ...createKafkaSlice(...args),
+  ...createLogsSlice(...args),
 }));
