@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { AppError, type AppInfo, CHANNELS, type Channel, type Envelope, type Response, Settings, describeIssues, fail, ok, parseRequest } from './contract/index.js';
 import { coreDomain } from './core-domain.js';
 import type { BackendContext, Domain, Handlers } from './domain.js';
+import { doctorDomain } from './services/doctor/domain.js';
 import { forwardsDomain } from './services/forwards/domain.js';
 import { EventBus } from './services/events.js';
 import { JobRunner } from './services/jobs/job-runner.js';
@@ -12,6 +13,7 @@ import { discoverStackKafka } from './services/kafka/discover.js';
 import { kafkaDomain } from './services/kafka/domain.js';
 import { logsDomain } from './services/logs/domain.js';
 import { searchDomain } from './services/search/domain.js';
+import { stackDomain } from './services/stack/domain.js';
 import { ForwardsService } from './services/forwards/forwards-service.js';
 import type { SupervisorTiming } from './services/forwards/supervised-forward.js';
 import { type KubeTarget, loadKubeConfig } from './services/kube/kubeconfig.js';
@@ -44,7 +46,7 @@ export interface Backend extends BackendContext {
 }
 
 /** Every capability, in start order; closed in reverse. */
-const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain, (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) }), logsDomain];
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain, (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) }), stackDomain, logsDomain, doctorDomain];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;

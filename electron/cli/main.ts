@@ -4,10 +4,12 @@ import { AppError } from '../contract/index.js';
 import { type Backend, createBackend } from '../backend.js';
 import type { Command, OptionSpec } from './command.js';
 import { coreCommands } from './commands/core.js';
+import { doctorCommands } from './commands/doctor.js';
 import { forwardCommands } from './commands/forwards.js';
 import { kafkaCommands } from './commands/kafka.js';
 import { logsCommands } from './commands/logs.js';
 import { searchCommands } from './commands/search.js';
+import { stackCommands } from './commands/stack.js';
 import { type Io, processIo, reportError } from './output.js';
 
 /** Flags every command accepts; cluster commands honour --kubeconfig/--context like kubectl does. */
@@ -19,7 +21,7 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands, ...kafkaCommands, ...logsCommands };
+const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands, ...kafkaCommands, ...stackCommands, ...doctorCommands, ...logsCommands };
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));

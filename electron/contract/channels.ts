@@ -2,14 +2,16 @@
 // from one module per domain. Electron IPC, the loopback bridge and the CLI all serve exactly this.
 import type { z } from 'zod';
 import { coreChannels, coreEvents } from './core.js';
+import { doctorChannels, doctorEvents } from './doctor.js';
 import type { Envelope } from './errors.js';
 import { forwardsChannels, forwardsEvents } from './forwards.js';
 import { kafkaChannels, kafkaEvents } from './kafka.js';
 import { logsChannels, logsEvents } from './logs.js';
 import { searchChannels, searchEvents } from './search.js';
+import { stackChannels, stackEvents } from './stack.js';
 
-export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels, ...kafkaChannels, ...logsChannels } as const;
-export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents, ...kafkaEvents, ...logsEvents } as const;
+export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels, ...kafkaChannels, ...stackChannels, ...logsChannels, ...doctorChannels } as const;
+export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents, ...kafkaEvents, ...stackEvents, ...logsEvents, ...doctorEvents } as const;
 
 type Schemas = typeof invokeSchemas;
 export type Channel = keyof Schemas;

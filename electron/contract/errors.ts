@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'HASH_MISMATCH',
   'JOB_NOT_FOUND',
   'JOB_BUSY',
+  /** A preflight check failed before the stack install created anything. */
+  'PREFLIGHT_FAILED',
   /** Vector's HTTP source (or its forward) did not answer. */
   'VECTOR_UNREACHABLE',
   /** Vector answered, but not with 2xx (decode error, sink down). */

@@ -2,12 +2,14 @@ import { type ReactElement, useEffect, useMemo, useState } from 'react';
 import { StatusDot, type Tone } from './components/StatusDot.js';
 import { ForwardsView } from './features/forwards/ForwardsView.js';
 import { KafkaPane } from './features/kafka/KafkaPane.js';
-import { EmptyPane } from './features/placeholders/EmptyPanes.js';
 import { CanaryIndicator } from './features/logs/CanaryView.js';
 import { LogsPane } from './features/logs/LogsPane.js';
+import { DoctorView } from './features/doctor/DoctorView.js';
+import { doctorProblems } from './features/doctor/slice.js';
 import { PrerequisitesView, toolTone } from './features/prerequisites/PrerequisitesView.js';
 import { SearchView } from './features/search/SearchView.js';
 import { SettingsView } from './features/settings/SettingsView.js';
+import { StackView } from './features/stack/StackView.js';
 import { type View, useStore } from './store/index.js';
 
 const NAV: { view: View; label: string }[] = [
@@ -26,12 +28,12 @@ const ALL_NAV = [...NAV, ...BOTTOM_NAV];
 
 /** The screen for each navigation entry; each pane lives in features/<pane>/. */
 const PANES: Record<View, () => ReactElement> = {
-  stack: () => <EmptyPane view="stack" />,
+  stack: StackView,
   forwards: ForwardsView,
   logs: LogsPane,
   kafka: KafkaPane,
   search: SearchView,
-  doctor: () => <EmptyPane view="doctor" />,
+  doctor: DoctorView,
   prerequisites: PrerequisitesView,
   settings: SettingsView,
 };
@@ -89,6 +91,8 @@ function NavList({ items }: { items: { view: View; label: string }[] }) {
   const reports = useStore((s) => s.tools.reports);
   const forwardsUp = useStore((s) => s.forwards.list.filter((f) => f.state === 'ready').length);
   const forwardsRunning = useStore((s) => s.forwards.list.filter((f) => f.state !== 'stopped').length);
+  const doctorFail = useStore((s) => doctorProblems(s.doctor.report).fail);
+  const doctorWarn = useStore((s) => doctorProblems(s.doctor.report).warn);
   const prereqTone: Tone = reports.length === 0 ? 'idle' : reports.some((r) => toolTone(r, reports) === 'fail') ? 'fail' : reports.some((r) => toolTone(r, reports) === 'warn') ? 'warn' : 'ok';
   return (
     <ul>
@@ -109,6 +113,11 @@ function NavList({ items }: { items: { view: View; label: string }[] }) {
           >
             <span>{item.label}</span>
             {item.view === 'prerequisites' && <StatusDot tone={prereqTone} />}
+            {item.view === 'doctor' && doctorFail + doctorWarn > 0 && (
+              <span className={`badge badge-${doctorFail > 0 ? 'fail' : 'warn'}`} aria-label={`Doctor: ${doctorFail} failing, ${doctorWarn} warnings`}>
+                {doctorFail + doctorWarn}
+              </span>
+            )}
             {item.view === 'forwards' && forwardsRunning > 0 && (
               <span className="badge" aria-label={`${forwardsUp} of ${forwardsRunning} forwards ready`}>
                 {forwardsUp}/{forwardsRunning}

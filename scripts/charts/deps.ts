@@ -6,11 +6,10 @@
 //   served from a local chart repository (helm repo index + an HTTP server on 127.0.0.1).
 // --pin records the sha256 of downloaded upstream charts that have none pinned yet.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import YAML from 'yaml';
+import { LocalChartRepo } from './local-repo.js';
 import { ALL_CHARTS, CHARTS_DIR, UPSTREAM_LOCK, findHelm, main, parseArgs, readChart, readUpstream, runOrThrow, type UpstreamChart } from './lib.js';
 
 export interface PrepareOptions {
@@ -106,14 +105,9 @@ function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n').filter(Boolean).pop() ?? '';
 }
 
-/**
- * A local chart repository for the stand-ins: packaged on first use, indexed with `helm repo
- * index`, served over HTTP on 127.0.0.1, and pulled like any remote chart.
- */
+/** The stand-ins in a local chart repository (see local-repo.ts), packaged on first use. */
 class StandInRepo {
-  private dir?: string;
-  private server?: Server;
-  private url?: string;
+  private repo?: LocalChartRepo;
 
   constructor(
     private readonly helm: string,
@@ -128,31 +122,15 @@ class StandInRepo {
   }
 
   private async start(): Promise<string> {
-    if (this.url) return this.url;
-    const dir = mkdtempSync(join(tmpdir(), 'logclaw-stand-ins-'));
-    this.dir = dir;
-    for (const u of readUpstream(this.chartsDir)) await runOrThrow(this.helm, ['package', join(this.chartsDir, u.standIn), '-d', dir]);
-    const server = createServer((req, res) => {
-      const file = join(dir, basename(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)));
-      if (!existsSync(file)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200);
-      createReadStream(file).pipe(res);
-    });
-    this.server = server;
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const { port } = server.address() as { port: number };
-    this.url = `http://127.0.0.1:${port}/`;
-    await runOrThrow(this.helm, ['repo', 'index', dir, '--url', this.url]);
-    return this.url;
+    if (this.repo) return this.repo.url;
+    const repo = new LocalChartRepo(this.helm);
+    this.repo = repo;
+    for (const u of readUpstream(this.chartsDir)) await repo.add(join(this.chartsDir, u.standIn));
+    return repo.start();
   }
 
   async close(): Promise<void> {
-    const server = this.server;
-    if (server) await new Promise<void>((ok) => server.close(() => ok()));
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    await this.repo?.close();
   }
 }
 

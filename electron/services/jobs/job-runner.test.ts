@@ -134,6 +134,76 @@ describe('JobRunner', () => {
     await first.close();
   });
 
+  it('runs a DAG: independent steps at the same time, dependents after their dependencies', async () => {
+    const runner = new JobRunner(tempDir(), new EventBus());
+    await runner.init();
+    const events: string[] = [];
+    const step = (id: string, dependsOn: string[], ms: number) => ({
+      id,
+      title: id,
+      dependsOn,
+      async run() {
+        events.push(`start ${id}`);
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        events.push(`end ${id}`);
+      },
+    });
+    runner.register('dag', () => ({ title: 'DAG', steps: [step('a', [], 10), step('b', ['a'], 60), step('c', ['a'], 30), step('d', ['b', 'c'], 5)] }));
+    const done = await runner.wait((await runner.start('dag')).id);
+    expect(done.state).toBe('succeeded');
+    // b and c overlap; d waits for both.
+    expect(events.indexOf('start c')).toBeLessThan(events.indexOf('end b'));
+    expect(events.indexOf('start d')).toBeGreaterThan(events.indexOf('end b'));
+    expect(events.slice(0, 2)).toEqual(['start a', 'end a']);
+    await runner.close();
+  });
+
+  it('in a DAG, a failure lets running siblings finish, starts nothing new, and skip resumes past it', async () => {
+    const runner = new JobRunner(tempDir(), new EventBus());
+    await runner.init();
+    const runs: string[] = [];
+    let failB = true;
+    runner.register('dag', () => ({
+      title: 'DAG',
+      steps: [
+        { id: 'a', title: 'a', dependsOn: [], run: async () => void runs.push('a') },
+        {
+          id: 'b',
+          title: 'b',
+          dependsOn: ['a'],
+          run: async (ctx) => {
+            runs.push('b');
+            ctx.line('b is broken', 'stderr');
+            if (failB) throw new AppError('HELM_FAILED', 'b failed');
+          },
+        },
+        { id: 'c', title: 'c', dependsOn: ['a'], run: async () => void (await new Promise((resolve) => setTimeout(resolve, 50)), runs.push('c')) },
+        { id: 'd', title: 'd', dependsOn: ['b'], run: async () => void runs.push('d') },
+      ],
+    }));
+    const failed = await runner.wait((await runner.start('dag')).id);
+    expect(failed.state).toBe('failed');
+    expect(failed.steps.map((s) => s.state)).toEqual(['done', 'failed', 'done', 'pending']);
+    expect(failed.failure).toMatchObject({ stepId: 'b', code: 'HELM_FAILED', lastLines: ['b is broken'] });
+    await expect(runner.resume(failed.id, { skip: ['a'] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    const skipped = await runner.wait((await runner.resume(failed.id, { skip: ['b'] })).id);
+    expect(skipped.state).toBe('succeeded');
+    expect(skipped.steps.map((s) => s.state)).toEqual(['done', 'skipped', 'done', 'done']);
+    expect(runs.sort()).toEqual(['a', 'b', 'c', 'd']);
+    failB = false;
+    await runner.close();
+  });
+
+  it('refuses a job whose steps depend on unknown steps or on each other', async () => {
+    const runner = new JobRunner(tempDir(), new EventBus());
+    await runner.init();
+    const noop = async () => undefined;
+    runner.register('unknown', () => ({ title: 'x', steps: [{ id: 'a', title: 'a', dependsOn: ['zz'], run: noop }] }));
+    runner.register('cycle', () => ({ title: 'x', steps: [{ id: 'a', title: 'a', dependsOn: ['b'], run: noop }, { id: 'b', title: 'b', dependsOn: ['a'], run: noop }] }));
+    await expect(runner.start('unknown')).rejects.toThrow(/unknown step/);
+    await expect(runner.start('cycle')).rejects.toThrow(/depend on each other/);
+  });
+
   it('gives coded errors for unknown jobs and kinds', async () => {
     const runner = new JobRunner(tempDir(), new EventBus());
     await runner.init();

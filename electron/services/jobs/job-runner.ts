@@ -28,12 +28,20 @@ export interface StepContext {
 export interface StepDefinition {
   id: string;
   title: string;
+  /**
+   * Steps that must be done (or skipped) before this one starts. Without it a step follows the
+   * previous one, so a plain list runs in order; with it the steps form a DAG and independent
+   * steps run at the same time.
+   */
+  dependsOn?: string[];
   run(ctx: StepContext): Promise<void>;
 }
 
 export interface JobDefinition {
   title: string;
   steps: StepDefinition[];
+  /** How many steps may run at once (default: no limit beyond the dependencies). */
+  concurrency?: number;
 }
 
 /** Rebuilds a job's steps from its saved params, so a job can resume after the app restarts. */
@@ -53,7 +61,10 @@ export class JobRunner {
   readonly #jobs = new Map<string, Job>();
   readonly #running = new Map<string, { controller: AbortController; done: Promise<Job> }>();
   readonly #logs = new Map<string, WriteStream>();
-  readonly #recentLines = new Map<string, JobLine[]>();
+  /** Recent lines per job and step (parallel steps must not push each other's tail out). */
+  readonly #recentLines = new Map<string, Map<string, JobLine[]>>();
+  /** Journal writes per job, in order, so a slow older write never lands after a newer one. */
+  readonly #saving = new Map<string, Promise<void>>();
 
   constructor(dataDir: string, bus: EventBus) {
     this.#dir = join(dataDir, 'jobs');
@@ -101,6 +112,7 @@ export class JobRunner {
     const busy = this.list().find((job) => job.kind === kind && this.#running.has(job.id));
     if (busy) throw new AppError('JOB_BUSY', `"${busy.title}" is still running`, { hint: 'Wait for it or cancel it first.' });
     const definition = factory(params);
+    checkDependencies(definition);
     const now = Date.now();
     const job: Job = {
       id: `${kind}-${now.toString(36)}-${randomBytes(3).toString('hex')}`,
@@ -122,7 +134,7 @@ export class JobRunner {
    * Runs an unfinished job again from its first step that is not done (after a failure, a cancel or
    * a restart). Steps are idempotent, so re-running the failed one is safe.
    */
-  async resume(id: string): Promise<Job> {
+  async resume(id: string, options: { skip?: string[] } = {}): Promise<Job> {
     const job = this.get(id);
     if (this.#running.has(id)) throw new AppError('JOB_BUSY', `${job.title} is already running`);
     if (job.state === 'succeeded') return job;
@@ -135,8 +147,16 @@ export class JobRunner {
         hint: 'Start it again instead.',
       });
     }
+    for (const stepId of options.skip ?? []) {
+      const step = job.steps.find((candidate) => candidate.id === stepId);
+      if (!step) throw new AppError('NOT_FOUND', `Job ${id} has no step "${stepId}"`);
+      if (step.state === 'done') throw new AppError('INVALID_REQUEST', `Step "${step.title}" is already done`);
+    }
     for (const step of job.steps) {
-      if (step.state !== 'done' && step.state !== 'skipped') {
+      if (options.skip?.includes(step.id)) {
+        step.state = 'skipped';
+        step.endedAt = Date.now();
+      } else if (step.state !== 'done' && step.state !== 'skipped') {
         step.state = 'pending';
         delete step.endedAt;
       }
@@ -194,39 +214,71 @@ export class JobRunner {
   }
 
   async #execute(job: Job, definition: JobDefinition, signal: AbortSignal): Promise<Job> {
-    for (const [index, stepDef] of definition.steps.entries()) {
-      const step = job.steps[index]!;
-      if (step.state === 'done' || step.state === 'skipped') continue;
-      if (signal.aborted) return this.#finish(job, 'cancelled');
-      step.state = 'running';
-      step.startedAt = Date.now();
-      delete step.message;
-      await this.#changed(job);
-      try {
-        await stepDef.run(this.#context(job, step, signal));
-        step.state = 'done';
-        step.endedAt = Date.now();
-        await this.#changed(job);
-      } catch (error) {
-        step.endedAt = Date.now();
-        if (signal.aborted) {
-          step.state = 'cancelled';
-          return this.#finish(job, 'cancelled');
+    const dependencies = dependencyMap(definition);
+    const limit = definition.concurrency ?? Infinity;
+    const running = new Map<string, Promise<void>>();
+    let failed = false;
+    const finished = (id: string) => {
+      const state = job.steps.find((step) => step.id === id)?.state;
+      return state === 'done' || state === 'skipped';
+    };
+    for (;;) {
+      if (!failed && !signal.aborted) {
+        for (const [index, stepDef] of definition.steps.entries()) {
+          if (running.size >= limit) break;
+          const step = job.steps[index]!;
+          if (step.state !== 'pending' || running.has(step.id)) continue;
+          if (!dependencies.get(step.id)!.every(finished)) continue;
+          const run = this.#runStep(job, step, stepDef, signal).then((ok) => {
+            running.delete(step.id);
+            if (!ok) failed = true;
+          });
+          running.set(step.id, run);
         }
-        step.state = 'failed';
-        const payload = toErrorPayload(error);
-        job.failure = {
-          stepId: step.id,
-          code: payload.code,
-          message: payload.message,
-          hint: payload.hint,
-          detail: payload.detail,
-          lastLines: (this.#recentLines.get(job.id) ?? []).filter((line) => line.stepId === step.id).slice(-FAILURE_TAIL).map((line) => line.text),
-        };
-        return this.#finish(job, 'failed');
       }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
     }
-    return this.#finish(job, signal.aborted ? 'cancelled' : 'succeeded');
+    if (signal.aborted) return this.#finish(job, 'cancelled');
+    if (failed) return this.#finish(job, 'failed');
+    const unfinished = job.steps.filter((step) => step.state !== 'done' && step.state !== 'skipped');
+    return this.#finish(job, unfinished.length ? 'failed' : 'succeeded');
+  }
+
+  /** Runs one step; false when it failed (or was cancelled). */
+  async #runStep(job: Job, step: JobStep, stepDef: StepDefinition, signal: AbortSignal): Promise<boolean> {
+    step.state = 'running';
+    step.startedAt = Date.now();
+    delete step.endedAt;
+    delete step.message;
+    await this.#changed(job);
+    try {
+      await stepDef.run(this.#context(job, step, signal));
+      step.state = 'done';
+      step.endedAt = Date.now();
+      await this.#changed(job);
+      return true;
+    } catch (error) {
+      step.endedAt = Date.now();
+      if (signal.aborted) {
+        step.state = 'cancelled';
+        await this.#changed(job);
+        return false;
+      }
+      step.state = 'failed';
+      const payload = toErrorPayload(error);
+      // The first failure is the one to explain; steps running beside it still finish.
+      job.failure ??= {
+        stepId: step.id,
+        code: payload.code,
+        message: payload.message,
+        hint: payload.hint,
+        detail: payload.detail,
+        lastLines: (this.#recentLines.get(job.id)?.get(step.id) ?? []).slice(-FAILURE_TAIL).map((line) => line.text),
+      };
+      await this.#changed(job);
+      return false;
+    }
   }
 
   async #finish(job: Job, state: Job['state']): Promise<Job> {
@@ -262,10 +314,12 @@ export class JobRunner {
       this.#logs.set(job.id, log);
     }
     log.write(JSON.stringify(line) + '\n');
-    const recent = this.#recentLines.get(job.id) ?? [];
+    const perStep = this.#recentLines.get(job.id) ?? new Map<string, JobLine[]>();
+    const recent = perStep.get(stepId) ?? [];
     recent.push(line);
-    if (recent.length > FAILURE_TAIL * 4) recent.splice(0, recent.length - FAILURE_TAIL * 4);
-    this.#recentLines.set(job.id, recent);
+    if (recent.length > FAILURE_TAIL * 2) recent.splice(0, recent.length - FAILURE_TAIL * 2);
+    perStep.set(stepId, recent);
+    this.#recentLines.set(job.id, perStep);
     this.#bus.emit('job:line', line);
   }
 
@@ -276,6 +330,33 @@ export class JobRunner {
   }
 
   async #save(job: Job): Promise<void> {
-    await writeFileAtomic(join(this.#dir, `${job.id}.json`), JSON.stringify(job, null, 2));
+    // Serialised per job, and the content taken when the write starts: the file always ends with the latest state.
+    const previous = this.#saving.get(job.id) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => writeFileAtomic(join(this.#dir, `${job.id}.json`), JSON.stringify(job, null, 2)));
+    this.#saving.set(job.id, next);
+    try {
+      await next;
+    } finally {
+      if (this.#saving.get(job.id) === next) this.#saving.delete(job.id);
+    }
+  }
+}
+
+function dependencyMap(definition: JobDefinition): Map<string, string[]> {
+  return new Map(definition.steps.map((step, index) => [step.id, step.dependsOn ?? (index > 0 ? [definition.steps[index - 1]!.id] : [])]));
+}
+
+/** Unknown or circular dependencies are programming errors: refuse the job before it starts. */
+function checkDependencies(definition: JobDefinition): void {
+  const dependencies = dependencyMap(definition);
+  for (const [id, deps] of dependencies) {
+    const unknown = deps.filter((dep) => !dependencies.has(dep));
+    if (unknown.length) throw new AppError('INTERNAL', `Step ${id} depends on unknown step(s) ${unknown.join(', ')}`);
+  }
+  const done = new Set<string>();
+  while (done.size < dependencies.size) {
+    const ready = [...dependencies].filter(([id, deps]) => !done.has(id) && deps.every((dep) => done.has(dep)));
+    if (ready.length === 0) throw new AppError('INTERNAL', `Steps ${[...dependencies.keys()].filter((id) => !done.has(id)).join(', ')} depend on each other`);
+    for (const [id] of ready) done.add(id);
   }
 }
