@@ -135,6 +135,7 @@ function TopBar() {
   const info = useStore((s) => s.info);
   const running = useStore((s) => s.jobs.list.find((job) => job.state === 'running'));
   const setPaletteOpen = useStore((s) => s.setPaletteOpen);
+  const setView = useStore((s) => s.setView);
   const done = running?.steps.filter((step) => step.state === 'done' || step.state === 'skipped').length ?? 0;
   return (
     <header className="topbar">
@@ -144,9 +145,9 @@ function TopBar() {
         <span className="muted">namespace</span> <span className="mono">logclaw-{settings?.tenant ?? 'dev-local'}</span>
       </div>
       {running && (
-        <div className="job-chip" role="status" aria-label="Running job">
+        <button type="button" className="job-chip" aria-label={`Running job: ${running.title}, open its timeline`} onClick={() => setView('stack')}>
           <StatusDot tone="busy" /> {running.title} · step {Math.min(done + 1, running.steps.length)}/{running.steps.length}
-        </div>
+        </button>
       )}
       <div className="topbar-right">
         <CanaryIndicator />

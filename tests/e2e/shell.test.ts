@@ -77,7 +77,7 @@ describe('app shell in a browser (loopback bridge)', () => {
     await page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(await palette.count()).toBe(0);
     await page.keyboard.press('Alt+4');
-    await page.getByRole('heading', { name: 'No Kafka connection' }).waitFor();
+    await page.getByRole('heading', { name: 'Kafka', exact: true }).waitFor();
   });
 
   it('switches the Kubernetes context from the top bar and remembers it', async () => {
