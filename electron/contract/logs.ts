@@ -3,7 +3,7 @@
 // and a low-rate canary doing that continuously. Pure data shared with the renderer.
 import { z } from 'zod';
 import { empty } from './core.js';
-import type { ChannelMap, EventMap } from './define.js';
+import { type ChannelMap, type EventMap, httpUrl as httpUrlSchema } from './define.js';
 import { Notice } from './schemas.js';
 import { Endpoint } from './search.js';
 
@@ -14,19 +14,7 @@ export const LOGS_INDEX_PATTERN = 'logclaw-logs-*';
 /** The field a traced (or canary) log carries its id in. */
 export const TRACE_FIELD = 'logclaw_trace_id';
 
-const httpUrl = z
-  .string()
-  .trim()
-  .min(1, 'a URL is required')
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'an http:// or https:// URL, e.g. http://127.0.0.1:18080');
+const httpUrl = httpUrlSchema('a URL', 'http://127.0.0.1:18080');
 
 /** Where Vector's HTTP source is; absent: saved in the pane, else the stack's `vector` forward. */
 const target = { vectorUrl: httpUrl.optional() };

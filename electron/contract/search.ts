@@ -1,7 +1,7 @@
 // OpenSearch pane: connection, cluster health, indices, mapping, search (simple and query DSL),
 // saved queries. Pure data shared with the renderer: no node, electron or react imports.
 import { z } from 'zod';
-import { type ChannelMap, type EventMap } from './define.js';
+import { type ChannelMap, type EventMap, httpUrl as httpUrlSchema } from './define.js';
 import { Notice } from './schemas.js';
 
 /** LogClaw's log indices (the seed: `logclaw-logs-*`, fields ingest_timestamp, level, service, message). */
@@ -10,19 +10,7 @@ export const DEFAULT_TIME_FIELD = 'ingest_timestamp';
 /** OpenSearch's default index.max_result_window: from + size may not go beyond it. */
 export const MAX_PAGE = 10_000;
 
-const httpUrl = z
-  .string()
-  .trim()
-  .min(1, 'an OpenSearch URL is required')
-  .max(2048)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, 'an http:// or https:// URL, e.g. http://localhost:9200');
+const httpUrl = httpUrlSchema('an OpenSearch URL', 'http://localhost:9200');
 
 /** Where OpenSearch is and how to talk to it. The password never leaves the backend again. */
 export const Endpoint = z
