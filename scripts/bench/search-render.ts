@@ -9,7 +9,7 @@
 // its histogram and quick-filter aggregations. The renderer sets Performance marks
 // (renderer/src/features/search/perf.ts): search:run (query sent), search:response (answer in),
 // search:painted (first frame after the table rendered), read here through Playwright.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { down, up } from '../test-env/env.js';
+import { startServe } from '../../tests/support/cli.js';
 
 const { values } = parseArgs({
   options: {
@@ -55,26 +56,6 @@ function documents(count: number, newest: number): object[] {
     kubernetes: { namespace: 'logclaw-dev-local', pod: `${services[i % services.length]}-${(i % 3) + 1}`, node: 'kind-worker' },
     latency_ms: (i * 37) % 1500,
   }));
-}
-
-async function startServe(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'logclaw.mjs'), 'serve'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`logclaw serve printed no URL within 120 s:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const match = /^LogClaw UI: (http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`logclaw serve exited with ${code}:\n${output}`)));
-  });
-  return { url, child };
 }
 
 const stateDir = await mkdtemp(join(tmpdir(), 'logclaw-bench-env-'));
