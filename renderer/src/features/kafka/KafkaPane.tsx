@@ -28,7 +28,9 @@ export function KafkaPane() {
   const refreshGroups = useStore((s) => s.kafkaRefreshGroups);
   const setTab = useStore((s) => s.kafkaSetTab);
   const [editing, setEditing] = useState(false);
-  const configured = connection !== null && connection.source !== 'none';
+  // Discovery that finds no stack Kafka (no cluster, no Kafka resource) means: ask for an address.
+  const discoveryFailed = connection?.source === 'discovered' && lastError?.code === 'KAFKA_UNREACHABLE' && topicsAt === null;
+  const configured = connection !== null && connection.source !== 'none' && !discoveryFailed;
 
   useEffect(() => {
     void loadConnection();
@@ -69,6 +71,7 @@ export function KafkaPane() {
             {notice.message} <span className="muted">{notice.hint}</span>
           </p>
         ))}
+        {discoveryFailed && lastError && <ErrorLine error={lastError} />}
         <section className="empty kf-empty" aria-label="No Kafka connection">
           <h2>No Kafka connection</h2>
           <p className="empty-body">
