@@ -10,6 +10,7 @@ import type { KafkaMessage } from '../../contract/kafka.js';
 import type { Endpoint } from '../../contract/search.js';
 import type { Watch } from './pipeline.js';
 import type { TraceDeps } from './trace.js';
+import { parseValue } from './trace.js';
 
 export const CANARY_FIELD = 'logclaw_canary';
 const HOPS: Hop[] = ['vector', 'kafka', 'opensearch'];
@@ -208,7 +209,7 @@ export class Canary {
 
   #onKafka(messages: KafkaMessage[], receivedAt: number): void {
     for (const message of messages) {
-      const value = parse(message.value);
+      const value = parseValue(message.value);
       if (!value || value[CANARY_FIELD] !== this.#runId || typeof value.seq !== 'number') continue;
       const rec = this.#records.get(value.seq);
       if (!rec) continue;
@@ -358,15 +359,5 @@ export class Canary {
     if (age > deadline + 2 * (this.#options?.intervalMs ?? 2_000)) return { health: 'warn', reason: `no canary log has gone all the way for ${Math.round(age / 1000)} s` };
     const kafka = hops.find((h) => h.hop === 'kafka')!;
     return { health: 'ok', reason: `all hops delivering; Kafka p95 ${kafka.p95 ?? '–'} ms, last log through ${Math.round(age / 1000)} s ago` };
-  }
-}
-
-function parse(value: string | null): Record<string, unknown> | null {
-  if (!value) return null;
-  try {
-    const parsed: unknown = JSON.parse(value);
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : null;
-  } catch {
-    return null;
   }
 }

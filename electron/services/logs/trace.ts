@@ -242,7 +242,8 @@ export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId =
   return finish();
 }
 
-function parseValue(value: string | null): Record<string, unknown> | null {
+/** A Kafka message value as a JSON object, or null (also used by the canary). */
+export function parseValue(value: string | null): Record<string, unknown> | null {
   if (!value) return null;
   try {
     const parsed: unknown = JSON.parse(value);
