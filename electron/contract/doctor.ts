@@ -3,7 +3,7 @@
 // redacted support bundle.
 import { z } from 'zod';
 import type { ChannelMap, EventMap } from './define.js';
-import { Settings } from './schemas.js';
+import { ErrorInfo, Settings } from './schemas.js';
 
 const tenant = Settings.shape.tenant.unwrap();
 
@@ -88,7 +88,7 @@ export const DoctorReport = z.object({
   namespace: z.string(),
   context: z.string().nullable(),
   /** The cluster could not be reached: cluster checks say so (host checks still run). */
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  error: ErrorInfo.optional(),
   checks: z.array(DoctorCheck),
   checkedAt: z.number(),
 });

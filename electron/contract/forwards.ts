@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { empty } from './core.js';
 import type { ChannelMap, EventMap } from './define.js';
+import { ErrorInfo } from './schemas.js';
 
 export const ForwardState = z.enum(['starting', 'ready', 'degraded', 'reconnecting', 'failed', 'stopped']);
 export type ForwardState = z.infer<typeof ForwardState>;
@@ -63,7 +64,7 @@ export const forwardsChannels = {
     request: empty,
     response: z.object({
       started: z.array(ForwardStatus),
-      failed: z.array(z.object({ id: z.string(), code: z.string(), message: z.string(), hint: z.string().optional(), suggestedPort: port.optional() })),
+      failed: z.array(ErrorInfo.extend({ id: z.string(), suggestedPort: port.optional() })),
     }),
   },
   'forwards:stopAll': { request: empty, response: z.array(ForwardStatus) },

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { empty } from './core.js';
 import type { ChannelMap, EventMap } from './define.js';
-import { Notice } from './schemas.js';
+import { ErrorInfo, Notice } from './schemas.js';
 
 /** A Kafka address as clients write it: host:port (IPv6 in brackets). */
 export const BrokerAddress = z
@@ -157,8 +157,6 @@ export type TailFilter = z.infer<typeof TailFilter>;
 
 export const TailState = z.enum(['starting', 'running', 'paused', 'waiting', 'reconnecting', 'ended', 'stopped', 'failed']);
 export type TailState = z.infer<typeof TailState>;
-
-export const ErrorInfo = z.object({ code: z.string(), message: z.string(), hint: z.string().optional() });
 
 export const TailStatus = z.object({
   tailId: z.string(),

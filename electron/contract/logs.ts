@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { empty } from './core.js';
 import { type ChannelMap, type EventMap, httpUrl as httpUrlSchema } from './define.js';
-import { Notice } from './schemas.js';
+import { ErrorCodeSchema, ErrorInfo, Notice } from './schemas.js';
 import { Endpoint } from './search.js';
 
 /** The pipeline's names (charts/logclaw-ingestion receiver config, charts/logclaw-kafka `topics`). */
@@ -212,7 +212,7 @@ export const TraceHop = z.object({
   detail: z.string(),
   /** Why the trace stopped here, in one line, with the error code when there is one. */
   reason: z.string().nullable(),
-  code: z.string().nullable(),
+  code: ErrorCodeSchema.nullable(),
   hint: z.string().nullable(),
   where: z.object({ partition: z.number().optional(), offset: z.string().optional(), index: z.string().optional(), id: z.string().optional() }).nullable(),
 });
@@ -279,7 +279,7 @@ export const CanaryStatus = z.object({
   healthReason: z.string(),
   hops: z.array(CanaryHopStats),
   /** The last problem per hop (a hop that cannot be checked is reported, never silently skipped). */
-  errors: z.array(z.object({ hop: Hop, code: z.string(), message: z.string(), hint: z.string().optional(), at: z.number() })),
+  errors: z.array(ErrorInfo.extend({ hop: Hop, at: z.number() })),
   updatedAt: z.number(),
 });
 export type CanaryStatus = z.infer<typeof CanaryStatus>;

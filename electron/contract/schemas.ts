@@ -1,5 +1,11 @@
 // Shapes shared by requests, responses and events. Pure data: no node, electron or react imports.
 import { z } from 'zod';
+import { ERROR_CODES } from './errors.js';
+
+/** The one shape of an error nested in a response or event: a code from the closed list, a message, a hint. */
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+export const ErrorInfo = z.object({ code: ErrorCodeSchema, message: z.string(), hint: z.string().optional() });
+export type ErrorInfo = z.infer<typeof ErrorInfo>;
 
 export const TOOL_NAMES = ['docker', 'podman', 'kind', 'helm', 'kubectl'] as const;
 export const ToolName = z.enum(TOOL_NAMES);
@@ -89,11 +95,8 @@ export const JobStep = z.object({
 });
 export type JobStep = z.infer<typeof JobStep>;
 
-export const JobFailure = z.object({
+export const JobFailure = ErrorInfo.extend({
   stepId: z.string(),
-  code: z.string(),
-  message: z.string(),
-  hint: z.string().optional(),
   detail: z.unknown().optional(),
   lastLines: z.array(z.string()),
 });

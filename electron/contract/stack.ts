@@ -2,7 +2,7 @@
 // releases, installed and removed as journalled jobs (`job:*` events carry their progress).
 import { z } from 'zod';
 import type { ChannelMap, EventMap } from './define.js';
-import { Job, Settings } from './schemas.js';
+import { ErrorInfo, Job, Settings } from './schemas.js';
 
 const tenant = Settings.shape.tenant.unwrap();
 /** kind cluster names: what kind accepts and what fits a `kind-<name>` context. */
@@ -135,7 +135,7 @@ export const StackStatus = z.object({
     cluster: z.string().nullable(),
   }),
   reachable: z.boolean(),
-  error: z.object({ code: z.string(), message: z.string(), hint: z.string().optional() }).optional(),
+  error: ErrorInfo.optional(),
   operators: z.array(ReleaseInfo),
   releases: z.array(ReleaseInfo),
   components: z.array(z.object({ name: z.string(), pods: z.array(PodInfo) })),
