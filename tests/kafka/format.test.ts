@@ -1,7 +1,9 @@
 // Pure helpers of the Kafka CLI and pane: --since parsing, counts, and "copy as command" lines.
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../electron/cli/commands/kafka.js';
-import { formatCount, formatRate, prettyValue, produceCommand, shellQuote, tailCommand } from '../../renderer/src/features/kafka/format.js';
+import { shellQuote } from '../../electron/contract/command.js';
+import { formatCount } from '../../electron/contract/format.js';
+import { formatRate, prettyValue, produceCommand, tailCommand } from '../../renderer/src/features/kafka/format.js';
 
 describe('Kafka CLI and pane helpers', () => {
   it('reads --since as an ISO date, epoch milliseconds or a duration back from now', () => {

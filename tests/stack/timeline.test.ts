@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../electron/contract/index.js';
 import type { StepInfo } from '../../electron/contract/stack.js';
-import { elapsedMs, formatDuration, remainingMs } from '../../renderer/src/features/stack/timeline.js';
+import { formatDuration } from '../../electron/contract/format.js';
+import { elapsedMs, remainingMs } from '../../renderer/src/features/stack/timeline.js';
 
 const info = (id: string, dependsOn: string[], etaMs: number | null): StepInfo => ({ id, title: id, kind: 'release', dependsOn, skippable: false, etaMs, commands: [] });
 

@@ -1,12 +1,5 @@
 import { useEffect, useState } from 'react';
-
-export function formatAgo(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min ago`;
-  return `${Math.round(minutes / 60)} h ago`;
-}
+import { formatAgo } from '../../../electron/contract/format.js';
 
 /** "3 s ago", with the absolute time on hover; re-renders itself every few seconds. */
 export function RelativeTime({ at }: { at: number }) {

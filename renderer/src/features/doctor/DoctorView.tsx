@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { DoctorCheck, DoctorStatus, FixResult, HealthItem } from '../../../../electron/contract/doctor.js';
+import { formatBytes } from '../../../../electron/contract/format.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
@@ -57,7 +58,7 @@ export function DoctorView() {
       {report?.error && <ErrorLine error={{ code: report.error.code as never, message: report.error.message, hint: report.error.hint }} />}
       {bundle && (
         <div className="card" role="status" aria-label="Support bundle">
-          Wrote <code>{bundle.path}</code> ({Math.round(bundle.bytes / 1024)} KiB, {bundle.files.length} files, {bundle.redactions} values redacted). Review it before sharing.{' '}
+          Wrote <code>{bundle.path}</code> ({formatBytes(bundle.bytes)}, {bundle.files.length} files, {bundle.redactions} values redacted). Review it before sharing.{' '}
           <button type="button" onClick={() => void navigator.clipboard?.writeText(bundle.path)}>Copy path</button>
         </div>
       )}

@@ -1,11 +1,11 @@
 import { useState } from 'react';
+import { formatBytes } from '../../../../electron/contract/format.js';
 import type { ForwardState, ForwardStatus } from '../../../../electron/contract/index.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { Sparkline } from '../../components/Sparkline.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
-import { formatBytes } from '../../format.js';
 import { useStore } from '../../store/index.js';
 import type { ForwardError } from './slice.js';
 

@@ -4,7 +4,7 @@ import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { formatCount } from './format.js';
+import { formatCount } from '../../../../electron/contract/format.js';
 
 function groupTone(state: string): Tone {
   if (state === 'Stable') return 'ok';

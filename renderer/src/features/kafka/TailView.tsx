@@ -1,10 +1,12 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
+import { formatBytes, formatCount } from '../../../../electron/contract/format.js';
 import type { KafkaMessage, TailFilter, TailFrom, TailStatus } from '../../../../electron/contract/kafka.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { formatBytes, formatCount, formatTime, prettyValue, tailCommand } from './format.js';
+import { formatClock, toLocalInput } from '../../local-time.js';
+import { prettyValue, tailCommand } from './format.js';
 import type { TailSettings } from './slice.js';
 import { TAIL_CAP, tailBuffer } from './tail-buffer.js';
 import { CopyCommand } from './TopicsView.js';
@@ -178,12 +180,6 @@ function TailForm({ topics, initial, active }: { topics: string[]; initial: Tail
   );
 }
 
-function toLocalInput(at: number | string): string {
-  const d = new Date(at);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
 interface FollowProps {
   follow: boolean;
   setFollow(follow: boolean): void;
@@ -257,7 +253,7 @@ function TailList({ follow, setFollow }: FollowProps) {
                 data-offset={`${message.partition}:${message.offset}`}
               >
                 <span className="kf-row-time" title={new Date(message.timestamp).toISOString()}>
-                  {formatTime(message.timestamp)}
+                  {formatClock(message.timestamp)}
                 </span>
                 <span className="kf-row-pos">
                   {message.partition}:{message.offset}

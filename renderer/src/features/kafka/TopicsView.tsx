@@ -2,7 +2,9 @@ import { useMemo, useState } from 'react';
 import type { TopicInfo } from '../../../../electron/contract/kafka.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
-import { formatCount, formatRate, shellQuote } from './format.js';
+import { shellWords } from '../../../../electron/contract/command.js';
+import { formatCount } from '../../../../electron/contract/format.js';
+import { formatRate } from './format.js';
 import { Sparkline } from '../../components/Sparkline.js';
 
 type SortKey = 'name' | 'partitions' | 'messages' | 'rate';
@@ -216,7 +218,7 @@ function TopicPanel({ name }: { name: string }) {
               ))}
             </dl>
           )}
-          <CopyCommand command={`logclaw tail ${shellQuote(name)} --from-beginning`} label="Copy tail command" />
+          <CopyCommand command={shellWords(['logclaw', 'tail', name, '--from-beginning'])} label="Copy tail command" />
         </>
       )}
     </aside>

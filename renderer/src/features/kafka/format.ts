@@ -1,31 +1,14 @@
-// Numbers, rates and the equivalent `logclaw` commands for the Kafka pane.
+// Rates, message values and the equivalent `logclaw` commands for the Kafka pane.
+import { shellWords } from '../../../../electron/contract/command.js';
+import { formatCount } from '../../../../electron/contract/format.js';
 import type { KafkaConnection, TailFilter } from '../../../../electron/contract/kafka.js';
 import type { TailSettings } from './tail-settings.js';
-
-const NBSP = '\u00a0';
-
-/** 1240311 → "1 240 311" (non-breaking spaces, as in "showing 10 000 of 1 240 311"). */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US').replace(/,/g, NBSP);
-}
 
 export function formatRate(rate: number | null): string {
   if (rate === null) return '–';
   if (rate === 0) return '0';
   if (rate < 10) return rate.toFixed(1);
   return formatCount(rate);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function formatTime(ms: number): string {
-  const d = new Date(ms);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
 /** Pretty JSON when the text is JSON, else the text itself. */
@@ -36,10 +19,6 @@ export function prettyValue(value: string | null): { text: string; json: boolean
   } catch {
     return { text: value, json: false };
   }
-}
-
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 function connectionFlag(connection: KafkaConnection | null): string[] {
@@ -54,7 +33,7 @@ export function tailCommand(settings: TailSettings, connection: KafkaConnection 
   else if (from.kind === 'timestamp') args.push('--since', typeof from.at === 'number' ? new Date(from.at).toISOString() : from.at);
   if (settings.partition !== undefined) args.push('--partition', String(settings.partition));
   args.push(...filterFlags(settings.filter), ...connectionFlag(connection));
-  return args.map(shellQuote).join(' ');
+  return shellWords(args);
 }
 
 function filterFlags(filter: TailFilter): string[] {
@@ -76,7 +55,7 @@ export function produceCommand(
   if (headers.length) args.push('--headers', headers.join(','));
   if (request.format === 'text') args.push('--text');
   args.push('--value', request.format === 'json' ? compactJson(request.value) : request.value, ...connectionFlag(connection));
-  return args.map(shellQuote).join(' ');
+  return shellWords(args);
 }
 
 function compactJson(value: string): string {

@@ -1,11 +1,11 @@
 // The anomaly producer: a form for the anomaly-events schema (the same zod schema the backend
 // validates with), produced to Kafka topic anomaly-events.
 import { useState } from 'react';
+import { shellWords } from '../../../../electron/contract/command.js';
 import { AnomalyEvent, Severity } from '../../../../electron/contract/logs.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 import { CopyButton } from './CopyButton.js';
-import { shellQuote } from './format.js';
 
 export function AnomalyForm() {
   const { anomaly } = useStore((s) => s.logs);
@@ -26,7 +26,7 @@ export function AnomalyForm() {
         {problems.get(name)}
       </span>
     ) : null;
-  const command = `logclaw send-anomaly --service ${shellQuote(service)} --severity ${severity} --score ${score}${message ? ` --message ${shellQuote(message)}` : ''}`;
+  const command = shellWords(['logclaw', 'send-anomaly', '--service', service, '--severity', severity, '--score', score, ...(message ? ['--message', message] : [])]);
 
   return (
     <section className="lg-card lg-anomaly" aria-labelledby="lg-anomaly-title">

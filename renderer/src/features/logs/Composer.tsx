@@ -1,12 +1,12 @@
 // The log composer: templates on the left, the JSON editor with validation, send one (Ctrl+Enter),
 // save as a template, and the equivalent commands.
 import { useState } from 'react';
+import { shellWords } from '../../../../electron/contract/command.js';
 import { LogPayload } from '../../../../electron/contract/logs.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { useStore } from '../../store/index.js';
 import { CopyButton } from './CopyButton.js';
-import { shellQuote } from './format.js';
 import { JsonEditor } from './JsonEditor.js';
 
 /** What is wrong with the editor's text as a Vector body, or null. */
@@ -88,8 +88,8 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
                 Delete template
               </button>
             )}
-            <CopyButton text={`curl -X POST ${url} -H 'Content-Type: application/json' -d ${shellQuote(minified)}`} label="Copy as curl" />
-            <CopyButton text={`logclaw send-log --json ${shellQuote(minified)}`} label="Copy as logclaw command" />
+            <CopyButton text={shellWords(['curl', '-X', 'POST', url, '-H', 'Content-Type: application/json', '-d', minified])} label="Copy as curl" />
+            <CopyButton text={shellWords(['logclaw', 'send-log', '--json', minified])} label="Copy as logclaw command" />
           </div>
           {send.error && <ErrorLine error={send.error} />}
           {send.history.length > 0 && (

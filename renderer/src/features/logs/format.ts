@@ -19,8 +19,3 @@ export function ms(value: number | null): string {
 export function healthTone(health: CanaryHealth | undefined): Tone {
   return health === 'ok' ? 'ok' : health === 'warn' ? 'warn' : health === 'fail' ? 'fail' : 'idle';
 }
-
-/** Single-quotes a word for POSIX shells. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}

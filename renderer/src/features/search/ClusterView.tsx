@@ -1,12 +1,12 @@
 // Cluster health (colour, nodes, shards) and the indices grouped by pattern, with delete behind a
 // confirmation that names the index.
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatBytes, formatCount } from '../../../../electron/contract/format.js';
 import type { ClusterHealth, IndexInfo } from '../../../../electron/contract/search.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { formatBytes, formatCount } from './format.js';
 
 export function healthTone(health: ClusterHealth | null | undefined): Tone {
   return health === 'green' ? 'ok' : health === 'yellow' ? 'warn' : health === 'red' ? 'fail' : 'idle';

@@ -1,13 +1,15 @@
 // Search: the query bar (query string or DSL), time range, level/service quick filters, the
 // histogram, the results table and the row detail.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { formatCount } from '../../../../electron/contract/format.js';
 import type { FieldInfo, TermsBucket, TimeRange } from '../../../../electron/contract/search.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 import { DetailPanel } from './DetailPanel.js';
 import { DslEditor } from './DslEditor.js';
-import { RANGE_PRESETS, describeRange, formatCount, fromLocalInput, rangeKey, toLocalInput } from './format.js';
+import { fromLocalInput, toLocalInput } from '../../local-time.js';
+import { RANGE_PRESETS, describeRange, rangeKey } from './format.js';
 import { Histogram } from './Histogram.js';
 import { ResultsTable, SOURCE_COLUMN } from './ResultsTable.js';
 import { DEFAULT_FORM } from './slice.js';

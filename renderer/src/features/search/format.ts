@@ -1,32 +1,15 @@
-// Formatting for the Search pane: counts, bytes, times, cell values.
+// Search pane helpers: axis ticks, document fields and cell values, time ranges. Counts, sizes and
+// ages come from the contract's formatter, wall-clock times from local-time.ts.
 import type { FieldInfo, TimeRange } from '../../../../electron/contract/search.js';
+import { formatAbsolute } from '../../local-time.js';
 
-export { formatBytes, formatCount } from '../../format.js';
-
-export function formatAgo(ms: number): string {
-  const future = ms < 0;
-  const s = Math.round(Math.abs(ms) / 1000);
-  const text =
-    s < 60 ? `${s} s` : s < 3600 ? `${Math.round(s / 60)} min` : s < 86_400 ? `${Math.round(s / 3600)} h` : s < 86_400 * 60 ? `${Math.round(s / 86_400)} d` : `${Math.round(s / (86_400 * 30))} mo`;
-  return future ? `in ${text}` : `${text} ago`;
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** Local time, to the millisecond: 2026-11-01 12:03:04.567 */
-export function formatAbsolute(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
-}
-
-/** Axis label precise enough for the span shown. */
+/** Axis label precise enough for the span shown: "12:03:04", "12:03", "11-01 12:03" or "2026-11-01". */
 export function formatTick(at: number, spanMs: number): string {
-  const d = new Date(at);
-  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  if (spanMs <= 5 * 60_000) return `${hm}:${pad(d.getSeconds())}`;
-  if (spanMs <= 36 * 3_600_000) return hm;
-  if (spanMs <= 90 * 86_400_000) return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${hm}`;
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const text = formatAbsolute(at);
+  if (spanMs <= 5 * 60_000) return text.slice(11, 19);
+  if (spanMs <= 36 * 3_600_000) return text.slice(11, 16);
+  if (spanMs <= 90 * 86_400_000) return text.slice(5, 16);
+  return text.slice(0, 10);
 }
 
 /** A timestamp from a document: ISO string, epoch ms (number or digits). */
@@ -81,17 +64,6 @@ export function rangeKey(range: TimeRange): string {
   if (range.kind === 'all') return 'all';
   if (range.kind === 'relative') return RANGE_PRESETS.some((p) => p.value === range.last) ? range.last : `rel:${range.last}`;
   return 'custom';
-}
-
-/** For <input type="datetime-local">: local time without zone. */
-export function toLocalInput(at: number): string {
-  const d = new Date(at);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-export function fromLocalInput(value: string): number | null {
-  const at = new Date(value).getTime();
-  return Number.isNaN(at) ? null : at;
 }
 
 export function describeRange(range: TimeRange): string {

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { formatDuration } from '../../../../electron/contract/format.js';
 import type { Job, JobStep } from '../../../../electron/contract/index.js';
 import { type CheckStatus, type Diagnosis, FailureDetail, PreflightReport, type StackStatus, type StepInfo } from '../../../../electron/contract/stack.js';
 import { EmptyState } from '../../components/EmptyState.js';
@@ -6,7 +7,7 @@ import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { elapsedMs, formatDuration, remainingMs } from './timeline.js';
+import { elapsedMs, remainingMs } from './timeline.js';
 import './stack.css';
 
 const STEP_TONE: Record<JobStep['state'], Tone> = { pending: 'idle', running: 'busy', done: 'ok', failed: 'fail', skipped: 'warn', cancelled: 'idle' };

@@ -8,14 +8,6 @@ export function elapsedMs(step: Pick<JobStep, 'startedAt' | 'endedAt' | 'state'>
   return (step.state === 'running' ? now : (step.endedAt ?? now)) - step.startedAt;
 }
 
-export function formatDuration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
 /**
  * What is left of the job if each unfinished step takes as long as it did before: the longest chain
  * of remaining steps through the DAG. null while some remaining step has never run on this machine.
