@@ -55,7 +55,7 @@ export function DoctorView() {
         </div>
       </header>
       {lastError && <ErrorLine error={lastError} />}
-      {report?.error && <ErrorLine error={{ code: report.error.code as never, message: report.error.message, hint: report.error.hint }} />}
+      {report?.error && <ErrorLine error={report.error} />}
       {bundle && (
         <div className="card" role="status" aria-label="Support bundle">
           Wrote <code>{bundle.path}</code> ({formatBytes(bundle.bytes)}, {bundle.files.length} files, {bundle.redactions} values redacted). Review it before sharing.{' '}

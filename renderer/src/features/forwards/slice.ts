@@ -86,7 +86,7 @@ export const createForwardsSlice: StateCreator<Store, [], [], ForwardsSlice> = (
         const result = await invoke('forwards:startAll');
         replace(result.started);
         for (const failure of result.failed) {
-          set((s) => ({ forwards: { ...s.forwards, errors: { ...s.forwards.errors, [failure.id]: { code: failure.code as ErrorPayload['code'], message: failure.message, hint: failure.hint, suggestedPort: failure.suggestedPort } } } }));
+          set((s) => ({ forwards: { ...s.forwards, errors: { ...s.forwards.errors, [failure.id]: failure } } }));
         }
       } catch (error) {
         fail(null, error);

@@ -142,7 +142,7 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
     });
     on('kafka:tailStatus', (status) => {
       if (status.tailId !== get().kafka.tail.id) return;
-      patchTail({ status, ...(status.error ? { error: { code: status.error.code as ErrorPayload['code'], message: status.error.message, ...(status.error.hint ? { hint: status.error.hint } : {}) } } : {}) });
+      patchTail({ status, ...(status.error ? { error: status.error } : {}) });
       if (FINAL_STATES.has(status.state)) stopPing();
     });
     window.addEventListener('pagehide', () => {

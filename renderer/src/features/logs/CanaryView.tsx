@@ -87,7 +87,7 @@ export function CanaryView() {
             run <span className="mono">{canary.runId}</span> · {canary.sent} sent every {ms(canary.intervalMs)} · missing after {ms(canary.deadlineMs)} · updated <RelativeTime at={canary.updatedAt} />
           </p>
           {canary.errors.map((error) => (
-            <ErrorLine key={error.hop} error={{ code: error.code as never, message: `${error.hop}: ${error.message}`, ...(error.hint ? { hint: error.hint } : {}) }} />
+            <ErrorLine key={error.hop} error={{ ...error, message: `${error.hop}: ${error.message}` }} />
           ))}
         </>
       ) : (

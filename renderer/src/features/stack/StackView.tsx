@@ -83,7 +83,7 @@ export function StackView() {
         </div>
       </header>
       {lastError && <ErrorLine error={lastError} />}
-      {status?.error && status.error.code !== 'KUBE_CONFIG_INVALID' && <ErrorLine error={{ ...status.error, code: status.error.code as never }} />}
+      {status?.error && status.error.code !== 'KUBE_CONFIG_INVALID' && <ErrorLine error={status.error} />}
       {status?.runningElsewhere && <p className="notice-warn">This job is running in another LogClaw process (pid {status.runningElsewhere}); its progress shows when it ends.</p>}
       {!job && !installed && (
         <EmptyState title="No LogClaw stack yet" action={<button type="button" onClick={() => setView('prerequisites')}>Check prerequisites</button>}>
