@@ -37,20 +37,24 @@ export class ForwardsService {
   readonly #forwards = new Map<string, SupervisedForward>();
   /** Forwards other capabilities open for themselves (e.g. one per Kafka broker pod); not persisted. */
   readonly #system = new Map<string, ForwardSpec>();
-  #saved: Saved = Saved.parse({});
   readonly notices: Notice[] = [];
 
   constructor(options: ForwardsServiceOptions) {
     this.#options = options;
-    this.#file = new JsonFile(join(options.dataDir, 'forwards.json'), Saved);
+    this.#file = new JsonFile(join(options.dataDir, 'forwards.json'), Saved, ({ problem, backup }) => ({
+      id: 'forwards-corrupt',
+      message: `Saved forwards could not be read (${problem}); defaults are in use.`,
+      hint: `The old file is ${backup}.`,
+    }));
   }
 
   async load(): Promise<void> {
-    const { value, corrupt } = await this.#file.read();
-    if (value) this.#saved = value;
-    if (corrupt) {
-      this.notices.push({ id: 'forwards-corrupt', level: 'warn', message: `Saved forwards could not be read (${corrupt.problem}); defaults are in use.`, hint: `The old file is ${corrupt.backup}.` });
-    }
+    await this.#file.load();
+    this.notices.push(...this.#file.notices);
+  }
+
+  get #saved(): Saved {
+    return this.#file.value;
   }
 
   /** The forwards on offer: the stack's services for the tenant, then custom ones. */
@@ -81,8 +85,7 @@ export class ForwardsService {
 
   async setAutoStart(id: string, autoStart: boolean): Promise<ForwardStatus> {
     this.#spec(id);
-    this.#saved.autoStart = [...this.#saved.autoStart.filter((other) => other !== id), ...(autoStart ? [id] : [])];
-    await this.#save();
+    await this.#file.update((saved) => ({ ...saved, autoStart: [...saved.autoStart.filter((other) => other !== id), ...(autoStart ? [id] : [])] }));
     return this.status(id);
   }
 
@@ -106,8 +109,7 @@ export class ForwardsService {
       const previous = this.#forwards.get(id);
       if (previous?.running) await previous.stop(`moved to local port ${localPort}`);
       this.#forwards.delete(id);
-      this.#saved.localPorts[id] = localPort;
-      await this.#save();
+      await this.#rememberPort(id, localPort);
       spec = this.#spec(id);
     }
     const forward = this.#forward(spec);
@@ -150,12 +152,14 @@ export class ForwardsService {
 
   async add(input: Omit<ForwardSpec, 'id' | 'custom' | 'title'> & { title?: string }): Promise<ForwardStatus> {
     const base = `${input.target.name}-${input.remotePort}`.replace(/[^a-z0-9-]/g, '-');
-    let id = base;
-    for (let i = 2; this.specs().some((spec) => spec.id === id); i++) id = `${base}-${i}`;
-    const spec = ForwardSpec.parse({ ...input, id, custom: true, title: input.title ?? `${input.target.kind}/${input.target.name}:${input.remotePort}` });
-    this.#saved.custom.push(spec);
-    await this.#save();
-    return this.#status(this.#forward(spec));
+    // The id is chosen inside the queued change, so two quick adds of one target get distinct ids.
+    const saved = await this.#file.update((saved) => {
+      let id = base;
+      for (let i = 2; this.specs().some((spec) => spec.id === id); i++) id = `${base}-${i}`;
+      const spec = ForwardSpec.parse({ ...input, id, custom: true, title: input.title ?? `${input.target.kind}/${input.target.name}:${input.remotePort}` });
+      return { ...saved, custom: [...saved.custom, spec] };
+    });
+    return this.#status(this.#forward(saved.custom.at(-1)!));
   }
 
   async remove(id: string): Promise<ForwardStatus[]> {
@@ -163,9 +167,10 @@ export class ForwardsService {
     if (!spec.custom) throw new AppError('INVALID_REQUEST', `${spec.title} is one of the stack's services and cannot be removed`, { hint: 'Stop it instead.' });
     await this.#forwards.get(id)?.stop();
     this.#forwards.delete(id);
-    this.#saved.custom = this.#saved.custom.filter((custom) => custom.id !== id);
-    delete this.#saved.localPorts[id];
-    await this.#save();
+    await this.#file.update((saved) => {
+      const { [id]: _forgotten, ...localPorts } = saved.localPorts;
+      return { ...saved, custom: saved.custom.filter((custom) => custom.id !== id), localPorts };
+    });
     return this.list();
   }
 
@@ -181,8 +186,7 @@ export class ForwardsService {
       if (!localPort) throw new AppError('PORT_IN_USE', `No free local port near ${preferredPort} for ${spec.title}`);
       this.#system.set(spec.id, { ...rest, localPort, custom: false });
       if (remembered === undefined) {
-        this.#saved.localPorts[spec.id] = localPort;
-        await this.#save();
+        await this.#rememberPort(spec.id, localPort);
       }
     }
     return this.ensure(spec.id);
@@ -227,7 +231,7 @@ export class ForwardsService {
     });
   }
 
-  async #save(): Promise<void> {
-    await this.#file.write(this.#saved);
+  async #rememberPort(id: string, localPort: number): Promise<void> {
+    await this.#file.update((saved) => ({ ...saved, localPorts: { ...saved.localPorts, [id]: localPort } }));
   }
 }

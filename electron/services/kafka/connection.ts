@@ -73,16 +73,18 @@ export function parseBrokerList(text: string): string[] {
 
 export class KafkaConnectionStore {
   readonly #file: JsonFile<typeof KafkaSettings>;
-  #saved: KafkaSettings = KafkaSettings.parse({});
   #session: string[] | null = null;
-  #notices: Notice[] = [];
 
   constructor(
     dataDir: string,
     private readonly env: NodeJS.ProcessEnv,
     private readonly discover?: DiscoverKafka,
   ) {
-    this.#file = new JsonFile(join(dataDir, 'kafka.json'), KafkaSettings);
+    this.#file = new JsonFile(join(dataDir, 'kafka.json'), KafkaSettings, ({ problem, backup }) => ({
+      id: 'kafka-settings-corrupt',
+      message: `The Kafka connection file could not be read (${problem}); the default connection is in use.`,
+      hint: `The old file was kept as ${backup}. Set the connection again in the Kafka pane.`,
+    }));
   }
 
   get path(): string {
@@ -90,25 +92,16 @@ export class KafkaConnectionStore {
   }
 
   get notices(): readonly Notice[] {
-    return this.#notices;
+    return this.#file.notices;
   }
 
   get saved(): KafkaSettings {
-    return this.#saved;
+    return this.#file.value;
   }
 
   /** Reads kafka.json; a corrupt file is kept as kafka.json.bak, defaults are used, with a notice. */
   async load(): Promise<void> {
-    const { value, corrupt } = await this.#file.read();
-    if (value) this.#saved = value;
-    if (corrupt) {
-      this.#notices.push({
-        id: 'kafka-settings-corrupt',
-        level: 'warn',
-        message: `The Kafka connection file could not be read (${corrupt.problem}); the default connection is in use.`,
-        hint: `The old file was kept as ${corrupt.backup}. Set the connection again in the Kafka pane.`,
-      });
-    }
+    await this.#file.load();
   }
 
   /** Session-only brokers (CLI --kafka-brokers); null clears the override. */
@@ -118,15 +111,13 @@ export class KafkaConnectionStore {
 
   async save(settings: { mode: 'auto' | 'direct'; brokers: string[] }): Promise<void> {
     const next = KafkaSettings.parse({ schemaVersion: 1, mode: settings.mode, brokers: settings.brokers });
-    this.#saved = next;
     this.#session = null;
-    const write = this.#file.write(next);
-    await write;
+    await this.#file.update(() => next);
   }
 
   /** Describes the connection that `resolve` would use, without connecting. */
   describe(): KafkaConnection {
-    const base = { saved: this.#saved, notices: [...this.#notices] };
+    const base = { saved: this.saved, notices: [...this.notices] };
     if (this.#session) {
       return { ...base, source: 'session', brokers: this.#session, mapped: false, description: 'given for this session (--kafka-brokers)', cliFlag: `--kafka-brokers ${this.#session.join(',')}` };
     }
@@ -134,8 +125,8 @@ export class KafkaConnectionStore {
     if (fromEnv) {
       return { ...base, source: 'env', brokers: fromEnv, mapped: false, description: `from ${ENV_BROKERS}`, cliFlag: `--kafka-brokers ${fromEnv.join(',')}` };
     }
-    if (this.#saved.mode === 'direct' && this.#saved.brokers.length) {
-      return { ...base, source: 'saved', brokers: this.#saved.brokers, mapped: false, description: 'saved in kafka.json', cliFlag: `--kafka-brokers ${this.#saved.brokers.join(',')}` };
+    if (this.saved.mode === 'direct' && this.saved.brokers.length) {
+      return { ...base, source: 'saved', brokers: this.saved.brokers, mapped: false, description: 'saved in kafka.json', cliFlag: `--kafka-brokers ${this.saved.brokers.join(',')}` };
     }
     if (this.discover) {
       return { ...base, source: 'discovered', brokers: [], mapped: true, description: "the installed stack's brokers through port-forwards", cliFlag: null };

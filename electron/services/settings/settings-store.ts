@@ -14,11 +14,13 @@ import { JsonFile } from '../json-file.js';
  */
 export class SettingsStore {
   readonly #file: JsonFile<typeof Settings>;
-  #current: Settings = Settings.parse({});
-  #notices: Notice[] = [];
 
   constructor(dataDir: string) {
-    this.#file = new JsonFile(join(dataDir, 'settings.json'), Settings);
+    this.#file = new JsonFile(join(dataDir, 'settings.json'), Settings, ({ problem, backup }) => ({
+      id: 'settings-corrupt',
+      message: `Your settings file could not be read (${problem}); defaults are in use.`,
+      hint: `The old file was kept as ${backup}. Fix or delete it; saving settings writes a new file.`,
+    }));
   }
 
   get path(): string {
@@ -26,39 +28,28 @@ export class SettingsStore {
   }
 
   get notices(): readonly Notice[] {
-    return this.#notices;
+    return this.#file.notices;
   }
 
   get current(): Settings {
-    return this.#current;
+    return this.#file.value;
   }
 
-  async load(): Promise<Settings> {
-    const { value, corrupt } = await this.#file.read();
-    if (value) this.#current = value;
-    if (corrupt) {
-      this.#notices.push({
-        id: 'settings-corrupt',
-        level: 'warn',
-        message: `Your settings file could not be read (${corrupt.problem}); defaults are in use.`,
-        hint: `The old file was kept as ${corrupt.backup}. Fix or delete it; saving settings writes a new file.`,
-      });
-    }
-    return this.#current;
+  load(): Promise<Settings> {
+    return this.#file.load();
   }
 
   /** Applies a patch, validates the result and persists it atomically; writes are serialised. */
-  async update(patch: SettingsPatch): Promise<Settings> {
-    const next = applyPatch(this.#current, patch);
-    const parsed = Settings.safeParse(next);
-    if (!parsed.success) {
-      throw new AppError('SETTINGS_INVALID', `Settings not saved: ${describeIssues(parsed.error)}`, {
-        detail: parsed.error.issues,
-      });
-    }
-    this.#current = parsed.data;
-    await this.#file.write(parsed.data);
-    return this.#current;
+  update(patch: SettingsPatch): Promise<Settings> {
+    return this.#file.update((current) => {
+      const parsed = Settings.safeParse(applyPatch(current, patch));
+      if (!parsed.success) {
+        throw new AppError('SETTINGS_INVALID', `Settings not saved: ${describeIssues(parsed.error)}`, {
+          detail: parsed.error.issues,
+        });
+      }
+      return parsed.data;
+    });
   }
 }
 
