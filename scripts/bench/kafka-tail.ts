@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
+import { formatBytes, formatCount } from '../../electron/contract/format.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { down, up } from '../test-env/env.js';
 
@@ -29,7 +30,6 @@ const { values } = parseArgs({
 const COUNT = Number(values.messages);
 const SIZE = Number(values.size);
 const PARTITIONS = Number(values.partitions);
-const MB = 1024 * 1024;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Peak resident memory of a live process (Linux): VmHWM, else the largest VmRSS seen. */
@@ -214,11 +214,10 @@ async function main(): Promise<void> {
 
     const kcatRate = kcat.count / kcat.seconds;
     const ourRate = ours.count / ours.seconds;
-    const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
     const lines = [
-      `kafka tail benchmark: ${fmt(COUNT)} messages × ${SIZE} B JSON, ${PARTITIONS} partitions`,
-      `  kcat -C -o beginning -e     ${kcat.seconds.toFixed(2)} s  ${fmt(kcatRate).padStart(9)} msg/s  peak RSS ${(kcat.peakRss / MB).toFixed(0)} MB`,
-      `  logclaw tail → UI bridge    ${ours.seconds.toFixed(2)} s  ${fmt(ourRate).padStart(9)} msg/s  backend peak RSS ${(ours.peakRss / MB).toFixed(0)} MB (idle ${(ours.idleRss / MB).toFixed(0)} MB), ${fmt(ours.events)} events, backend held ≤ ${fmt(ours.peakHeld)} messages`,
+      `kafka tail benchmark: ${formatCount(COUNT)} messages × ${SIZE} B JSON, ${PARTITIONS} partitions`,
+      `  kcat -C -o beginning -e     ${kcat.seconds.toFixed(2)} s  ${formatCount(kcatRate).padStart(9)} msg/s  peak RSS ${formatBytes(kcat.peakRss)}`,
+      `  logclaw tail → UI bridge    ${ours.seconds.toFixed(2)} s  ${formatCount(ourRate).padStart(9)} msg/s  backend peak RSS ${formatBytes(ours.peakRss)} (idle ${formatBytes(ours.idleRss)}), ${formatCount(ours.events)} events, backend held ≤ ${formatCount(ours.peakHeld)} messages`,
       `                              CPU: backend ${ours.backendCpu.toFixed(2)} s, UI-side client (parse + ack) ${ours.clientCpu.toFixed(2)} s; machine load ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
       `  ratio logclaw/kcat = ${(ourRate / kcatRate).toFixed(2)}`,
     ];

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { createBackend } from '../../electron/backend.js';
+import { formatBytes, formatCount } from '../../electron/contract/format.js';
 import { eventFactory } from '../../electron/services/logs/events.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 
@@ -77,9 +78,8 @@ try {
   await ours(receiver.url, join(dir, 'warm')).catch(() => undefined);
   const w = await wrk(receiver.url, dir);
   const o = await ours(receiver.url, join(dir, 'data'));
-  const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-  console.log(`wrk:  ${fmt(w.eventsPerS)} events/s, ${(w.bytesPerS / 1024 / 1024).toFixed(1)} MiB/s (${fmt(w.requestsPerS)} req/s, non-2xx ${w.non2xx})`);
-  console.log(`ours: ${fmt(o.eventsPerS)} events/s, ${(o.bytesPerS / 1024 / 1024).toFixed(1)} MiB/s (accepted ${fmt(o.accepted)}, failed ${o.failed})`);
+  console.log(`wrk:  ${formatCount(w.eventsPerS)} events/s, ${formatBytes(w.bytesPerS)}/s (${formatCount(w.requestsPerS)} req/s, non-2xx ${w.non2xx})`);
+  console.log(`ours: ${formatCount(o.eventsPerS)} events/s, ${formatBytes(o.bytesPerS)}/s (accepted ${formatCount(o.accepted)}, failed ${o.failed})`);
   console.log(`ratio ours/wrk: ${(o.eventsPerS / w.eventsPerS).toFixed(2)} (events/s)`);
 } finally {
   receiver.child.kill('SIGTERM');

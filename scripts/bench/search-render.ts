@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
+import { formatCount } from '../../electron/contract/format.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { down, up } from '../test-env/env.js';
 import { startServe } from '../../tests/support/cli.js';
@@ -141,10 +142,10 @@ try {
     for (const size of SIZES) {
       await page.getByRole('combobox', { name: 'Page size' }).waitFor();
       const options = await page.getByRole('combobox', { name: 'Page size' }).locator('option').allTextContents();
-      if (!options.map((o) => Number(o.replaceAll(',', ''))).includes(size)) throw new Error(`page size ${size} is not offered (${options.join(', ')})`);
+      if (!options.includes(formatCount(size))) throw new Error(`page size ${size} is not offered (${options.join(', ')})`);
       await page.getByRole('combobox', { name: 'Page size' }).selectOption(String(size));
       // The page's CSP forbids string evaluation: poll from here.
-      for (let waited = 0; !((await status.textContent()) ?? '').includes(`showing ${size.toLocaleString('en-US')} of`); waited += 100) {
+      for (let waited = 0; !((await status.textContent()) ?? '').includes(`showing ${formatCount(size)} of`); waited += 100) {
         if (waited > 60_000) throw new Error(`the page never showed ${size} hits: "${await status.textContent()}"`);
         await page.waitForTimeout(100);
       }

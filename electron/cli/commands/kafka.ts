@@ -1,6 +1,7 @@
 // Kafka commands: topics, groups, tail, produce. Each goes through the same backend channels as the
 // Kafka pane (the tail included: batched kafka:messages events, acknowledged with kafka:tailAck).
 import { AppError, type ErrorCode } from '../../contract/errors.js';
+import { formatCount } from '../../contract/format.js';
 import type { ConsumerGroup, KafkaMessage, TailStatus, TopicInfo } from '../../contract/kafka.js';
 import type { Backend } from '../../backend.js';
 import { parseBrokerList } from '../../services/kafka/connection.js';
@@ -245,7 +246,7 @@ function formatTopics(topics: TopicInfo[]): string {
     { header: 'TOPIC', value: (t) => t.name },
     { header: 'PARTITIONS', value: (t) => String(t.partitions.length), align: 'right' },
     { header: 'RF', value: (t) => String(t.replicationFactor), align: 'right' },
-    { header: 'MESSAGES', value: (t) => String(t.messages), align: 'right' },
+    { header: 'MESSAGES', value: (t) => formatCount(t.messages), align: 'right' },
     { header: 'LOW..HIGH', value: (t) => t.partitions.map((p) => `${p.low}..${p.high}`).join(' ') },
     { header: 'UNDER-REPLICATED', value: (t) => (t.underReplicated ? String(t.underReplicated) : ''), align: 'right' },
   ]);
@@ -258,6 +259,6 @@ function formatGroups(groups: ConsumerGroup[]): string {
     { header: 'STATE', value: (g) => g.state },
     { header: 'MEMBERS', value: (g) => String(g.members.length), align: 'right' },
     { header: 'TOPICS', value: (g) => g.topics.join(',') },
-    { header: 'LAG', value: (g) => String(g.totalLag), align: 'right' },
+    { header: 'LAG', value: (g) => formatCount(g.totalLag), align: 'right' },
   ]);
 }

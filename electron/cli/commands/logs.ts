@@ -3,6 +3,7 @@
 // the Kafka and Search commands.
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../../contract/errors.js';
+import { formatBytes } from '../../contract/format.js';
 import type { GeneratorStatus, LogPayload, TraceResult } from '../../contract/logs.js';
 import type { Backend } from '../../backend.js';
 import { parseBrokerList } from '../../services/kafka/connection.js';
@@ -77,7 +78,7 @@ export function formatRun(status: GeneratorStatus): string {
   return [
     `${status.state} after ${seconds} s → ${status.url} (${status.spec.profile} ${status.spec.rate} ev/s for ${status.spec.durationS} s, ${status.spec.format})`,
     `generated ${status.generated}/${status.expected}  sent ${status.sent}  accepted ${status.accepted}  failed ${status.failed}${reasons ? ` (${reasons})` : ''}  retried ${status.retried}`,
-    `${status.acceptedRate} ev/s accepted · ${status.requests} requests · ${(status.bytes / 1024 / 1024).toFixed(2)} MiB`,
+    `${status.acceptedRate} ev/s accepted · ${status.requests} requests · ${formatBytes(status.bytes)}`,
   ].join('\n');
 }
 

@@ -1,6 +1,7 @@
 // OpenSearch commands: indices and search. Where OpenSearch is: --opensearch-url (with optional
 // basic auth and TLS options), else the connection saved in the app.
 import { readFile } from 'node:fs/promises';
+import { formatBytes, formatCount } from '../../contract/format.js';
 import { AppError } from '../../contract/index.js';
 import type { ClusterInfo, Endpoint, IndexInfo, SearchHit, SearchRequest } from '../../contract/search.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
@@ -83,7 +84,7 @@ export const searchCommands: Record<string, Command> = {
       }
       if (result.hits.length) io.out(formatHits(result.hits));
       const more = result.totalRelation === 'gte' ? '+' : '';
-      io.out(`${result.hits.length ? '\n' : ''}showing ${result.hits.length} of ${result.total.toLocaleString('en-US')}${more} hits · took ${result.took} ms`);
+      io.out(`${result.hits.length ? '\n' : ''}showing ${result.hits.length} of ${formatCount(result.total)}${more} hits · took ${result.took} ms`);
       return 0;
     },
   },
@@ -136,18 +137,6 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function formatBytes(bytes: number | null): string {
-  if (bytes === null) return '-';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 function formatIndices(indices: IndexInfo[], cluster: ClusterInfo | null): string {
   const lines: string[] = [];
   if (cluster) {
@@ -162,7 +151,7 @@ function formatIndices(indices: IndexInfo[], cluster: ClusterInfo | null): strin
       { header: 'HEALTH', value: (i) => i.health ?? '-' },
       { header: 'STATUS', value: (i) => i.status },
       { header: 'INDEX', value: (i) => i.index },
-      { header: 'DOCS', value: (i) => (i.docsCount === null ? '-' : i.docsCount.toLocaleString('en-US')), align: 'right' },
+      { header: 'DOCS', value: (i) => formatCount(i.docsCount), align: 'right' },
       { header: 'SIZE', value: (i) => formatBytes(i.sizeBytes), align: 'right' },
       { header: 'PRI/REP', value: (i) => `${i.primaries}/${i.replicas}`, align: 'right' },
       { header: 'PATTERN', value: (i) => i.pattern },

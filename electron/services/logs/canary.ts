@@ -5,6 +5,7 @@
 // from those, one health value for the status bar.
 import { randomBytes } from 'node:crypto';
 import { AppError, toErrorPayload } from '../../contract/errors.js';
+import { formatAgo, formatDuration } from '../../contract/format.js';
 import { type CanaryHealth, type CanaryHopStats, type CanaryStatus, type Hop, RAW_LOGS_TOPIC, TRACE_FIELD } from '../../contract/logs.js';
 import type { KafkaMessage } from '../../contract/kafka.js';
 import type { Endpoint } from '../../contract/search.js';
@@ -356,8 +357,8 @@ export class Canary {
     const lastThrough = [...this.#records.values()].reverse().find((rec) => rec.kafka.count > 0 && rec.osIds.size > 0);
     if (!lastThrough) return { health: 'warn', reason: 'waiting for the first canary log to go all the way' };
     const age = now - lastThrough.sentAt;
-    if (age > deadline + 2 * (this.#options?.intervalMs ?? 2_000)) return { health: 'warn', reason: `no canary log has gone all the way for ${Math.round(age / 1000)} s` };
+    if (age > deadline + 2 * (this.#options?.intervalMs ?? 2_000)) return { health: 'warn', reason: `no canary log has gone all the way for ${formatDuration(age)}` };
     const kafka = hops.find((h) => h.hop === 'kafka')!;
-    return { health: 'ok', reason: `all hops delivering; Kafka p95 ${kafka.p95 ?? '–'} ms, last log through ${Math.round(age / 1000)} s ago` };
+    return { health: 'ok', reason: `all hops delivering; Kafka p95 ${kafka.p95 ?? '–'} ms, last log through ${formatAgo(age)}` };
   }
 }

@@ -4,6 +4,7 @@
 // OpenSearch are reached through their own domains' channels, so their precedence holds (CLI flags,
 // saved connections, the stack's forwards).
 import { randomBytes } from 'node:crypto';
+import { shellWords } from '../../contract/command.js';
 import { AppError } from '../../contract/errors.js';
 import { ANOMALY_TOPIC, AnomalyEvent, type AnomalyResult, type GeneratorStatus, type logsChannels, type TraceResult } from '../../contract/logs.js';
 import type { BackendContext, Domain } from '../../domain.js';
@@ -137,7 +138,7 @@ export function logsDomain(ctx: BackendContext): Domain<keyof typeof logsChannel
           topic: ANOMALY_TOPIC,
           partition: produced!.partition,
           offset: produced!.offset,
-          command: `logclaw send-anomaly --service ${event.service} --severity ${event.severity} --score ${event.score}${event.message ? ` --message '${event.message.replaceAll("'", `'\\''`)}'` : ''}`,
+          command: shellWords(['logclaw', 'send-anomaly', '--service', event.service, '--severity', event.severity, '--score', String(event.score), ...(event.message ? ['--message', event.message] : [])]),
         };
         return result;
       },

@@ -3,6 +3,7 @@
 // connection_refused, connection_reset, timeout, …) and whether trying again may help.
 import http from 'node:http';
 import https from 'node:https';
+import { shellWords } from '../../contract/command.js';
 import { AppError } from '../../contract/errors.js';
 
 export type PostOutcome =
@@ -117,7 +118,6 @@ export function outcomeError(url: string, outcome: Extract<PostOutcome, { ok: fa
 
 /** The request as a curl command. */
 export function curlFor(url: string, body: string, format: BodyFormat): string {
-  const quote = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
   const shown = body.length > 2_000 ? `${body.slice(0, 2_000)}…` : body;
-  return ['curl', '-sS', '-X', 'POST', quote(url), '-H', quote(`Content-Type: ${CONTENT_TYPE[format]}`), '-d', quote(shown)].join(' ');
+  return shellWords(['curl', '-sS', '-X', 'POST', url, '-H', `Content-Type: ${CONTENT_TYPE[format]}`, '-d', shown]);
 }

@@ -2,6 +2,7 @@
 // client options and the redacted views (UI, curl, error messages) that never carry the password.
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
+import { shellWords } from '../../contract/command.js';
 import { AppError } from '../../contract/index.js';
 import type { ConnectionView, Endpoint } from '../../contract/search.js';
 
@@ -67,17 +68,12 @@ export async function clientConfig(endpoint: Endpoint): Promise<ClientConfig> {
   return config;
 }
 
-/** Single-quotes a word for POSIX shells. */
-export function shellQuote(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
-}
-
 /** The request as a curl command line; the password is never included (curl prompts for it). */
 export function curlCommand(endpoint: Endpoint, method: string, path: string, body?: string): string {
-  const parts = ['curl', '-sS', '-X', method, shellQuote(endpoint.url + path)];
-  if (endpoint.username) parts.push('-u', shellQuote(endpoint.username));
-  if (endpoint.caFile) parts.push('--cacert', shellQuote(endpoint.caFile));
-  if (endpoint.insecure && endpoint.url.startsWith('https:')) parts.push('-k');
-  if (body !== undefined) parts.push('-H', shellQuote('Content-Type: application/json'), '-d', shellQuote(body));
-  return parts.join(' ');
+  const argv = ['curl', '-sS', '-X', method, endpoint.url + path];
+  if (endpoint.username) argv.push('-u', endpoint.username);
+  if (endpoint.caFile) argv.push('--cacert', endpoint.caFile);
+  if (endpoint.insecure && endpoint.url.startsWith('https:')) argv.push('-k');
+  if (body !== undefined) argv.push('-H', 'Content-Type: application/json', '-d', body);
+  return shellWords(argv);
 }
