@@ -1,8 +1,17 @@
-// Lint rules that hold the layering: the renderer may import only the contract from electron/,
-// the contract imports nothing from node/electron/react, and services never import electron.
+// Lint rules that hold the layering: the renderer may import only the contract from electron/; the
+// contract imports nothing outside itself but zod; services import neither electron nor the
+// transports (electron/main, server, cli); the CLI, the bridge server and the backend never import
+// electron/main.
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+
+// Anything but the contract's own modules and zod (its tests may also import vitest).
+const CONTRACT_OUTSIDE = '^(?!\\./|zod(/|$))';
+const CONTRACT_TEST_OUTSIDE = '^(?!\\./|zod(/|$)|vitest$)';
+const CONTRACT_MESSAGE = 'electron/contract imports nothing but its own modules and zod: it is pure data shared with the renderer.';
+const NO_ELECTRON = { name: 'electron', message: 'Services run without Electron (bridge, CLI, tests); only electron/main may import it.' };
+const NO_ELECTRON_SUBPATH = { regex: '^electron/', message: NO_ELECTRON.message };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'resources/bin/**', 'charts/**'] },
@@ -33,14 +42,42 @@ export default tseslint.config(
   },
   {
     files: ['electron/contract/**/*.ts'],
+    ignores: ['electron/contract/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '^(node:|electron$|react)', message: 'The contract is pure data shared with the renderer.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: CONTRACT_OUTSIDE, message: CONTRACT_MESSAGE }] }],
     },
   },
   {
-    files: ['electron/services/**/*.ts', 'electron/server/**/*.ts', 'electron/cli/**/*.ts', 'electron/*.ts'],
+    files: ['electron/contract/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Services run without Electron (bridge, CLI, tests); only electron/main may import it.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: CONTRACT_TEST_OUTSIDE, message: CONTRACT_MESSAGE }] }],
+    },
+  },
+  {
+    files: ['electron/services/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_ELECTRON],
+          patterns: [
+            NO_ELECTRON_SUBPATH,
+            { regex: '^(\\.\\.?/)+(electron/)?(server|cli|main)(/|$)', message: 'Services are called by the transports (electron/main, electron/server, electron/cli), never the other way round.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['electron/server/**/*.ts', 'electron/cli/**/*.ts', 'electron/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [NO_ELECTRON],
+          patterns: [NO_ELECTRON_SUBPATH, { regex: '^(\\.\\.?/)+(electron/)?main(/|$)', message: 'electron/main is the Electron composition root: the CLI, the bridge server and the backend run without it.' }],
+        },
+      ],
     },
   },
 );
