@@ -149,7 +149,7 @@ describe('Kafka pane in a browser', () => {
     // Unfiltered again: the whole topic and the messages still arriving, one of them opened.
     await page.getByRole('textbox', { name: 'Text filter' }).fill('');
     await page.getByRole('button', { name: 'Restart tail' }).click();
-    await expect.poll(() => page.locator('.kf-command code').textContent()).not.toContain('--filter');
+    await expect.poll(() => page.locator('.copy-command code').textContent()).not.toContain('--filter');
     await expect.poll(async () => Number((await shown.textContent())!.replace(/\u00a0/g, '').match(/showing (\d+)/)?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(500);
     await list.getByRole('listitem').last().click();
     await detail.getByLabel('Value (formatted JSON)').waitFor();

@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { DoctorCheck, DoctorStatus, FixResult, HealthItem } from '../../../../electron/contract/doctor.js';
 import { formatBytes } from '../../../../electron/contract/format.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { CopyButton, CopyCommand } from '../../components/CopyButton.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
@@ -59,7 +61,7 @@ export function DoctorView() {
       {bundle && (
         <div className="card" role="status" aria-label="Support bundle">
           Wrote <code>{bundle.path}</code> ({formatBytes(bundle.bytes)}, {bundle.files.length} files, {bundle.redactions} values redacted). Review it before sharing.{' '}
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(bundle.path)}>Copy path</button>
+          <CopyButton text={bundle.path} label="Copy path" />
         </div>
       )}
       <HealthCard />
@@ -177,31 +179,24 @@ function FixPanel({ check, busy }: { check: DoctorCheck; busy: boolean }) {
       <div className="muted small">{fix.automatic ? 'Fix' : 'Fix (by hand: the app does not run this for you)'}: {fix.title}</div>
       {!fix.automatic && <p>{fix.changes}</p>}
       <pre className="mono">{fix.commands.join('\n')}</pre>
-      <button type="button" onClick={() => void navigator.clipboard?.writeText(fix.commands.join('\n'))}>Copy commands</button>{' '}
+      <CopyButton text={fix.commands.join('\n')} label="Copy commands" />{' '}
       {fix.automatic && !confirming && (
         <button type="button" className="primary" disabled={busy} onClick={() => setConfirming(true)}>
           {busy ? 'Fixing…' : fix.title}
         </button>
       )}
       {fix.automatic && confirming && (
-        <div className="confirm" role="dialog" aria-label={`Confirm: ${fix.title}`}>
-          <strong>{fix.title}?</strong>
-          <span>{fix.changes}</span>
-          <span className="muted small">The app runs the commands above, then checks again.</span>
-          <div>
-            <button
-              type="button"
-              className="primary"
-              onClick={() => {
-                setConfirming(false);
-                void fixCheck(check.id);
-              }}
-            >
-              Apply fix
-            </button>{' '}
-            <button type="button" onClick={() => setConfirming(false)}>Cancel</button>
-          </div>
-        </div>
+        <ConfirmDialog
+          tone="primary"
+          title={`Confirm: ${fix.title}`}
+          confirmLabel="Apply fix"
+          onConfirm={() => {
+            void fixCheck(check.id);
+          }}
+          onClose={() => setConfirming(false)}
+        >
+          {fix.changes} <span className="muted small">The app runs the commands above, then checks again.</span>
+        </ConfirmDialog>
       )}
     </div>
   );
@@ -218,15 +213,6 @@ function FixOutcome({ result }: { result: FixResult }) {
           <li key={line}>{line}</li>
         ))}
       </ul>
-    </div>
-  );
-}
-
-function CopyCommand({ command }: { command: string }) {
-  return (
-    <div>
-      <code className="small">{command}</code>{' '}
-      <button type="button" onClick={() => void navigator.clipboard?.writeText(command)} aria-label="Copy command">Copy</button>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { formatBytes } from '../../../../electron/contract/format.js';
 import type { ForwardState, ForwardStatus } from '../../../../electron/contract/index.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
@@ -119,9 +120,7 @@ function ForwardRow({ forward, selected }: { forward: ForwardStatus; selected: b
                 Open
               </a>
             )}
-            <button type="button" className="link" aria-label={`Copy kubectl command for ${forward.spec.title}`} title={forward.command} onClick={() => void navigator.clipboard?.writeText(forward.command)}>
-              Copy
-            </button>
+            <CopyButton className="link" aria-label={`Copy kubectl command for ${forward.spec.title}`} title={forward.command} text={forward.command} label="Copy" />
           </div>
         </td>
       </tr>

@@ -38,7 +38,7 @@ export function ConnectionForm({ connection, onDone }: { connection: KafkaConnec
       <label className="kf-check">
         <input type="checkbox" checked={save} onChange={(event) => setSave(event.target.checked)} /> Remember
       </label>
-      <button type="submit" className="kf-primary" disabled={!valid || busy}>
+      <button type="submit" className="primary" disabled={!valid || busy}>
         {busy ? 'Connecting…' : 'Connect'}
       </button>
       {connection?.saved.mode === 'direct' && (

@@ -2,6 +2,7 @@
 // live tail and a producer. Every action has its `logclaw` command to copy.
 import { useEffect, useState } from 'react';
 import { ErrorLine } from '../../components/ErrorLine.js';
+import { Notices } from '../../components/Notices.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
@@ -66,11 +67,7 @@ export function KafkaPane() {
         <header className="view-header">
           <h1 id="kafka-title">Kafka</h1>
         </header>
-        {connection.notices.map((notice) => (
-          <p key={notice.id} className="kf-notice" role="alert">
-            {notice.message} <span className="muted">{notice.hint}</span>
-          </p>
-        ))}
+        <Notices notices={connection.notices} />
         {discoveryFailed && lastError && <ErrorLine error={lastError} />}
         <section className="empty kf-empty" aria-label="No Kafka connection">
           <h2>No Kafka connection</h2>
@@ -115,11 +112,7 @@ export function KafkaPane() {
           </button>
         </div>
       </header>
-      {connection.notices.map((notice) => (
-        <p key={notice.id} className="kf-notice" role="alert">
-          {notice.message} <span className="muted">{notice.hint}</span>
-        </p>
-      ))}
+      <Notices notices={connection.notices} />
       {lastError && <ErrorLine error={lastError} />}
       {(editing || unreachable) && (
         <div className="kf-card">
@@ -127,7 +120,7 @@ export function KafkaPane() {
           <p className="muted small">Now: {connection.description}.</p>
         </div>
       )}
-      <p className="kf-sr-only" role="status" aria-live="polite">
+      <p className="visually-hidden" role="status" aria-live="polite">
         {flash}
       </p>
       <div className="kf-body">

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
+import { CopyCommand } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 import { produceCommand } from './format.js';
-import { CopyCommand } from './TopicsView.js';
 
 const EXAMPLE = '{\n  "timestamp": "2025-01-01T00:00:00Z",\n  "level": "error",\n  "service": "checkout",\n  "message": "payment failed"\n}';
 
@@ -121,7 +121,7 @@ export function ProduceView() {
             Format JSON
           </button>
         )}
-        <button type="submit" className="kf-primary kf-push" disabled={!canSend} title="Ctrl+Enter">
+        <button type="submit" className="primary kf-push" disabled={!canSend} title="Ctrl+Enter">
           {produce.sending ? 'Sending…' : 'Send message'}
         </button>
       </div>

@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import { formatBytes, formatCount } from '../../../../electron/contract/format.js';
 import type { KafkaMessage, TailFilter, TailFrom, TailStatus } from '../../../../electron/contract/kafka.js';
+import { CopyButton, CopyCommand } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
@@ -9,7 +10,6 @@ import { formatClock, toLocalInput } from '../../local-time.js';
 import { prettyValue, tailCommand } from './format.js';
 import type { TailSettings } from './slice.js';
 import { TAIL_CAP, tailBuffer } from './tail-buffer.js';
-import { CopyCommand } from './TopicsView.js';
 
 const ROW_HEIGHT = 22;
 type FromKind = TailFrom['kind'];
@@ -157,7 +157,7 @@ function TailForm({ topics, initial, active }: { topics: string[]; initial: Tail
         <input aria-label="JSON path equals" className="mono kf-narrow" value={jsonEquals} onChange={(event) => setJsonEquals(event.target.value)} disabled={!jsonPath.trim()} placeholder="(exists)" />
       </label>
       <div className="kf-actions kf-tail-buttons">
-        <button type="submit" className="kf-primary" disabled={!topic}>
+        <button type="submit" className="primary" disabled={!topic}>
           {active ? 'Restart tail' : 'Start tail'}
         </button>
         {active && state === 'paused' ? (
@@ -272,12 +272,6 @@ function TailList({ follow, setFollow }: FollowProps) {
 function MessagePanel({ message }: { message: KafkaMessage }) {
   const select = useStore((s) => s.kafkaSelectMessage);
   const pretty = prettyValue(message.value);
-  const [copied, setCopied] = useState<string | null>(null);
-  const copy = (what: string, text: string) =>
-    void navigator.clipboard?.writeText(text).then(() => {
-      setCopied(what);
-      setTimeout(() => setCopied(null), 1500);
-    });
   return (
     <aside className="kf-panel" aria-label="Message detail" onKeyDown={(event) => event.key === 'Escape' && select(null)}>
       <header className="kf-panel-head">
@@ -313,12 +307,8 @@ function MessagePanel({ message }: { message: KafkaMessage }) {
         ))}
       </dl>
       <div className="kf-actions">
-        <button type="button" onClick={() => copy('value', pretty.json ? pretty.text : (message.value ?? ''))}>
-          {copied === 'value' ? 'Copied' : 'Copy value'}
-        </button>
-        <button type="button" onClick={() => copy('message', JSON.stringify(message, null, 2))}>
-          {copied === 'message' ? 'Copied' : 'Copy message as JSON'}
-        </button>
+        <CopyButton text={pretty.json ? pretty.text : (message.value ?? '')} label="Copy value" />
+        <CopyButton text={JSON.stringify(message, null, 2)} label="Copy message as JSON" />
       </div>
       <pre className="kf-json" aria-label={pretty.json ? 'Value (formatted JSON)' : 'Value'}>
         {pretty.text}

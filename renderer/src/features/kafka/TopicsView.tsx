@@ -1,5 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { TopicInfo } from '../../../../electron/contract/kafka.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { CopyCommand } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 import { shellWords } from '../../../../electron/contract/command.js';
@@ -128,7 +130,7 @@ function CreateTopicForm({ onDone }: { onDone: () => void }) {
         Replication factor
         <input aria-label="Replication factor" type="number" min={1} placeholder="broker default" value={rf} onChange={(event) => setRf(event.target.value)} />
       </label>
-      <button type="submit" className="kf-primary" disabled={!valid}>
+      <button type="submit" className="primary" disabled={!valid}>
         Create topic
       </button>
       <button type="button" onClick={onDone}>
@@ -164,11 +166,11 @@ function TopicPanel({ name }: { name: string }) {
         <button type="button" onClick={() => { setProduceTopic(name); setTab('produce'); }}>
           Produce to this topic
         </button>
-        <button type="button" className="kf-danger" onClick={() => setConfirming(true)}>
+        <button type="button" className="danger" onClick={() => setConfirming(true)}>
           Delete topic…
         </button>
       </div>
-      {confirming && <DeleteConfirm name={name} onClose={() => setConfirming(false)} />}
+      {confirming && <DeleteTopicConfirm name={name} onClose={() => setConfirming(false)} />}
       {!topic ? (
         <p className="muted">Loading…</p>
       ) : (
@@ -225,66 +227,19 @@ function TopicPanel({ name }: { name: string }) {
   );
 }
 
-function DeleteConfirm({ name, onClose }: { name: string; onClose: () => void }) {
+function DeleteTopicConfirm({ name, onClose }: { name: string; onClose: () => void }) {
   const deleteTopic = useStore((s) => s.kafkaDeleteTopic);
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
   return (
-    <div
-      className="kf-confirm"
+    <ConfirmDialog
       role="alertdialog"
-      aria-label={`Delete topic ${name}`}
-      onKeyDown={(event) => {
-        if (event.key === 'Escape') onClose();
-      }}
+      title={`Delete topic ${name}`}
+      confirmLabel={`Delete ${name}`}
+      busyLabel="Deleting…"
+      typeToConfirm={{ name, inputLabel: 'Type the topic name to confirm' }}
+      onConfirm={() => deleteTopic(name, name)}
+      onClose={onClose}
     >
-      <p>
-        Delete topic <strong className="mono">{name}</strong> and all its messages? This cannot be undone.
-      </p>
-      <label>
-        Type the topic name to confirm
-        <input aria-label="Type the topic name to confirm" className="mono" value={typed} onChange={(event) => setTyped(event.target.value)} autoFocus />
-      </label>
-      <div className="kf-actions">
-        <button
-          type="button"
-          className="kf-danger"
-          disabled={typed !== name || busy}
-          onClick={() => {
-            setBusy(true);
-            void deleteTopic(name, typed).then(() => {
-              setBusy(false);
-              onClose();
-            });
-          }}
-        >
-          Delete {name}
-        </button>
-        <button type="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
-    </div>
-  );
-}
-
-export function CopyCommand({ command, label = 'Copy command' }: { command: string; label?: string }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <div className="kf-command">
-      <code title={command}>{command}</code>
-      <button
-        type="button"
-        aria-label={label}
-        onClick={() => {
-          void navigator.clipboard?.writeText(command).then(() => {
-            setCopied(true);
-            setTimeout(() => setCopied(false), 1500);
-          });
-        }}
-      >
-        {copied ? 'Copied' : 'Copy'}
-      </button>
-    </div>
+      The topic and all its messages are removed. This cannot be undone.
+    </ConfirmDialog>
   );
 }

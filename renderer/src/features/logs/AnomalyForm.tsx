@@ -3,9 +3,9 @@
 import { useState } from 'react';
 import { shellWords } from '../../../../electron/contract/command.js';
 import { AnomalyEvent, Severity } from '../../../../electron/contract/logs.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
-import { CopyButton } from './CopyButton.js';
 
 export function AnomalyForm() {
   const { anomaly } = useStore((s) => s.logs);
@@ -69,10 +69,10 @@ export function AnomalyForm() {
           <input aria-label="Message" value={message} onChange={(event) => setMessage(event.target.value)} {...field('message')} />
         </label>
         <div className="lg-actions lg-full">
-          <button type="submit" className="lg-primary" disabled={!parsed.success || anomaly.sending}>
+          <button type="submit" className="primary" disabled={!parsed.success || anomaly.sending}>
             {anomaly.sending ? 'Producing…' : 'Produce anomaly'}
           </button>
-          <CopyButton text={command} label="Copy as command" />
+          <CopyButton text={command} title={command} label="Copy as command" />
           <span className="muted small">timestamp: now (ISO 8601)</span>
         </div>
       </form>

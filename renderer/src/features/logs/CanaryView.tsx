@@ -28,11 +28,11 @@ export function CanaryView() {
           </select>
         </label>
         {running ? (
-          <button type="button" className="lg-danger" onClick={() => void stop()}>
+          <button type="button" className="danger" onClick={() => void stop()}>
             Stop canary
           </button>
         ) : (
-          <button type="button" className="lg-primary" onClick={() => void start({ intervalMs: Number(interval) })}>
+          <button type="button" className="primary" onClick={() => void start({ intervalMs: Number(interval) })}>
             Start canary
           </button>
         )}

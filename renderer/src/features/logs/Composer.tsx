@@ -3,11 +3,11 @@
 import { useState } from 'react';
 import { shellWords } from '../../../../electron/contract/command.js';
 import { LogPayload } from '../../../../electron/contract/logs.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
+import { JsonCodeEditor } from '../../components/JsonCodeEditor.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { useStore } from '../../store/index.js';
-import { CopyButton } from './CopyButton.js';
-import { JsonEditor } from './JsonEditor.js';
 
 /** What is wrong with the editor's text as a Vector body, or null. */
 export function payloadProblem(text: string): string | null {
@@ -33,6 +33,8 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
   const current = templates.find((t) => t.name === selected);
   const url = state?.vectorUrl ?? 'http://127.0.0.1:18080';
   const minified = problem ? text : JSON.stringify(JSON.parse(text));
+  const curl = shellWords(['curl', '-X', 'POST', url, '-H', 'Content-Type: application/json', '-d', minified]);
+  const logclawCommand = shellWords(['logclaw', 'send-log', '--json', minified]);
   const run = () => {
     if (!problem && !send.sending) void sendLog(JSON.parse(text) as never);
   };
@@ -60,12 +62,12 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
           ))}
         </ul>
         <div className="lg-editor-col">
-          <JsonEditor value={text} onChange={setText} onRun={run} label="Log event JSON" />
+          <JsonCodeEditor className="lg-editor" label="Log event JSON" value={text} onChange={setText} onRun={run} />
           <div className={problem ? 'lg-problem' : 'lg-valid muted small'} role="status" aria-label="Event validation">
             {problem ?? `Valid: ${Array.isArray(JSON.parse(text)) ? `${(JSON.parse(text) as unknown[]).length} events` : '1 event'} · Ctrl+Enter sends`}
           </div>
           <div className="lg-actions">
-            <button type="button" className="lg-primary" onClick={run} disabled={Boolean(problem) || send.sending}>
+            <button type="button" className="primary" onClick={run} disabled={Boolean(problem) || send.sending}>
               {send.sending ? 'Sending…' : 'Send to Vector'}
             </button>
             <input aria-label="Template name" placeholder="template-name" value={name} onChange={(event) => setName(event.target.value)} size={16} />
@@ -84,12 +86,12 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
               Save as template
             </button>
             {current && !current.builtin && (
-              <button type="button" className="lg-danger" onClick={() => void deleteTemplate(current.name)} aria-label={`Delete template ${current.name}`}>
+              <button type="button" className="danger" onClick={() => void deleteTemplate(current.name)} aria-label={`Delete template ${current.name}`}>
                 Delete template
               </button>
             )}
-            <CopyButton text={shellWords(['curl', '-X', 'POST', url, '-H', 'Content-Type: application/json', '-d', minified])} label="Copy as curl" />
-            <CopyButton text={shellWords(['logclaw', 'send-log', '--json', minified])} label="Copy as logclaw command" />
+            <CopyButton text={curl} title={curl} label="Copy as curl" />
+            <CopyButton text={logclawCommand} title={logclawCommand} label="Copy as logclaw command" />
           </div>
           {send.error && <ErrorLine error={send.error} />}
           {send.history.length > 0 && (

@@ -2,10 +2,10 @@
 // counters (generated, sent, accepted, failed by reason, retried, in flight) and the rate chart.
 import { useState } from 'react';
 import type { GeneratorSpecInput, LogEvent } from '../../../../electron/contract/logs.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { CopyButton } from './CopyButton.js';
 import { compact } from './format.js';
 import { RateChart } from './RateChart.js';
 
@@ -115,13 +115,13 @@ export function GeneratorView({ template }: { template: LogEvent | null }) {
           <input type="checkbox" checked={burst} onChange={(event) => setBurst(event.target.checked)} /> Error bursts (2 s of ERRORs every 10 s)
         </label>
         <div className="lg-actions lg-full">
-          <button type="submit" className="lg-primary" disabled={running || problems.length > 0}>
+          <button type="submit" className="primary" disabled={running || problems.length > 0}>
             Start
           </button>
-          <button type="button" className="lg-danger" disabled={!running} onClick={() => void stop()}>
+          <button type="button" className="danger" disabled={!running} onClick={() => void stop()}>
             Stop
           </button>
-          <CopyButton text={command} label="Copy as command" />
+          <CopyButton text={command} title={command} label="Copy as command" />
           {problems.length > 0 && <span className="lg-problem">{problems[0]}</span>}
           {template === null && <span className="muted small">The editor’s event is not an object: events start from an empty template.</span>}
         </div>

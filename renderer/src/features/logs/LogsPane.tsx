@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { LogEvent } from '../../../../electron/contract/logs.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
+import { Notices } from '../../components/Notices.js';
 import { useStore } from '../../store/index.js';
 import { AnomalyForm } from './AnomalyForm.js';
 import { CanaryView } from './CanaryView.js';
@@ -57,13 +58,9 @@ export function LogsPane() {
           <VectorUrl />
         </div>
       </header>
-      {state?.notices.map((notice) => (
-        <p key={notice.id} className="lg-notice" role="alert">
-          {notice.message} <span className="muted">{notice.hint}</span>
-        </p>
-      ))}
+      <Notices notices={state?.notices ?? []} />
       {lastError && <ErrorLine error={lastError} />}
-      <div className="lg-sr-only" role="status" aria-live="polite">
+      <div className="visually-hidden" role="status" aria-live="polite">
         {flash}
       </div>
       <div className="lg-grid">

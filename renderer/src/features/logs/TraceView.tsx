@@ -1,11 +1,13 @@
 // The pipeline trace: one log followed hop by hop, as a latency strip (each hop placed at its
 // latency from the send) and a row per hop with what was found or why it stopped there.
 import type { TraceHop, TraceResult } from '../../../../electron/contract/logs.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { CopyButton } from './CopyButton.js';
 import { ms } from './format.js';
+
+const TRACE_COMMAND = 'logclaw trace --timeout 30';
 
 function tone(hop: TraceHop): Tone {
   return hop.state === 'ok' ? 'ok' : hop.state === 'running' ? 'busy' : hop.state === 'pending' || hop.state === 'skipped' ? 'idle' : hop.state === 'missing' ? 'warn' : 'fail';
@@ -49,11 +51,11 @@ export function TraceView() {
     <section className="lg-card lg-trace" aria-labelledby="lg-trace-title">
       <h3 id="lg-trace-title">Pipeline trace</h3>
       <div className="lg-actions">
-        <button type="button" className="lg-primary" disabled={trace.running} onClick={() => void runTrace({ timeoutMs: 30_000 })}>
+        <button type="button" className="primary" disabled={trace.running} onClick={() => void runTrace({ timeoutMs: 30_000 })}>
           {trace.running ? 'Tracing…' : 'Run trace'}
         </button>
         <span className="muted small">Sends one log with a trace id to Vector, then finds it in Kafka raw-logs and OpenSearch logclaw-logs-*.</span>
-        <CopyButton text="logclaw trace --timeout 30" label="Copy as command" />
+        <CopyButton text={TRACE_COMMAND} title={TRACE_COMMAND} label="Copy as command" />
       </div>
       {trace.error && <ErrorLine error={trace.error} />}
       {result ? (

@@ -1,8 +1,9 @@
 // Cluster health (colour, nodes, shards) and the indices grouped by pattern, with delete behind a
 // confirmation that names the index.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { formatBytes, formatCount } from '../../../../electron/contract/format.js';
 import type { ClusterHealth, IndexInfo } from '../../../../electron/contract/search.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
@@ -120,7 +121,7 @@ export function ClusterView() {
                 <th scope="col" className="num">Size</th>
                 <th scope="col" className="num">Pri / rep</th>
                 <th scope="col">
-                  <span className="sr-visually-hidden">Actions</span>
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>
@@ -130,7 +131,7 @@ export function ClusterView() {
           </table>
         )}
       </section>
-      {confirming && <ConfirmDelete index={confirming} onClose={() => setConfirming(null)} />}
+      {confirming && <DeleteIndexConfirm index={confirming} onClose={() => setConfirming(null)} />}
     </div>
   );
 }
@@ -203,53 +204,19 @@ function IndexGroup({ pattern, members, onDelete }: { pattern: string; members: 
   );
 }
 
-function ConfirmDelete({ index, onClose }: { index: IndexInfo; onClose(): void }) {
+function DeleteIndexConfirm({ index, onClose }: { index: IndexInfo; onClose(): void }) {
   const deleteIndex = useStore((s) => s.deleteSearchIndex);
-  const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    input.current?.focus();
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
   return (
-    <div className="palette-backdrop" onClick={onClose}>
-      <form
-        className="sr-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-label={`Delete index ${index.index}`}
-        onClick={(event) => event.stopPropagation()}
-        onSubmit={(event) => {
-          event.preventDefault();
-          if (typed !== index.index) return;
-          setBusy(true);
-          void deleteIndex(index.index).then((done) => (done ? onClose() : setBusy(false)));
-        }}
-      >
-        <h2>Delete index {index.index}?</h2>
-        <p>
-          Its {formatCount(index.docsCount)} documents ({formatBytes(index.sizeBytes)}) are removed from the cluster for good. This cannot be undone.
-        </p>
-        <label>
-          <span className="small">
-            Type <strong className="mono">{index.index}</strong> to confirm
-          </span>
-          <input ref={input} aria-label="Index name to confirm" className="mono" value={typed} onChange={(event) => setTyped(event.target.value)} autoComplete="off" />
-        </label>
-        <div className="sr-dialog-actions">
-          <button type="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="danger" disabled={typed !== index.index || busy}>
-            {busy ? 'Deleting…' : `Delete ${index.index}`}
-          </button>
-        </div>
-      </form>
-    </div>
+    <ConfirmDialog
+      modal
+      title={`Delete index ${index.index}`}
+      confirmLabel={`Delete ${index.index}`}
+      busyLabel="Deleting…"
+      typeToConfirm={{ name: index.index, inputLabel: 'Index name to confirm' }}
+      onConfirm={() => deleteIndex(index.index)}
+      onClose={onClose}
+    >
+      Its {formatCount(index.docsCount)} documents ({formatBytes(index.sizeBytes)}) are removed from the cluster for good. This cannot be undone.
+    </ConfirmDialog>
   );
 }

@@ -1,12 +1,10 @@
 // One document as formatted JSON in a side panel, with copy; Esc or × closes it.
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { SearchHit } from '../../../../electron/contract/search.js';
+import { CopyButton } from '../../components/CopyButton.js';
 
 export function DetailPanel({ hit, position, total, onClose, onMove }: { hit: SearchHit; position: number; total: number; onClose(): void; onMove(delta: number): void }) {
   const json = JSON.stringify({ _index: hit._index, _id: hit._id, _score: hit._score, _source: hit._source }, null, 2);
-  // Copied is about this document's text only: moving to another row resets it.
-  const [copiedText, setCopiedText] = useState<string | null>(null);
-  const copied = copiedText === json;
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape' && !event.defaultPrevented) onClose();
@@ -36,14 +34,7 @@ export function DetailPanel({ hit, position, total, onClose, onMove }: { hit: Se
           <button type="button" aria-label="Next document" disabled={position >= total - 1} onClick={() => onMove(1)}>
             ↓
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              void navigator.clipboard?.writeText(json).then(() => setCopiedText(json));
-            }}
-          >
-            {copied ? 'Copied' : 'Copy JSON'}
-          </button>
+          <CopyButton text={json} label="Copy JSON" />
           <button type="button" aria-label="Close detail (Esc)" onClick={onClose}>
             ×
           </button>

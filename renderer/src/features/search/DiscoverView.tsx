@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { formatCount } from '../../../../electron/contract/format.js';
 import type { FieldInfo, TermsBucket, TimeRange } from '../../../../electron/contract/search.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
@@ -221,7 +222,7 @@ function QueryBar() {
             Edit as DSL
           </button>
         )}
-        <CopyButton text={result?.curl ?? ''} label="Copy as curl" disabled={!result} />
+        <CopyButton text={result?.curl ?? ''} title={result?.curl} label="Copy as curl" disabled={!result} />
       </div>
     </div>
   );
@@ -437,19 +438,5 @@ function SavedQueries({ saved, savedId }: { saved: { id: string; name: string }[
         </button>
       )}
     </div>
-  );
-}
-
-function CopyButton({ text, label, disabled }: { text: string; label: string; disabled?: boolean }) {
-  const [copied, setCopied] = useState(false);
-  useEffect(() => {
-    if (!copied) return;
-    const timer = setTimeout(() => setCopied(false), 1500);
-    return () => clearTimeout(timer);
-  }, [copied]);
-  return (
-    <button type="button" disabled={disabled} title={text || undefined} onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}>
-      {copied ? 'Copied' : label}
-    </button>
   );
 }

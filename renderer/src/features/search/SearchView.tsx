@@ -3,6 +3,7 @@
 import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
+import { Notices } from '../../components/Notices.js';
 import { StatusDot } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
 import { ClusterView, healthTone } from './ClusterView.js';
@@ -53,11 +54,7 @@ export function SearchView() {
           </button>
         </div>
       </header>
-      {notices.map((notice) => (
-        <div key={notice.id} className="sr-notice" role="alert">
-          {notice.message} <span className="muted">{notice.hint}</span>
-        </div>
-      ))}
+      <Notices notices={notices} />
       {connectionError && <ErrorLine error={connectionError} />}
       {editing && (
         <div className="sr-card">

@@ -2,6 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration } from '../../../../electron/contract/format.js';
 import type { Job, JobStep } from '../../../../electron/contract/index.js';
 import { type CheckStatus, type Diagnosis, FailureDetail, PreflightReport, type StackStatus, type StepInfo } from '../../../../electron/contract/stack.js';
+import { ConfirmDialog } from '../../components/ConfirmDialog.js';
+import { CopyButton } from '../../components/CopyButton.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
@@ -13,10 +15,6 @@ import './stack.css';
 const STEP_TONE: Record<JobStep['state'], Tone> = { pending: 'idle', running: 'busy', done: 'ok', failed: 'fail', skipped: 'warn', cancelled: 'idle' };
 const CHECK_TONE: Record<CheckStatus, Tone> = { pass: 'ok', warn: 'warn', fail: 'fail', skip: 'idle' };
 const STACK_JOBS = new Set(['stack-up', 'stack-down']);
-
-function copy(text: string): void {
-  void navigator.clipboard?.writeText(text);
-}
 
 function useNow(active: boolean): number {
   const [now, setNow] = useState(() => Date.now());
@@ -101,7 +99,7 @@ export function StackView() {
         <SetupCard hasJob={Boolean(job)} />
       ))}
       {status && status.reachable && <Overview status={status} />}
-      {confirm && status && <ConfirmDialog kind={confirm} status={status} onClose={() => setConfirm(null)} />}
+      {confirm && status && <RemoveConfirm kind={confirm} status={status} onClose={() => setConfirm(null)} />}
     </section>
   );
 }
@@ -194,9 +192,17 @@ function PreflightList({ report }: { report: PreflightReport }) {
           <div className="small">{check.reason}</div>
           {check.fix && check.status !== 'pass' && <div className="small hint">Fix: {check.fix}</div>}
           {check.command && check.status !== 'pass' && (
-            <button type="button" className="link small" aria-label={`Copy fix for ${check.title}`} onClick={() => copy(check.command!)} title={check.command}>
-              Copy <code>{check.command}</code>
-            </button>
+            <CopyButton
+              className="link small"
+              aria-label={`Copy fix for ${check.title}`}
+              text={check.command}
+              title={check.command}
+              label={
+                <>
+                  Copy <code>{check.command}</code>
+                </>
+              }
+            />
           )}
         </li>
       ))}
@@ -286,9 +292,7 @@ function StepRow({ step, info, now, selected, onSelect }: { step: JobStep; info:
       {open && (
         <div className="commands small">
           <pre className="mono">{commands.join('\n')}</pre>
-          <button type="button" onClick={() => copy(commands.join('\n'))} aria-label={`Copy commands of ${step.title}`}>
-            Copy as commands
-          </button>
+          <CopyButton text={commands.join('\n')} aria-label={`Copy commands of ${step.title}`} label="Copy as commands" />
         </div>
       )}
     </li>
@@ -371,13 +375,9 @@ function FailureCard({ job, info }: { job: Job; info: StepInfo | undefined }) {
           Open Doctor
         </button>
         {commands.length > 0 && (
-          <button type="button" onClick={() => copy(commands.join('\n'))}>
-            Copy commands
-          </button>
+          <CopyButton text={commands.join('\n')} label="Copy commands" />
         )}
-        <button type="button" onClick={() => copy(JSON.stringify(failure, null, 2))}>
-          Copy details
-        </button>
+        <CopyButton text={JSON.stringify(failure, null, 2)} label="Copy details" />
       </div>
     </section>
   );
@@ -531,9 +531,7 @@ function SecretsPanel() {
                     <button type="button" className="link" aria-label={`${shown.has(id) ? 'Hide' : 'Show'} ${secret.purpose}`} onClick={() => setShown((set) => new Set(set.has(id) ? [...set].filter((x) => x !== id) : [...set, id]))}>
                       {shown.has(id) ? 'Hide' : 'Show'}
                     </button>
-                    <button type="button" className="link" aria-label={`Copy ${secret.purpose}`} onClick={() => copy(secret.value)}>
-                      Copy
-                    </button>
+                    <CopyButton className="link" aria-label={`Copy ${secret.purpose}`} text={secret.value} label="Copy" />
                   </div>
                 </td>
               </tr>
@@ -545,41 +543,24 @@ function SecretsPanel() {
   );
 }
 
-function ConfirmDialog({ kind, status, onClose }: { kind: 'uninstall' | 'cluster'; status: StackStatus; onClose: () => void }) {
+/** Uninstalling a tenant or deleting the app's kind cluster, after its name is typed. */
+function RemoveConfirm({ kind, status, onClose }: { kind: 'uninstall' | 'cluster'; status: StackStatus; onClose: () => void }) {
   const uninstall = useStore((s) => s.uninstallStack);
   const deleteCluster = useStore((s) => s.deleteStackCluster);
-  const [typed, setTyped] = useState('');
   const name = kind === 'uninstall' ? status.tenant : (status.target.cluster ?? '');
-  const title = kind === 'uninstall' ? `Uninstall tenant ${name}` : `Delete kind cluster ${name}`;
-  const body =
-    kind === 'uninstall'
-      ? `Removes every LogClaw release of ${name}, then the namespace ${status.namespace} with its data (volumes, topics, indices). The operators and the cluster stay.`
-      : `Deletes the kind cluster ${name} and everything on it: every tenant, the operators and all data.`;
   return (
-    <div className="palette-backdrop" onClick={onClose} onKeyDown={(event) => event.key === 'Escape' && onClose()}>
-      <div className="dialog" role="dialog" aria-modal="true" aria-label={title} onClick={(event) => event.stopPropagation()}>
-        <h2>{title}?</h2>
-        <p>{body}</p>
-        <label className="field">
-          <span>
-            Type <strong className="mono">{name}</strong> to confirm
-          </span>
-          <input autoFocus aria-label="Confirmation" value={typed} onChange={(event) => setTyped(event.target.value)} />
-        </label>
-        <div className="row-actions">
-          <button type="button" onClick={onClose}>
-            Keep it
-          </button>
-          <button
-            type="button"
-            className="danger"
-            disabled={typed !== name}
-            onClick={() => void (kind === 'uninstall' ? uninstall(typed) : deleteCluster(typed, name)).then((ok) => ok && onClose())}
-          >
-            {kind === 'uninstall' ? 'Uninstall' : 'Delete cluster'}
-          </button>
-        </div>
-      </div>
-    </div>
+    <ConfirmDialog
+      modal
+      title={kind === 'uninstall' ? `Uninstall tenant ${name}` : `Delete kind cluster ${name}`}
+      confirmLabel={kind === 'uninstall' ? 'Uninstall' : 'Delete cluster'}
+      cancelLabel="Keep it"
+      typeToConfirm={{ name, inputLabel: 'Confirmation' }}
+      onConfirm={() => (kind === 'uninstall' ? uninstall(name) : deleteCluster(name, name))}
+      onClose={onClose}
+    >
+      {kind === 'uninstall'
+        ? `Removes every LogClaw release of ${name}, then the namespace ${status.namespace} with its data (volumes, topics, indices). The operators and the cluster stay.`
+        : `Deletes the kind cluster ${name} and everything on it: every tenant, the operators and all data.`}
+    </ConfirmDialog>
   );
 }
