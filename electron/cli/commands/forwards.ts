@@ -2,6 +2,7 @@
 import { AppError, type ForwardStatus } from '../../contract/index.js';
 import type { Backend } from '../../backend.js';
 import type { Command, CommandContext } from '../command.js';
+import { numberFlag } from '../flags.js';
 import { listSessions, registerSession, requestStop } from '../forward-sessions.js';
 import { formatTable } from '../output.js';
 
@@ -46,8 +47,7 @@ async function list(ctx: CommandContext, backend: Backend): Promise<number> {
 
 async function start(ctx: CommandContext, name: string | undefined): Promise<number> {
   if (!name && !ctx.values.all) throw new AppError('INVALID_REQUEST', 'Name a forward or pass --all', { hint: 'See `logclaw forward list`.' });
-  const port = ctx.values.port === undefined ? undefined : Number(ctx.values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) throw new AppError('INVALID_REQUEST', `--port must be 1–65535, not "${ctx.values.port}"`);
+  const port = numberFlag(ctx.values, 'port', { integer: true, min: 1, max: 65535 });
   return ctx.withBackend('cli', async (backend) => {
     const print = (status: ForwardStatus) => {
       if (ctx.json) ctx.io.out(JSON.stringify({ id: status.id, state: status.state, reason: status.reason, at: new Date(status.since).toISOString(), localPort: status.spec.localPort, pod: status.pod ?? null }));

@@ -6,9 +6,10 @@ import type { ConsumerGroup, KafkaMessage, TailStatus, TopicInfo } from '../../c
 import type { Backend } from '../../backend.js';
 import { parseBrokerList } from '../../services/kafka/connection.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
+import { numberFlag, readStdin } from '../flags.js';
 import { formatTable } from '../output.js';
 
-const BROKERS: Record<string, OptionSpec> = {
+export const BROKERS: Record<string, OptionSpec> = {
   'kafka-brokers': {
     type: 'string',
     description: "bootstrap brokers host:port[,host:port] (default: the Kafka pane's connection, else the stack through port-forwards)",
@@ -17,21 +18,12 @@ const BROKERS: Record<string, OptionSpec> = {
 };
 
 /** Runs `fn` against a backend whose Kafka connection honours --kafka-brokers (for this run only). */
-function withKafka<T>(ctx: CommandContext, fn: (backend: Backend) => Promise<T>): Promise<T> {
+export function withKafka<T>(ctx: CommandContext, fn: (backend: Backend) => Promise<T>): Promise<T> {
   return ctx.withBackend('cli', async (backend) => {
     const flag = ctx.values['kafka-brokers'];
     if (typeof flag === 'string') await backend.call('kafka:setConnection', { mode: 'direct', brokers: parseBrokerList(flag), save: false });
     return fn(backend);
   });
-}
-
-function integer(value: string | boolean | undefined, flag: string, options: { min?: number } = {}): number | undefined {
-  if (value === undefined || typeof value === 'boolean') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || (options.min !== undefined && n < options.min)) {
-    throw new AppError('INVALID_REQUEST', `${flag} must be a whole number${options.min !== undefined ? ` ≥ ${options.min}` : ''}, not "${value}"`);
-  }
-  return n;
 }
 
 function topicArgument(positionals: string[], usage: string): string {
@@ -100,7 +92,7 @@ export const kafkaCommands: Record<string, Command> = {
         values['from-beginning'] === true
           ? { kind: 'earliest' as const }
           : values.offset !== undefined
-            ? { kind: 'offset' as const, offset: String(integer(values.offset, '--offset')) }
+            ? { kind: 'offset' as const, offset: String(numberFlag(values, 'offset', { integer: true })) }
             : values.since !== undefined
               ? { kind: 'timestamp' as const, at: parseSince(String(values.since)) }
               : { kind: 'latest' as const };
@@ -112,8 +104,8 @@ export const kafkaCommands: Record<string, Command> = {
         filter.jsonPath = at < 0 ? values.where : values.where.slice(0, at);
         if (at >= 0) filter.jsonEquals = values.where.slice(at + 1);
       }
-      const partition = integer(values.partition, '--partition', { min: 0 });
-      const max = integer(values.max, '--max', { min: 1 });
+      const partition = numberFlag(values, 'partition', { integer: true, min: 0 });
+      const max = numberFlag(values, 'max', { integer: true, min: 1 });
       return withKafka(ctx, (backend) => runTail(ctx, backend, { topic, from, filter, until: values.end === true ? 'end' : 'follow', partition, max }));
     },
   },
@@ -132,7 +124,7 @@ export const kafkaCommands: Record<string, Command> = {
       const topic = topicArgument(ctx.positionals, this.usage);
       const { values } = ctx;
       const headers = parseHeaders(typeof values.headers === 'string' ? values.headers : '');
-      const partition = integer(values.partition, '--partition', { min: 0 });
+      const partition = numberFlag(values, 'partition', { integer: true, min: 0 });
       let lines: string[];
       if (typeof values.value === 'string') lines = [values.value];
       else if (process.stdin.isTTY) throw new AppError('INVALID_REQUEST', 'Nothing to send', { hint: 'Give --value, or pipe messages on stdin (one per line).' });
@@ -232,12 +224,6 @@ function parseHeaders(text: string): Record<string, string> {
     headers[pair.slice(0, at)] = pair.slice(at + 1);
   }
   return headers;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function formatTopics(topics: TopicInfo[]): string {

@@ -6,48 +6,21 @@ import { AppError } from '../../contract/errors.js';
 import { formatBytes } from '../../contract/format.js';
 import type { GeneratorStatus, LogPayload, TraceResult } from '../../contract/logs.js';
 import type { Backend } from '../../backend.js';
-import { parseBrokerList } from '../../services/kafka/connection.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
+import { numberFlag, readStdin, stringFlag } from '../flags.js';
+import { BROKERS, withKafka } from './kafka.js';
 import { endpointFromFlags } from './search.js';
 
 const VECTOR: Record<string, OptionSpec> = {
   'vector-url': { type: 'string', description: "Vector's HTTP source (default: the URL saved in the Logs pane, else the stack's vector forward on 127.0.0.1:18080)", placeholder: 'URL' },
 };
-const KAFKA: Record<string, OptionSpec> = {
-  'kafka-brokers': { type: 'string', description: "bootstrap brokers host:port[,host:port] (default: the Kafka pane's connection, else the stack through port-forwards)", placeholder: 'LIST' },
-};
 const OPENSEARCH: Record<string, OptionSpec> = {
   'opensearch-url': { type: 'string', description: "OpenSearch URL (default: the Search pane's connection, else the stack's forward)", placeholder: 'URL' },
 };
 
-function text(values: CommandContext['values'], name: string): string | undefined {
-  const value = values[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
-function number(values: CommandContext['values'], name: string, options: { min?: number; max?: number } = {}): number | undefined {
-  const raw = text(values, name);
-  if (raw === undefined) return undefined;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || (options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-    const range = options.min !== undefined && options.max !== undefined ? ` from ${options.min} to ${options.max}` : options.min !== undefined ? ` ≥ ${options.min}` : '';
-    throw new AppError('INVALID_REQUEST', `--${name} must be a number${range}, not "${raw}"`);
-  }
-  return n;
-}
-
-/** Runs with a backend whose Kafka connection honours --kafka-brokers for this run. */
-function withBackend<T>(ctx: CommandContext, fn: (backend: Backend) => Promise<T>): Promise<T> {
-  return ctx.withBackend('cli', async (backend) => {
-    const brokers = text(ctx.values, 'kafka-brokers');
-    if (brokers !== undefined) await backend.call('kafka:setConnection', { mode: 'direct', brokers: parseBrokerList(brokers), save: false });
-    return fn(backend);
-  });
-}
-
 async function eventArgument(ctx: CommandContext, backend: Backend): Promise<LogPayload> {
-  const json = text(ctx.values, 'json');
-  const template = text(ctx.values, 'template');
+  const json = stringFlag(ctx.values, 'json');
+  const template = stringFlag(ctx.values, 'template');
   if (json !== undefined && template !== undefined) throw new AppError('INVALID_REQUEST', 'Give --json or --template, not both');
   if (template !== undefined) {
     const { templates } = await backend.call('logs:state', {});
@@ -62,12 +35,6 @@ async function eventArgument(ctx: CommandContext, backend: Backend): Promise<Log
   } catch (error) {
     throw new AppError('INVALID_REQUEST', `--json is not valid JSON: ${(error as Error).message}`, { hint: `Quote it for the shell: --json '{"message":"hello","level":"INFO","service":"demo"}' (or @file, or - for stdin).` });
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function formatRun(status: GeneratorStatus): string {
@@ -110,10 +77,10 @@ export const logsCommands: Record<string, Command> = {
       'json-report': { type: 'boolean', description: 'print the result as JSON on stdout' },
     },
     async run(ctx) {
-      const vectorUrl = text(ctx.values, 'vector-url');
+      const vectorUrl = stringFlag(ctx.values, 'vector-url');
       const report = ctx.values['json-report'] === true;
-      const rate = number(ctx.values, 'rate', { min: 0.001, max: 200_000 });
-      return withBackend(ctx, async (backend) => {
+      const rate = numberFlag(ctx.values, 'rate', { min: 0.001, max: 200_000 });
+      return withKafka(ctx, async (backend) => {
         const payload = await eventArgument(ctx, backend);
         if (rate === undefined) {
           for (const name of ['duration', 'profile', 'batch', 'format']) if (ctx.values[name] !== undefined) throw new AppError('INVALID_REQUEST', `--${name} needs --rate`);
@@ -122,15 +89,15 @@ export const logsCommands: Record<string, Command> = {
           return 0;
         }
         if (Array.isArray(payload)) throw new AppError('INVALID_REQUEST', 'With --rate, --json is one event (the template every generated event starts from)');
-        const profile = text(ctx.values, 'profile') ?? 'steady';
+        const profile = stringFlag(ctx.values, 'profile') ?? 'steady';
         if (!['steady', 'burst', 'ramp'].includes(profile)) throw new AppError('INVALID_REQUEST', `--profile must be steady, burst or ramp, not "${profile}"`);
-        const format = text(ctx.values, 'format') ?? 'json';
+        const format = stringFlag(ctx.values, 'format') ?? 'json';
         if (format !== 'json' && format !== 'ndjson') throw new AppError('INVALID_REQUEST', `--format must be json or ndjson, not "${format}"`);
-        const batch = number(ctx.values, 'batch', { min: 1, max: 5_000 });
+        const batch = numberFlag(ctx.values, 'batch', { min: 1, max: 5_000 });
         const started = await backend.call('logs:generatorStart', {
           ...(vectorUrl ? { vectorUrl } : {}),
           rate,
-          durationS: number(ctx.values, 'duration', { min: 0.001 }) ?? 10,
+          durationS: numberFlag(ctx.values, 'duration', { min: 0.001 }) ?? 10,
           profile: profile as 'steady',
           format,
           batchSize: batch === undefined ? null : Math.round(batch),
@@ -170,19 +137,19 @@ export const logsCommands: Record<string, Command> = {
       score: { type: 'string', description: 'anomaly score from 0 to 1', placeholder: 'X' },
       message: { type: 'string', description: 'what happened, e.g. "Error rate spike to 15%"', placeholder: 'M' },
       id: { type: 'string', description: 'anomaly_id (default: ANO-<random>)', placeholder: 'ID' },
-      ...KAFKA,
+      ...BROKERS,
     },
     async run(ctx) {
-      const score = text(ctx.values, 'score');
+      const score = stringFlag(ctx.values, 'score');
       const request = {
-        service: text(ctx.values, 'service'),
-        severity: text(ctx.values, 'severity'),
+        service: stringFlag(ctx.values, 'service'),
+        severity: stringFlag(ctx.values, 'severity'),
         // A non-number stays as text so the schema answers with its own message.
         score: score === undefined ? undefined : Number.isFinite(Number(score)) && score.trim() !== '' ? Number(score) : score,
-        ...(ctx.values.message !== undefined ? { message: text(ctx.values, 'message') } : {}),
-        ...(ctx.values.id !== undefined ? { anomaly_id: text(ctx.values, 'id') } : {}),
+        ...(ctx.values.message !== undefined ? { message: stringFlag(ctx.values, 'message') } : {}),
+        ...(ctx.values.id !== undefined ? { anomaly_id: stringFlag(ctx.values, 'id') } : {}),
       };
-      const result = await withBackend(ctx, (backend) => backend.call('logs:sendAnomaly', request));
+      const result = await withKafka(ctx, (backend) => backend.call('logs:sendAnomaly', request));
       ctx.io.out(ctx.json ? JSON.stringify(result, null, 2) : `produced ${result.event.anomaly_id} (${result.event.severity}, score ${result.event.score}) to ${result.topic} partition ${result.partition} offset ${result.offset}`);
       return 0;
     },
@@ -194,15 +161,15 @@ export const logsCommands: Record<string, Command> = {
       timeout: { type: 'string', description: 'how long to wait at each hop (default 30)', placeholder: 'S' },
       index: { type: 'string', description: 'the indices to look in (default logclaw-logs-*)', placeholder: 'PATTERN' },
       ...VECTOR,
-      ...KAFKA,
+      ...BROKERS,
       ...OPENSEARCH,
     },
     async run(ctx) {
-      const timeout = number(ctx.values, 'timeout', { min: 1, max: 600 });
-      const vectorUrl = text(ctx.values, 'vector-url');
+      const timeout = numberFlag(ctx.values, 'timeout', { min: 1, max: 600 });
+      const vectorUrl = stringFlag(ctx.values, 'vector-url');
       const opensearch = endpointFromFlags(ctx.values);
-      const index = text(ctx.values, 'index');
-      const result = await withBackend(ctx, (backend) =>
+      const index = stringFlag(ctx.values, 'index');
+      const result = await withKafka(ctx, (backend) =>
         backend.call('logs:trace', {
           ...(vectorUrl ? { vectorUrl } : {}),
           ...(opensearch ? { opensearch } : {}),

@@ -5,6 +5,7 @@ import { formatBytes, formatCount } from '../../contract/format.js';
 import { AppError } from '../../contract/index.js';
 import type { ClusterInfo, Endpoint, IndexInfo, SearchHit, SearchRequest } from '../../contract/search.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
+import { numberFlag, readStdin } from '../flags.js';
 import { formatTable } from '../output.js';
 
 const CONNECTION_OPTIONS: Record<string, OptionSpec> = {
@@ -96,13 +97,7 @@ async function searchRequest(values: CommandContext['values']): Promise<SearchRe
     throw new AppError('INVALID_REQUEST', 'Give --query or --dsl, not both');
   }
   const request: SearchRequest = { endpoint, index: typeof values.index === 'string' ? values.index : undefined, aggregations: false };
-  if (typeof values.size === 'string') {
-    const size = Number(values.size);
-    if (!Number.isInteger(size) || size < 0 || size > 10_000) throw new AppError('INVALID_REQUEST', `--size must be a number from 0 to 10000, not "${values.size}"`);
-    request.size = size;
-  } else {
-    request.size = 100;
-  }
+  request.size = numberFlag(values, 'size', { integer: true, min: 0, max: 10_000 }) ?? 100;
   if (typeof values.since === 'string') {
     if (!/^[1-9]\d{0,5}[smhdw]$/.test(values.since)) {
       throw new AppError('INVALID_REQUEST', `--since must be a span like 30s, 15m, 2h, 7d or 1w, not "${values.since}"`);
@@ -129,12 +124,6 @@ async function searchRequest(values: CommandContext['values']): Promise<SearchRe
     request.sort = { field, order };
   }
   return request;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function formatIndices(indices: IndexInfo[], cluster: ClusterInfo | null): string {
