@@ -87,10 +87,6 @@ export class KafkaConnectionStore {
     }));
   }
 
-  get path(): string {
-    return this.#file.path;
-  }
-
   get notices(): readonly Notice[] {
     return this.#file.notices;
   }

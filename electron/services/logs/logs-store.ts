@@ -18,10 +18,6 @@ export class LogsStore {
     }));
   }
 
-  get path(): string {
-    return this.#file.path;
-  }
-
   get notices(): readonly Notice[] {
     return this.#file.notices;
   }

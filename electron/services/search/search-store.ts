@@ -27,10 +27,6 @@ export class SearchStore {
     }));
   }
 
-  get path(): string {
-    return this.#file.path;
-  }
-
   get notices(): readonly Notice[] {
     return this.#file.notices;
   }

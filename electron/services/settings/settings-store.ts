@@ -23,10 +23,6 @@ export class SettingsStore {
     }));
   }
 
-  get path(): string {
-    return this.#file.path;
-  }
-
   get notices(): readonly Notice[] {
     return this.#file.notices;
   }
