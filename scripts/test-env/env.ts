@@ -10,6 +10,7 @@ import type { Component, ComponentName, EnvContext, Running } from './component.
 import kafka from './kafka/component.js';
 import kube from './kube/component.js';
 import opensearch from './opensearch/component.js';
+import { isAlive, signalGroup } from './process.js';
 import tools from './tools/component.js';
 
 export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube };
@@ -80,15 +81,6 @@ async function withLock<T>(stateDir: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function withNeeds(names: ComponentName[]): ComponentName[] {
   const ordered: ComponentName[] = [];
   const visit = (name: ComponentName) => {
@@ -153,19 +145,8 @@ export async function down(options: { stateDir?: string; log?: (line: string) =>
 }
 
 async function killAll(pids: number[]): Promise<void> {
-  const signal = (pid: number, sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* already gone */
-      }
-    }
-  };
-  pids.forEach((pid) => signal(pid, 'SIGTERM'));
+  pids.forEach((pid) => signalGroup(pid, 'SIGTERM'));
   const deadline = Date.now() + 15_000;
   while (pids.some(isAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
-  pids.filter(isAlive).forEach((pid) => signal(pid, 'SIGKILL'));
+  pids.filter(isAlive).forEach((pid) => signalGroup(pid, 'SIGKILL'));
 }

@@ -1,10 +1,13 @@
 // Helpers shared by the JVM-based test-env components (kafka, opensearch): Maven jar download into a
-// version-keyed cache, detached `java` processes, readiness polling. Node built-ins only.
+// version-keyed cache, detached `java` processes, readiness polling, and the server lifecycle both
+// share (launch, stop, start again, restart). Node built-ins only.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import type { EnvContext, Running } from './component.js';
+import { isAlive, signalGroup } from './process.js';
 
 /** `$JAVA_HOME/bin/<tool>` when JAVA_HOME is set, else `<tool>` from PATH. */
 export function javaTool(tool: 'java' | 'javac'): string {
@@ -143,45 +146,18 @@ export function spawnDetached(cmd: string, args: string[], opts: { cwd: string; 
   }
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie (exited, not yet reaped by us as its parent) still answers kill(0): check /proc.
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Signal the process group led by `pid` (falls back to the pid alone); wait for exit, then SIGKILL. */
 export async function stopProcess(pid: number, opts: { signal?: NodeJS.Signals; timeoutMs?: number } = {}): Promise<void> {
-  const signal = opts.signal ?? 'SIGTERM';
-  const send = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        /* gone */
-      }
-    }
-  };
   if (!isAlive(pid)) return;
-  send(signal);
+  signalGroup(pid, opts.signal ?? 'SIGTERM');
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (!isAlive(pid)) return;
     await sleep(100);
   }
-  send('SIGKILL');
+  signalGroup(pid, 'SIGKILL');
   const hard = Date.now() + 5_000;
   while (Date.now() < hard && isAlive(pid)) await sleep(100);
 }
@@ -257,4 +233,119 @@ export function javaMajor(java = javaTool('java')): number {
   const m = /version "(\d+)(?:\.(\d+))?/.exec(r.stderr + r.stdout);
   if (!m) return 0;
   return m[1] === '1' ? Number(m[2]) : Number(m[1]);
+}
+
+/**
+ * Downloads a server's jars with Maven into its version-keyed cache folder, unless the folder is
+ * already complete for `stamp`. `build` adds what else the folder needs (and says what, for the log).
+ */
+export async function provisionJars(
+  ctx: EnvContext,
+  o: {
+    /** Log prefix, e.g. "kafka". */
+    name: string;
+    title: string;
+    version: string;
+    dir: string;
+    stamp: string;
+    pom: string;
+    properties: Record<string, string>;
+    /** Checks run before anything is downloaded (not when the cache is complete). */
+    check?: () => void;
+    build?: (libs: string) => Promise<string>;
+  },
+): Promise<void> {
+  if (cacheIsComplete(o.dir, o.stamp)) {
+    ctx.log(`[${o.name}] ${o.version} cached in ${o.dir}`);
+    return;
+  }
+  o.check?.();
+  const t0 = Date.now();
+  ctx.log(`[${o.name}] downloading ${o.title} ${o.version} jars from Maven Central into ${o.dir}`);
+  fs.mkdirSync(o.dir, { recursive: true });
+  fs.rmSync(path.join(o.dir, '.complete'), { force: true });
+  const libs = path.join(o.dir, 'libs');
+  await mavenCopyDependencies(o.pom, libs, o.properties, ctx.log);
+  const extra = o.build ? await o.build(libs) : '';
+  markCacheComplete(o.dir, o.stamp);
+  ctx.log(`[${o.name}] ${fs.readdirSync(libs).length} jars${extra} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** Everything needed to (re)start a JVM server; start() also writes it to <home>/launch.json. */
+export interface JvmState extends Record<string, unknown> {
+  version: string;
+  home: string;
+  logFile: string;
+  pidFile: string;
+  java: string;
+  args: string[];
+}
+
+type Target<E> = Running<E> | string;
+
+/**
+ * The lifecycle of one kind of detached JVM server. Its pid is kept in `pidFile`, so a server
+ * restarted by a test is still the one that stop() (or `down`) ends. A target is the Running from
+ * start() or the server's home folder (which holds launch.json).
+ */
+export function jvmServer<S extends JvmState, E>(spec: {
+  title: string;
+  /** Where it listens, for messages: "127.0.0.1:39092", "http://127.0.0.1:39200". */
+  address(s: S): string;
+  endpoint(s: S): E;
+  /** Resolves to a value once the server serves, undefined (or throws) before. */
+  healthy(s: S): Promise<unknown>;
+  startTimeoutMs: number;
+  pollMs?: number;
+}) {
+  const readState = (target: Target<E>): S => {
+    if (typeof target !== 'string' && target.state) return target.state as S;
+    const home = typeof target === 'string' ? target : '';
+    return JSON.parse(fs.readFileSync(path.join(home, 'launch.json'), 'utf8')) as S;
+  };
+  const currentPid = (s: S): number | undefined => {
+    try {
+      const pid = Number(fs.readFileSync(s.pidFile, 'utf8').trim());
+      return pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  /** Spawns the server from a prepared state and waits until it is healthy. */
+  async function launch(s: S, timeoutMs = spec.startTimeoutMs): Promise<Running<E>> {
+    fs.appendFileSync(s.logFile, `\n===== logclaw test-env: starting ${spec.title} ${s.version} at ${new Date().toISOString()} =====\n`);
+    const pid = spawnDetached(s.java, s.args, { cwd: s.home, logFile: s.logFile });
+    fs.writeFileSync(s.pidFile, `${pid}\n`);
+    await waitUntil(`${spec.title} ${s.version} on ${spec.address(s)}`, () => spec.healthy(s), {
+      pid,
+      logFile: s.logFile,
+      timeoutMs,
+      intervalMs: spec.pollMs,
+    });
+    return { endpoint: spec.endpoint(s), pids: [pid], logFiles: [s.logFile], state: s };
+  }
+
+  /** Stops the server, whatever pid it has now (SIGTERM: a clean shutdown; SIGKILL: a crash). */
+  async function stop(target: Target<E>, opts: { signal?: NodeJS.Signals; timeoutMs?: number } = {}): Promise<void> {
+    const pid = currentPid(readState(target));
+    if (pid) await stopProcess(pid, opts);
+  }
+
+  /** Starts a stopped server again with the same ports, config and data; resolves once healthy. */
+  async function startAgain(target: Target<E>, opts: { timeoutMs?: number } = {}): Promise<Running<E>> {
+    const s = readState(target);
+    const pid = currentPid(s);
+    if (pid && isAlive(pid)) throw new Error(`${spec.title} is still running (pid ${pid}); stop it first`);
+    return launch(s, opts.timeoutMs);
+  }
+
+  /** Stops (default SIGTERM), stays down `downMs`, starts again; resolves with the new Running (new pid). */
+  async function restart(target: Target<E>, opts: { signal?: NodeJS.Signals; downMs?: number; timeoutMs?: number } = {}): Promise<Running<E>> {
+    await stop(target, { signal: opts.signal });
+    if (opts.downMs) await sleep(opts.downMs);
+    return startAgain(target, { timeoutMs: opts.timeoutMs });
+  }
+
+  return { launch, stop, startAgain, restart };
 }

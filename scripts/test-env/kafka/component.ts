@@ -8,19 +8,7 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { Component, EnvContext, Running } from '../component.js';
-import {
-  cacheIsComplete,
-  twoFreePorts,
-  isAlive,
-  javaTool,
-  markCacheComplete,
-  mavenCopyDependencies,
-  run,
-  sha256Files,
-  spawnDetached,
-  stopProcess,
-  waitUntil,
-} from '../jvm.js';
+import { type JvmState, cacheIsComplete, javaTool, jvmServer, provisionJars, run, sha256Files, twoFreePorts } from '../jvm.js';
 
 /** Kafka version; override with LOGCLAW_KAFKA_VERSION (4.x only: the pom's logging jars are for Kafka 4). */
 export const KAFKA_VERSION = process.env.LOGCLAW_KAFKA_VERSION ?? '4.1.1';
@@ -36,15 +24,9 @@ export interface KafkaEndpoint {
 }
 
 /** Everything needed to (re)start the broker; also written to <home>/launch.json. */
-export interface KafkaState extends Record<string, unknown> {
-  version: string;
-  home: string;
+export interface KafkaState extends JvmState {
   port: number;
   controllerPort: number;
-  logFile: string;
-  pidFile: string;
-  java: string;
-  args: string[];
 }
 
 export function kafkaCacheDir(cacheRoot: string, version = KAFKA_VERSION): string {
@@ -56,19 +38,15 @@ function stamp(version: string): string {
 }
 
 async function provision(ctx: EnvContext): Promise<void> {
-  const dir = kafkaCacheDir(ctx.cacheRoot);
-  const st = stamp(KAFKA_VERSION);
-  if (cacheIsComplete(dir, st)) {
-    ctx.log(`[kafka] ${KAFKA_VERSION} cached in ${dir}`);
-    return;
-  }
-  const t0 = Date.now();
-  ctx.log(`[kafka] downloading Kafka ${KAFKA_VERSION} jars from Maven Central into ${dir}`);
-  fs.mkdirSync(dir, { recursive: true });
-  await mavenCopyDependencies(POM, path.join(dir, 'libs'), { 'kafka.version': KAFKA_VERSION }, ctx.log);
-  const n = fs.readdirSync(path.join(dir, 'libs')).length;
-  markCacheComplete(dir, st);
-  ctx.log(`[kafka] ${n} jars ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await provisionJars(ctx, {
+    name: 'kafka',
+    title: 'Kafka',
+    version: KAFKA_VERSION,
+    dir: kafkaCacheDir(ctx.cacheRoot),
+    stamp: stamp(KAFKA_VERSION),
+    pom: POM,
+    properties: { 'kafka.version': KAFKA_VERSION },
+  });
 }
 
 function serverProperties(home: string, port: number, controllerPort: number): string {
@@ -165,37 +143,14 @@ export function kafkaMetadataBrokers(port: number, host = '127.0.0.1', timeoutMs
   });
 }
 
-function readState(target: Running<KafkaEndpoint> | string): KafkaState {
-  if (typeof target !== 'string' && target.state) return target.state as KafkaState;
-  const home = typeof target === 'string' ? target : '';
-  return JSON.parse(fs.readFileSync(path.join(home, 'launch.json'), 'utf8')) as KafkaState;
-}
-
-function currentPid(s: KafkaState): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(s.pidFile, 'utf8').trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function toRunning(s: KafkaState, pid: number): Running<KafkaEndpoint> {
-  return { endpoint: { brokers: `127.0.0.1:${s.port}` }, pids: [pid], logFiles: [s.logFile], state: s };
-}
-
-/** Spawn the broker from a prepared state and wait until a metadata request lists it. */
-async function launch(s: KafkaState, timeoutMs = START_TIMEOUT_MS): Promise<Running<KafkaEndpoint>> {
-  fs.appendFileSync(s.logFile, `\n===== logclaw test-env: starting Kafka ${s.version} at ${new Date().toISOString()} =====\n`);
-  const pid = spawnDetached(s.java, s.args, { cwd: s.home, logFile: s.logFile });
-  fs.writeFileSync(s.pidFile, `${pid}\n`);
-  await waitUntil(`Kafka ${s.version} on 127.0.0.1:${s.port}`, () => kafkaMetadataBrokers(s.port), {
-    pid,
-    logFile: s.logFile,
-    timeoutMs,
-  });
-  return toRunning(s, pid);
-}
+const broker = jvmServer<KafkaState, KafkaEndpoint>({
+  title: 'Kafka',
+  address: (s) => `127.0.0.1:${s.port}`,
+  endpoint: (s) => ({ brokers: `127.0.0.1:${s.port}` }),
+  // Healthy once a metadata request lists the broker.
+  healthy: (s) => kafkaMetadataBrokers(s.port),
+  startTimeoutMs: START_TIMEOUT_MS,
+});
 
 async function start(ctx: EnvContext): Promise<Running<KafkaEndpoint>> {
   const libs = path.join(kafkaCacheDir(ctx.cacheRoot), 'libs');
@@ -233,7 +188,7 @@ async function start(ctx: EnvContext): Promise<Running<KafkaEndpoint>> {
   };
   fs.writeFileSync(path.join(home, 'launch.json'), JSON.stringify(s, null, 2) + '\n');
   ctx.log(`[kafka] starting ${KAFKA_VERSION} on 127.0.0.1:${port} (controller ${controllerPort}), log ${logFile}`);
-  const running = await launch(s);
+  const running = await broker.launch(s);
   ctx.log(`[kafka] healthy in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${running.pids[0]})`);
   return running;
 }
@@ -242,38 +197,16 @@ async function start(ctx: EnvContext): Promise<Running<KafkaEndpoint>> {
  * Stop the broker (whatever pid it currently has, see <home>/kafka.pid). SIGTERM = clean controlled
  * shutdown; SIGKILL = crash. Accepts the Running from start() or the kafka home dir (<runDir>/kafka).
  */
-export async function stopKafka(
-  target: Running<KafkaEndpoint> | string,
-  opts: { signal?: NodeJS.Signals; timeoutMs?: number } = {},
-): Promise<void> {
-  const s = readState(target);
-  const pid = currentPid(s);
-  if (pid) await stopProcess(pid, opts);
-}
+export const stopKafka = broker.stop;
 
 /** Start a stopped broker again with the same ports, config and data dir; resolves once healthy. */
-export async function startKafkaAgain(
-  target: Running<KafkaEndpoint> | string,
-  opts: { timeoutMs?: number } = {},
-): Promise<Running<KafkaEndpoint>> {
-  const s = readState(target);
-  const pid = currentPid(s);
-  if (pid && isAlive(pid)) throw new Error(`Kafka is still running (pid ${pid}); stop it first`);
-  return launch(s, opts.timeoutMs);
-}
+export const startKafkaAgain = broker.startAgain;
 
 /**
  * Restart the broker on the same ports and data dir: stop (default SIGTERM), stay down `downMs`,
  * start again and wait until healthy. Returns the new Running (new pid).
  */
-export async function restartKafka(
-  target: Running<KafkaEndpoint> | string,
-  opts: { signal?: NodeJS.Signals; downMs?: number; timeoutMs?: number } = {},
-): Promise<Running<KafkaEndpoint>> {
-  await stopKafka(target, { signal: opts.signal });
-  if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
-  return startKafkaAgain(target, { timeoutMs: opts.timeoutMs });
-}
+export const restartKafka = broker.restart;
 
 export const kafka: Component<KafkaEndpoint> = {
   name: 'kafka',

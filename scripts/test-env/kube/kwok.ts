@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signalGroup } from '../process.js';
 
 export const KUBE_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(KUBE_DIR, '..', '..', '..');
@@ -383,15 +384,5 @@ export async function deleteKwokCluster(o: {
 
 /** Kill leftover component process groups (after a failed delete). */
 export function killPids(pids: number[]): void {
-  for (const pid of pids) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  for (const pid of pids) signalGroup(pid, 'SIGKILL');
 }

@@ -6,21 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Component, EnvContext, Running } from '../component.js';
-import {
-  cacheIsComplete,
-  twoFreePorts,
-  httpJson,
-  isAlive,
-  javaMajor,
-  javaTool,
-  markCacheComplete,
-  mavenCopyDependencies,
-  run,
-  sha256Files,
-  spawnDetached,
-  stopProcess,
-  waitUntil,
-} from '../jvm.js';
+import { type JvmState, cacheIsComplete, httpJson, javaMajor, javaTool, jvmServer, provisionJars, run, sha256Files, twoFreePorts } from '../jvm.js';
 
 /** OpenSearch version; override with LOGCLAW_OPENSEARCH_VERSION (2.x only: 3.x needs Java 21 and another launcher). */
 export const OPENSEARCH_VERSION = process.env.LOGCLAW_OPENSEARCH_VERSION ?? '2.19.6';
@@ -36,15 +22,9 @@ export interface OpenSearchEndpoint {
   url: string;
 }
 
-export interface OpenSearchState extends Record<string, unknown> {
-  version: string;
-  home: string;
+export interface OpenSearchState extends JvmState {
   httpPort: number;
   transportPort: number;
-  logFile: string;
-  pidFile: string;
-  java: string;
-  args: string[];
 }
 
 export function openSearchCacheDir(cacheRoot: string, version = OPENSEARCH_VERSION): string {
@@ -57,26 +37,27 @@ function stamp(version: string): string {
 
 async function provision(ctx: EnvContext): Promise<void> {
   const dir = openSearchCacheDir(ctx.cacheRoot);
-  const st = stamp(OPENSEARCH_VERSION);
-  if (cacheIsComplete(dir, st)) {
-    ctx.log(`[opensearch] ${OPENSEARCH_VERSION} cached in ${dir}`);
-    return;
-  }
-  const major = javaMajor();
-  if (major && major < 11) throw new Error(`OpenSearch ${OPENSEARCH_VERSION} needs Java 11+ (found ${major}); set JAVA_HOME`);
-  const t0 = Date.now();
-  ctx.log(`[opensearch] downloading OpenSearch ${OPENSEARCH_VERSION} jars from Maven Central into ${dir}`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.rmSync(path.join(dir, '.complete'), { force: true });
-  const libs = path.join(dir, 'libs');
-  await mavenCopyDependencies(POM, libs, { 'opensearch.version': OPENSEARCH_VERSION }, ctx.log);
-  ctx.log(`[opensearch] compiling ${path.basename(LAUNCHER)}`);
-  const classes = path.join(dir, 'classes');
-  fs.rmSync(classes, { recursive: true, force: true });
-  fs.mkdirSync(classes, { recursive: true });
-  await run(javaTool('javac'), ['-nowarn', '-d', classes, '-cp', path.join(libs, '*'), LAUNCHER]);
-  markCacheComplete(dir, st);
-  ctx.log(`[opensearch] ${fs.readdirSync(libs).length} jars + launcher ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await provisionJars(ctx, {
+    name: 'opensearch',
+    title: 'OpenSearch',
+    version: OPENSEARCH_VERSION,
+    dir,
+    stamp: stamp(OPENSEARCH_VERSION),
+    pom: POM,
+    properties: { 'opensearch.version': OPENSEARCH_VERSION },
+    check: () => {
+      const major = javaMajor();
+      if (major && major < 11) throw new Error(`OpenSearch ${OPENSEARCH_VERSION} needs Java 11+ (found ${major}); set JAVA_HOME`);
+    },
+    build: async (libs) => {
+      ctx.log(`[opensearch] compiling ${path.basename(LAUNCHER)}`);
+      const classes = path.join(dir, 'classes');
+      fs.rmSync(classes, { recursive: true, force: true });
+      fs.mkdirSync(classes, { recursive: true });
+      await run(javaTool('javac'), ['-nowarn', '-d', classes, '-cp', path.join(libs, '*'), LAUNCHER]);
+      return ' + launcher';
+    },
+  });
 }
 
 function jvmArgs(cacheDir: string, home: string, javaMajorVersion: number): string[] {
@@ -114,34 +95,14 @@ export async function openSearchHealth(url: string): Promise<string | undefined>
   return r.status === 200 && (status === 'green' || status === 'yellow') ? status : undefined;
 }
 
-function readState(target: Running<OpenSearchEndpoint> | string): OpenSearchState {
-  if (typeof target !== 'string' && target.state) return target.state as OpenSearchState;
-  const home = typeof target === 'string' ? target : '';
-  return JSON.parse(fs.readFileSync(path.join(home, 'launch.json'), 'utf8')) as OpenSearchState;
-}
-
-function currentPid(s: OpenSearchState): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(s.pidFile, 'utf8').trim());
-    return pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function launch(s: OpenSearchState, timeoutMs = START_TIMEOUT_MS): Promise<Running<OpenSearchEndpoint>> {
-  fs.appendFileSync(s.logFile, `\n===== logclaw test-env: starting OpenSearch ${s.version} at ${new Date().toISOString()} =====\n`);
-  const pid = spawnDetached(s.java, s.args, { cwd: s.home, logFile: s.logFile });
-  fs.writeFileSync(s.pidFile, `${pid}\n`);
-  const url = `http://127.0.0.1:${s.httpPort}`;
-  await waitUntil(`OpenSearch ${s.version} on ${url}`, () => openSearchHealth(url), {
-    pid,
-    logFile: s.logFile,
-    timeoutMs,
-    intervalMs: 1_000,
-  });
-  return { endpoint: { url }, pids: [pid], logFiles: [s.logFile], state: s };
-}
+const node = jvmServer<OpenSearchState, OpenSearchEndpoint>({
+  title: 'OpenSearch',
+  address: (s) => `http://127.0.0.1:${s.httpPort}`,
+  endpoint: (s) => ({ url: `http://127.0.0.1:${s.httpPort}` }),
+  healthy: (s) => openSearchHealth(`http://127.0.0.1:${s.httpPort}`),
+  startTimeoutMs: START_TIMEOUT_MS,
+  pollMs: 1_000,
+});
 
 async function start(ctx: EnvContext): Promise<Running<OpenSearchEndpoint>> {
   const cacheDir = openSearchCacheDir(ctx.cacheRoot);
@@ -166,33 +127,16 @@ async function start(ctx: EnvContext): Promise<Running<OpenSearchEndpoint>> {
   fs.writeFileSync(path.join(home, 'launch.json'), JSON.stringify(s, null, 2) + '\n');
   ctx.log(`[opensearch] starting ${OPENSEARCH_VERSION} on http://127.0.0.1:${httpPort} (transport ${transportPort}), log ${s.logFile}`);
   const t0 = Date.now();
-  const running = await launch(s);
+  const running = await node.launch(s);
   ctx.log(`[opensearch] healthy in ${((Date.now() - t0) / 1000).toFixed(1)} s (pid ${running.pids[0]})`);
   return running;
 }
 
 /** Stop the node (current pid from <home>/opensearch.pid). Accepts the Running or <runDir>/opensearch. */
-export async function stopOpenSearch(
-  target: Running<OpenSearchEndpoint> | string,
-  opts: { signal?: NodeJS.Signals; timeoutMs?: number } = {},
-): Promise<void> {
-  const s = readState(target);
-  const pid = currentPid(s);
-  if (pid) await stopProcess(pid, opts);
-}
+export const stopOpenSearch = node.stop;
 
 /** Stop and start again on the same ports and data dir; resolves once healthy (new pid). */
-export async function restartOpenSearch(
-  target: Running<OpenSearchEndpoint> | string,
-  opts: { signal?: NodeJS.Signals; downMs?: number; timeoutMs?: number } = {},
-): Promise<Running<OpenSearchEndpoint>> {
-  const s = readState(target);
-  await stopOpenSearch(target, { signal: opts.signal });
-  const pid = currentPid(s);
-  if (pid && isAlive(pid)) throw new Error(`OpenSearch is still running (pid ${pid})`);
-  if (opts.downMs) await new Promise((r) => setTimeout(r, opts.downMs));
-  return launch(s, opts.timeoutMs);
-}
+export const restartOpenSearch = node.restart;
 
 export const opensearch: Component<OpenSearchEndpoint> = {
   name: 'opensearch',
