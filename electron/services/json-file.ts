@@ -23,7 +23,7 @@ export class JsonFile<S extends z.ZodType> {
   readonly #corruptNotice: CorruptNotice;
   #value: z.output<S>;
   #notices: Notice[] = [];
-  #loaded: Promise<z.output<S>> | null = null;
+  #loaded: Promise<void> | null = null;
   #changes: Promise<unknown> = Promise.resolve();
 
   /** `schema.parse({})` must give the defaults used when there is no (readable) file. */
@@ -43,13 +43,13 @@ export class JsonFile<S extends z.ZodType> {
     return this.#notices;
   }
 
-  /** Reads the file once; later calls wait for the same read. */
-  load(): Promise<z.output<S>> {
+  /** Reads the file once; later calls wait for the same read. Resolves to the current content. */
+  async load(): Promise<z.output<S>> {
     this.#loaded ??= this.#read().then((value) => {
       if (value !== null) this.#value = value;
-      return this.#value;
     });
-    return this.#loaded;
+    await this.#loaded;
+    return this.#value;
   }
 
   /**
