@@ -50,7 +50,7 @@ describe('logclaw indices / search', () => {
     const lines = result.stdout.split('\n');
     expect(lines[0]).toMatch(/^cluster logclaw-test \(http:\/\/127\.0\.0\.1:\d+\): (green|yellow) · 1 node · \d+ active shards, \d+ unassigned$/);
     expect(lines[2]).toMatch(/^HEALTH\s+STATUS\s+INDEX\s+DOCS\s+SIZE\s+PRI\/REP\s+PATTERN$/);
-    expect(lines[3]).toMatch(new RegExp(`^green\\s+open\\s+${prefix}-2026\\.11\\.01\\s+15\\s+[\\d.]+ K?B\\s+1/0\\s+${prefix}-\\*$`));
+    expect(lines[3]).toMatch(new RegExp(`^green\\s+open\\s+${prefix}-2026\\.11\\.01\\s+15\\s+[\\d.]+ (Ki)?B\\s+1/0\\s+${prefix}-\\*$`));
   });
 
   it('search --json answers {total, took, hits} for a query string, levels and a time span', async () => {
