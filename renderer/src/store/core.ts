@@ -1,8 +1,8 @@
 // The app-wide slice: navigation, app info, tools, settings, kube contexts and jobs.
 import type { StateCreator } from 'zustand';
 import type { AppInfo, ErrorPayload, Job, KubeContexts, Settings, SettingsPatch, ToolReport } from '../../../electron/contract/index.js';
-import { toErrorPayload } from '../../../electron/contract/index.js';
 import { invoke } from '../bridge.js';
+import { attempt, patcherFor } from './slice-helpers.js';
 import type { Store } from './index.js';
 
 export type Status = 'idle' | 'loading' | 'ready' | 'error';
@@ -43,68 +43,66 @@ interface JobsSlice {
 
 export type CoreSlice = AppSlice & ToolsSlice & SettingsSlice & KubeSlice & JobsSlice;
 
-export const createCoreSlice: StateCreator<Store, [], [], CoreSlice> = (set, get) => ({
-  view: 'stack',
-  info: null,
-  paletteOpen: false,
-  setView: (view) => set({ view, paletteOpen: false }),
-  setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
-  async loadInfo() {
-    set({ info: await invoke('app:info') });
-  },
+export const createCoreSlice: StateCreator<Store, [], [], CoreSlice> = (set, get) => {
+  const patchTools = patcherFor(set, 'tools');
+  const patchSettings = patcherFor(set, 'settings');
+  return {
+    view: 'stack',
+    info: null,
+    paletteOpen: false,
+    setView: (view) => set({ view, paletteOpen: false }),
+    setPaletteOpen: (paletteOpen) => set({ paletteOpen }),
+    async loadInfo() {
+      set({ info: await invoke('app:info') });
+    },
 
-  tools: { reports: [], status: 'idle', lastError: null, checkedAt: null },
-  async detectTools() {
-    set((s) => ({ tools: { ...s.tools, status: 'loading' } }));
-    try {
-      const reports = await invoke('tools:detect', {});
-      set({ tools: { reports, status: 'ready', lastError: null, checkedAt: Date.now() } });
-    } catch (error) {
-      set((s) => ({ tools: { ...s.tools, status: 'error', lastError: toErrorPayload(error) } }));
-    }
-  },
+    tools: { reports: [], status: 'idle', lastError: null, checkedAt: null },
+    async detectTools() {
+      patchTools({ status: 'loading' });
+      await attempt(
+        async () => set({ tools: { reports: await invoke('tools:detect', {}), status: 'ready', lastError: null, checkedAt: Date.now() } }),
+        (lastError) => patchTools({ status: 'error', lastError }),
+      );
+    },
 
-  settings: { value: null, status: 'idle', lastError: null },
-  async loadSettings() {
-    try {
-      set({ settings: { value: await invoke('settings:get'), status: 'ready', lastError: null } });
-    } catch (error) {
-      set((s) => ({ settings: { ...s.settings, status: 'error', lastError: toErrorPayload(error) } }));
-    }
-  },
-  async updateSettings(patch) {
-    try {
-      const value = await invoke('settings:update', patch);
-      set({ settings: { value, status: 'ready', lastError: null } });
-      if (patch.toolPaths) void get().detectTools();
-      if (patch.kubeconfig !== undefined || patch.context !== undefined) void get().loadContexts();
-      return true;
-    } catch (error) {
-      set((s) => ({ settings: { ...s.settings, lastError: toErrorPayload(error) } }));
-      return false;
-    }
-  },
-  settingsChanged: (value) => set((s) => ({ settings: { ...s.settings, value } })),
+    settings: { value: null, status: 'idle', lastError: null },
+    async loadSettings() {
+      await attempt(
+        async () => set({ settings: { value: await invoke('settings:get'), status: 'ready', lastError: null } }),
+        (lastError) => patchSettings({ status: 'error', lastError }),
+      );
+    },
+    updateSettings(patch) {
+      return attempt(
+        async () => {
+          set({ settings: { value: await invoke('settings:update', patch), status: 'ready', lastError: null } });
+          if (patch.toolPaths) void get().detectTools();
+          if (patch.kubeconfig !== undefined || patch.context !== undefined) void get().loadContexts();
+        },
+        (lastError) => patchSettings({ lastError }),
+      );
+    },
+    settingsChanged: (value) => patchSettings({ value }),
 
-  kube: { contexts: null, lastError: null },
-  async loadContexts() {
-    try {
-      set({ kube: { contexts: await invoke('kube:contexts'), lastError: null } });
-    } catch (error) {
-      set({ kube: { contexts: null, lastError: toErrorPayload(error) } });
-    }
-  },
-  async switchContext(name) {
-    await get().updateSettings({ context: name });
-  },
+    kube: { contexts: null, lastError: null },
+    async loadContexts() {
+      await attempt(
+        async () => set({ kube: { contexts: await invoke('kube:contexts'), lastError: null } }),
+        (lastError) => set({ kube: { contexts: null, lastError } }),
+      );
+    },
+    async switchContext(name) {
+      await get().updateSettings({ context: name });
+    },
 
-  jobs: { list: [] },
-  async loadJobs() {
-    set({ jobs: { list: await invoke('jobs:list') } });
-  },
-  jobChanged: (job) =>
-    set((s) => {
-      const others = s.jobs.list.filter((existing) => existing.id !== job.id);
-      return { jobs: { list: [{ ...job }, ...others].sort((a, b) => b.createdAt - a.createdAt) } };
-    }),
-});
+    jobs: { list: [] },
+    async loadJobs() {
+      set({ jobs: { list: await invoke('jobs:list') } });
+    },
+    jobChanged: (job) =>
+      set((s) => {
+        const others = s.jobs.list.filter((existing) => existing.id !== job.id);
+        return { jobs: { list: [{ ...job }, ...others].sort((a, b) => b.createdAt - a.createdAt) } };
+      }),
+  };
+};

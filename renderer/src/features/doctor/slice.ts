@@ -3,8 +3,8 @@
 import type { StateCreator } from 'zustand';
 import type { BundleResult, DoctorCheckId, DoctorReport, FixResult, HealthReport } from '../../../../electron/contract/doctor.js';
 import type { ErrorPayload } from '../../../../electron/contract/index.js';
-import { toErrorPayload } from '../../../../electron/contract/index.js';
 import { invoke } from '../../bridge.js';
+import { attempt, patcherFor } from '../../store/slice-helpers.js';
 import type { Status, Store } from '../../store/index.js';
 
 export interface DoctorSlice {
@@ -28,66 +28,68 @@ export interface DoctorSlice {
   doctorReport(report: DoctorReport): void;
 }
 
-export const createDoctorSlice: StateCreator<Store, [], [], DoctorSlice> = (set) => ({
-  doctor: { report: null, status: 'idle', lastError: null, health: null, healthStatus: 'idle', fixing: null, fixResults: {}, fixErrors: {}, bundle: null, bundling: false },
-  async runDoctor(only) {
-    set((s) => ({ doctor: { ...s.doctor, status: 'loading' } }));
-    try {
-      const report = await invoke('doctor:run', only ? { only } : {});
-      set((s) => ({
-        doctor: {
-          ...s.doctor,
-          status: 'ready',
-          lastError: null,
-          report: only && s.doctor.report ? { ...s.doctor.report, checks: s.doctor.report.checks.map((c) => report.checks.find((r) => r.id === c.id) ?? c), checkedAt: report.checkedAt } : report,
+export const createDoctorSlice: StateCreator<Store, [], [], DoctorSlice> = (set) => {
+  const patch = patcherFor(set, 'doctor');
+  return {
+    doctor: { report: null, status: 'idle', lastError: null, health: null, healthStatus: 'idle', fixing: null, fixResults: {}, fixErrors: {}, bundle: null, bundling: false },
+    async runDoctor(only) {
+      patch({ status: 'loading' });
+      await attempt(
+        async () => {
+          const report = await invoke('doctor:run', only ? { only } : {});
+          // A re-check of some checks replaces those in the report and keeps the others.
+          patch((doctor) => ({
+            status: 'ready',
+            lastError: null,
+            report: only && doctor.report ? { ...doctor.report, checks: doctor.report.checks.map((c) => report.checks.find((r) => r.id === c.id) ?? c), checkedAt: report.checkedAt } : report,
+          }));
         },
-      }));
-    } catch (error) {
-      set((s) => ({ doctor: { ...s.doctor, status: 'error', lastError: toErrorPayload(error) } }));
-    }
-  },
-  async loadHealth() {
-    set((s) => ({ doctor: { ...s.doctor, healthStatus: s.doctor.health ? s.doctor.healthStatus : 'loading' } }));
-    try {
-      const health = await invoke('doctor:health', {});
-      set((s) => ({ doctor: { ...s.doctor, health, healthStatus: 'ready' } }));
-    } catch (error) {
-      set((s) => ({ doctor: { ...s.doctor, healthStatus: 'error', lastError: toErrorPayload(error) } }));
-    }
-  },
-  async fixCheck(id) {
-    set((s) => {
-      const fixErrors = { ...s.doctor.fixErrors };
-      delete fixErrors[id];
-      return { doctor: { ...s.doctor, fixing: id, fixErrors } };
-    });
-    try {
-      const result = await invoke('doctor:fix', { id, confirm: id });
-      set((s) => ({
-        doctor: {
-          ...s.doctor,
-          fixing: null,
-          fixResults: { ...s.doctor.fixResults, [id]: result },
-          report: s.doctor.report ? { ...s.doctor.report, checks: s.doctor.report.checks.map((c) => (c.id === id ? result.after : c)) } : s.doctor.report,
+        (lastError) => patch({ status: 'error', lastError }),
+      );
+    },
+    async loadHealth() {
+      patch((doctor) => ({ healthStatus: doctor.health ? doctor.healthStatus : 'loading' }));
+      await attempt(
+        async () => {
+          const health = await invoke('doctor:health', {});
+          patch({ health, healthStatus: 'ready' });
         },
-      }));
-    } catch (error) {
-      set((s) => ({ doctor: { ...s.doctor, fixing: null, fixErrors: { ...s.doctor.fixErrors, [id]: toErrorPayload(error) } } }));
-    }
-  },
-  async writeBundle() {
-    set((s) => ({ doctor: { ...s.doctor, bundling: true } }));
-    try {
-      const bundle = await invoke('doctor:bundle', {});
-      set((s) => ({ doctor: { ...s.doctor, bundle, bundling: false } }));
-    } catch (error) {
-      set((s) => ({ doctor: { ...s.doctor, bundling: false, lastError: toErrorPayload(error) } }));
-    }
-  },
-  doctorReport(report) {
-    set((s) => ({ doctor: { ...s.doctor, report } }));
-  },
-});
+        (lastError) => patch({ healthStatus: 'error', lastError }),
+      );
+    },
+    async fixCheck(id) {
+      patch((doctor) => {
+        const fixErrors = { ...doctor.fixErrors };
+        delete fixErrors[id];
+        return { fixing: id, fixErrors };
+      });
+      await attempt(
+        async () => {
+          const result = await invoke('doctor:fix', { id, confirm: id });
+          patch((doctor) => ({
+            fixing: null,
+            fixResults: { ...doctor.fixResults, [id]: result },
+            report: doctor.report ? { ...doctor.report, checks: doctor.report.checks.map((c) => (c.id === id ? result.after : c)) } : doctor.report,
+          }));
+        },
+        (error) => patch((doctor) => ({ fixing: null, fixErrors: { ...doctor.fixErrors, [id]: error } })),
+      );
+    },
+    async writeBundle() {
+      patch({ bundling: true });
+      await attempt(
+        async () => {
+          const bundle = await invoke('doctor:bundle', {});
+          patch({ bundle, bundling: false });
+        },
+        (lastError) => patch({ bundling: false, lastError }),
+      );
+    },
+    doctorReport(report) {
+      patch({ report });
+    },
+  };
+};
 
 /** How many checks warn or fail (the nav badge). */
 export function doctorProblems(report: DoctorReport | null): { warn: number; fail: number } {

@@ -2,9 +2,9 @@
 // samples for the sparklines, and the last start error per forward (e.g. a port conflict).
 import type { StateCreator } from 'zustand';
 import type { ErrorPayload, ForwardStatus, Request } from '../../../../electron/contract/index.js';
-import { toErrorPayload } from '../../../../electron/contract/index.js';
 import { invoke } from '../../bridge.js';
 import type { Store } from '../../store/index.js';
+import { attempt, patcherFor } from '../../store/slice-helpers.js';
 
 const SAMPLES = 40;
 
@@ -37,106 +37,73 @@ export interface ForwardsSlice {
 const previous = new Map<string, { at: number; bytes: number }>();
 
 export const createForwardsSlice: StateCreator<Store, [], [], ForwardsSlice> = (set, get) => {
-  const fail = (id: string | null, error: unknown) => {
-    const payload = toErrorPayload(error);
-    const suggestedPort = (payload.detail as { suggestedPort?: number } | undefined)?.suggestedPort;
-    set((s) => ({
-      forwards: id
-        ? { ...s.forwards, errors: { ...s.forwards.errors, [id]: { ...payload, suggestedPort } } }
-        : { ...s.forwards, lastError: payload },
-    }));
+  const patch = patcherFor(set, 'forwards');
+  const failed = (lastError: ErrorPayload) => patch({ lastError });
+  /** An error of one forward, shown on its row (with the free port the backend suggests, if any). */
+  const forwardFailed = (id: string) => (error: ErrorPayload) => {
+    const suggestedPort = (error.detail as { suggestedPort?: number } | undefined)?.suggestedPort;
+    patch((forwards) => ({ errors: { ...forwards.errors, [id]: { ...error, suggestedPort } } }));
   };
   const clearError = (id: string) =>
-    set((s) => {
-      const errors = { ...s.forwards.errors };
+    patch((forwards) => {
+      const errors = { ...forwards.errors };
       delete errors[id];
-      return { forwards: { ...s.forwards, errors } };
+      return { errors };
     });
-  const replace = (statuses: ForwardStatus[]) => statuses.forEach((status) => get().forwardChanged(status));
+  const changed = (status: ForwardStatus) => get().forwardChanged(status);
 
   return {
     forwards: { list: [], loaded: false, lastError: null, rates: {}, errors: {}, selected: null },
     async loadForwards() {
-      try {
-        const list = await invoke('forwards:list');
-        set((s) => ({ forwards: { ...s.forwards, list, loaded: true, lastError: null } }));
-      } catch (error) {
-        set((s) => ({ forwards: { ...s.forwards, loaded: true } }));
-        fail(null, error);
-      }
+      await attempt(
+        async () => patch({ list: await invoke('forwards:list'), loaded: true, lastError: null }),
+        (lastError) => patch({ loaded: true, lastError }),
+      );
     },
     async startForward(id, localPort) {
       clearError(id);
-      try {
-        get().forwardChanged(await invoke('forwards:start', { id, ...(localPort ? { localPort } : {}) }));
-      } catch (error) {
-        fail(id, error);
-      }
+      await attempt(async () => changed(await invoke('forwards:start', { id, ...(localPort ? { localPort } : {}) })), forwardFailed(id));
     },
     async stopForward(id) {
       clearError(id);
-      try {
-        get().forwardChanged(await invoke('forwards:stop', { id }));
-      } catch (error) {
-        fail(id, error);
-      }
+      await attempt(async () => changed(await invoke('forwards:stop', { id })), forwardFailed(id));
     },
     async startAllForwards() {
-      try {
+      await attempt(async () => {
         const result = await invoke('forwards:startAll');
-        replace(result.started);
-        for (const failure of result.failed) {
-          set((s) => ({ forwards: { ...s.forwards, errors: { ...s.forwards.errors, [failure.id]: failure } } }));
-        }
-      } catch (error) {
-        fail(null, error);
-      }
+        result.started.forEach(changed);
+        patch((forwards) => ({ errors: { ...forwards.errors, ...Object.fromEntries(result.failed.map((failure) => [failure.id, failure])) } }));
+      }, failed);
     },
     async stopAllForwards() {
-      try {
-        replace(await invoke('forwards:stopAll'));
-      } catch (error) {
-        fail(null, error);
-      }
+      await attempt(async () => (await invoke('forwards:stopAll')).forEach(changed), failed);
     },
-    async addForward(input) {
-      try {
-        get().forwardChanged(await invoke('forwards:add', input));
-        return true;
-      } catch (error) {
-        fail(null, error);
-        return false;
-      }
+    addForward(input) {
+      return attempt(async () => changed(await invoke('forwards:add', input)), failed);
     },
     async removeForward(id) {
-      try {
+      await attempt(async () => {
         const list = await invoke('forwards:remove', { id });
-        set((s) => ({ forwards: { ...s.forwards, list, selected: s.forwards.selected === id ? null : s.forwards.selected } }));
-      } catch (error) {
-        fail(id, error);
-      }
+        patch((forwards) => ({ list, selected: forwards.selected === id ? null : forwards.selected }));
+      }, forwardFailed(id));
     },
     async setForwardAutoStart(id, autoStart) {
-      try {
-        get().forwardChanged(await invoke('forwards:setAutoStart', { id, autoStart }));
-      } catch (error) {
-        fail(id, error);
-      }
+      await attempt(async () => changed(await invoke('forwards:setAutoStart', { id, autoStart })), forwardFailed(id));
     },
-    selectForward: (selected) => set((s) => ({ forwards: { ...s.forwards, selected } })),
+    selectForward: (selected) => patch({ selected }),
     forwardChanged(status) {
       const now = Date.now();
       const bytes = status.bytesIn + status.bytesOut;
       const before = previous.get(status.id);
       previous.set(status.id, { at: now, bytes });
-      set((s) => {
-        const exists = s.forwards.list.some((f) => f.id === status.id);
-        const list = exists ? s.forwards.list.map((f) => (f.id === status.id ? status : f)) : [...s.forwards.list, status];
-        const rates = { ...s.forwards.rates };
+      patch((forwards) => {
+        const exists = forwards.list.some((f) => f.id === status.id);
+        const list = exists ? forwards.list.map((f) => (f.id === status.id ? status : f)) : [...forwards.list, status];
+        const rates = { ...forwards.rates };
         if (before && now > before.at && status.state !== 'stopped') {
           rates[status.id] = [...(rates[status.id] ?? []), Math.max(0, ((bytes - before.bytes) * 1000) / (now - before.at))].slice(-SAMPLES);
         }
-        return { forwards: { ...s.forwards, list, rates } };
+        return { list, rates };
       });
     },
   };

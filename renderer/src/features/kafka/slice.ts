@@ -2,7 +2,7 @@
 // the producer. Tail messages live outside the store in a capped ring (tail-buffer.ts); the store
 // only carries counters and a version, updated at most every 100 ms.
 import type { StateCreator } from 'zustand';
-import { type ErrorPayload, toErrorPayload } from '../../../../electron/contract/errors.js';
+import type { ErrorPayload } from '../../../../electron/contract/errors.js';
 import type {
   ConsumerGroup,
   KafkaCluster,
@@ -16,6 +16,7 @@ import type {
 } from '../../../../electron/contract/kafka.js';
 import { invoke, on } from '../../bridge.js';
 import type { Status, Store } from '../../store/index.js';
+import { attempt, patcherFor } from '../../store/slice-helpers.js';
 import { tailBuffer } from './tail-buffer.js';
 import type { TailSettings } from './tail-settings.js';
 
@@ -107,9 +108,11 @@ const INITIAL: KafkaState = {
 const FINAL_STATES = new Set(['ended', 'stopped', 'failed']);
 
 export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, get) => {
-  const patch = (update: Partial<KafkaState> | ((state: KafkaState) => Partial<KafkaState>)) =>
-    set((s) => ({ kafka: { ...s.kafka, ...(typeof update === 'function' ? update(s.kafka) : update) } }));
-  const patchTail = (update: Partial<KafkaState['tail']>) => set((s) => ({ kafka: { ...s.kafka, tail: { ...s.kafka.tail, ...update } } }));
+  const patch = patcherFor(set, 'kafka');
+  const patchTail = (update: Partial<KafkaState['tail']>) => patch((kafka) => ({ tail: { ...kafka.tail, ...update } }));
+  const patchProduce = (update: Partial<KafkaState['produce']>) => patch((kafka) => ({ produce: { ...kafka.produce, ...update } }));
+  const failed = (lastError: ErrorPayload) => patch({ lastError });
+  const tailFailed = (error: ErrorPayload) => patchTail({ error });
 
   // Tail plumbing: one pair of listeners for the app's lifetime, attached on first use.
   let listening = false;
@@ -151,44 +154,37 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
     });
   };
 
-  const fail = (error: unknown) => toErrorPayload(error);
-
   return {
     kafka: INITIAL,
     kafkaSetTab: (tab) => patch({ tab }),
 
     async kafkaLoadConnection() {
-      try {
-        patch({ connection: await invoke('kafka:getConnection') });
-      } catch (error) {
-        patch({ lastError: fail(error) });
-      }
+      await attempt(async () => patch({ connection: await invoke('kafka:getConnection') }), failed);
     },
 
     async kafkaSetConnection(request) {
-      try {
+      const saved = await attempt(async () => {
         const connection = await invoke('kafka:setConnection', request);
         tailBuffer.clear();
         patch({ connection, lastError: null, topics: [], topicsAt: null, groups: [], detail: null, selectedTopic: null, cluster: null, tail: { ...INITIAL.tail } });
         await get().kafkaRefreshTopics();
-        return get().kafka.lastError === null;
-      } catch (error) {
-        patch({ lastError: fail(error) });
-        return false;
-      }
+      }, failed);
+      // Connected means the new brokers answered the topic listing too.
+      return saved && get().kafka.lastError === null;
     },
 
     async kafkaRefreshTopics() {
       patch({ status: get().kafka.topicsAt ? 'ready' : 'loading' });
-      try {
-        const [{ topics, sampledAt }, cluster] = await Promise.all([
-          invoke('kafka:listTopics', { internal: get().kafka.showInternal }),
-          get().kafka.cluster ? Promise.resolve(get().kafka.cluster) : invoke('kafka:cluster'),
-        ]);
-        patch({ topics, topicsAt: sampledAt, cluster, status: 'ready', lastError: null });
-      } catch (error) {
-        patch({ status: 'error', lastError: fail(error) });
-      }
+      await attempt(
+        async () => {
+          const [{ topics, sampledAt }, cluster] = await Promise.all([
+            invoke('kafka:listTopics', { internal: get().kafka.showInternal }),
+            get().kafka.cluster ? Promise.resolve(get().kafka.cluster) : invoke('kafka:cluster'),
+          ]);
+          patch({ topics, topicsAt: sampledAt, cluster, status: 'ready', lastError: null });
+        },
+        (lastError) => patch({ status: 'error', lastError }),
+      );
     },
 
     kafkaSetShowInternal(showInternal) {
@@ -199,46 +195,40 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
     async kafkaSelectTopic(topic) {
       patch({ selectedTopic: topic, detail: null, detailError: null });
       if (!topic) return;
-      try {
-        const detail = await invoke('kafka:describeTopic', { topic });
-        if (get().kafka.selectedTopic === topic) patch({ detail });
-      } catch (error) {
-        patch({ detailError: fail(error) });
-      }
+      await attempt(
+        async () => {
+          const detail = await invoke('kafka:describeTopic', { topic });
+          if (get().kafka.selectedTopic === topic) patch({ detail });
+        },
+        (detailError) => patch({ detailError }),
+      );
     },
 
-    async kafkaCreateTopic(request) {
-      try {
+    kafkaCreateTopic(request) {
+      return attempt(async () => {
         await invoke('kafka:createTopic', { ...request, configs: {} });
         patch({ flash: `Created topic ${request.topic}`, lastError: null });
         await get().kafkaRefreshTopics();
-        return true;
-      } catch (error) {
-        patch({ lastError: fail(error) });
-        return false;
-      }
+      }, failed);
     },
 
-    async kafkaDeleteTopic(topic, confirm) {
-      try {
-        await invoke('kafka:deleteTopic', { topic, confirm });
-        patch({ flash: `Deleted topic ${topic}`, selectedTopic: null, detail: null, lastError: null });
-        await get().kafkaRefreshTopics();
-        return true;
-      } catch (error) {
-        patch({ detailError: fail(error) });
-        return false;
-      }
+    kafkaDeleteTopic(topic, confirm) {
+      return attempt(
+        async () => {
+          await invoke('kafka:deleteTopic', { topic, confirm });
+          patch({ flash: `Deleted topic ${topic}`, selectedTopic: null, detail: null, lastError: null });
+          await get().kafkaRefreshTopics();
+        },
+        (detailError) => patch({ detailError }),
+      );
     },
 
     async kafkaRefreshGroups() {
       patch({ groupsStatus: get().kafka.groupsAt ? 'ready' : 'loading' });
-      try {
-        const groups = await invoke('kafka:listGroups', {});
-        patch({ groups, groupsAt: Date.now(), groupsStatus: 'ready', groupsError: null });
-      } catch (error) {
-        patch({ groupsStatus: 'error', groupsError: fail(error) });
-      }
+      await attempt(
+        async () => patch({ groups: await invoke('kafka:listGroups', {}), groupsAt: Date.now(), groupsStatus: 'ready', groupsError: null }),
+        (groupsError) => patch({ groupsStatus: 'error', groupsError }),
+      );
     },
 
     async kafkaStartTail(settings) {
@@ -254,7 +244,7 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
       lastSeq = 0;
       counts = { scanned: 0, matched: 0 };
       patchTail({ id, settings, status: null, error: null, version: get().kafka.tail.version + 1, shown: 0, total: 0, scanned: 0, matched: 0, selected: null });
-      try {
+      await attempt(async () => {
         const status = await invoke('kafka:tailStart', {
           tailId: id,
           topic: settings.topic,
@@ -270,40 +260,24 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
           // Renews the tail's lease while nothing arrives (it stops by itself if this window goes away).
           ping = setInterval(() => void invoke('kafka:tailAck', { tailId: id, seq: lastSeq }).catch(() => undefined), 15_000);
         }
-      } catch (error) {
-        patchTail({ error: fail(error), id: null });
-      }
+      }, (error) => patchTail({ error, id: null }));
     },
 
     async kafkaStopTail() {
       const { id, status } = get().kafka.tail;
       stopPing();
       if (!id || (status && FINAL_STATES.has(status.state))) return;
-      try {
-        patchTail({ status: await invoke('kafka:tailStop', { tailId: id }) });
-      } catch (error) {
-        patchTail({ error: fail(error) });
-      }
+      await attempt(async () => patchTail({ status: await invoke('kafka:tailStop', { tailId: id }) }), tailFailed);
     },
 
     async kafkaPauseTail() {
       const { id } = get().kafka.tail;
-      if (!id) return;
-      try {
-        patchTail({ status: await invoke('kafka:tailPause', { tailId: id }) });
-      } catch (error) {
-        patchTail({ error: fail(error) });
-      }
+      if (id) await attempt(async () => patchTail({ status: await invoke('kafka:tailPause', { tailId: id }) }), tailFailed);
     },
 
     async kafkaResumeTail() {
       const { id } = get().kafka.tail;
-      if (!id) return;
-      try {
-        patchTail({ status: await invoke('kafka:tailResume', { tailId: id }) });
-      } catch (error) {
-        patchTail({ error: fail(error) });
-      }
+      if (id) await attempt(async () => patchTail({ status: await invoke('kafka:tailResume', { tailId: id }) }), tailFailed);
     },
 
     kafkaClearTail() {
@@ -313,19 +287,15 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
 
     kafkaSelectMessage: (selected) => patchTail({ selected }),
 
-    kafkaSetProduceTopic: (topic) => patch((s) => ({ produce: { ...s.produce, topic } })),
+    kafkaSetProduceTopic: (topic) => patchProduce({ topic }),
     kafkaOpenTail: (topic) => patch({ tab: 'tail', tailTopic: topic }),
 
-    async kafkaProduce({ topic, format, message }) {
-      patch((s) => ({ produce: { ...s.produce, sending: true, error: null } }));
-      try {
-        const results = await invoke('kafka:produce', { topic, format, messages: [message] });
-        patch((s) => ({ produce: { ...s.produce, results, sending: false } }));
-        return true;
-      } catch (error) {
-        patch((s) => ({ produce: { ...s.produce, error: fail(error), sending: false } }));
-        return false;
-      }
+    kafkaProduce({ topic, format, message }) {
+      patchProduce({ sending: true, error: null });
+      return attempt(
+        async () => patchProduce({ results: await invoke('kafka:produce', { topic, format, messages: [message] }), sending: false }),
+        (error) => patchProduce({ error, sending: false }),
+      );
     },
   };
 };

@@ -2,7 +2,7 @@
 // generator run (live from `logs:generator`), the anomaly producer, the trace (live from
 // `logs:traceProgress`) and the canary (live from `logs:canary`, also shown in the top bar).
 import type { StateCreator } from 'zustand';
-import { type ErrorPayload, toErrorPayload } from '../../../../electron/contract/errors.js';
+import type { ErrorPayload } from '../../../../electron/contract/errors.js';
 import type {
   AnomalyRequest,
   AnomalyResult,
@@ -18,6 +18,7 @@ import type {
 } from '../../../../electron/contract/logs.js';
 import { invoke } from '../../bridge.js';
 import type { Status, Store } from '../../store/index.js';
+import { attempt, patcherFor } from '../../store/slice-helpers.js';
 
 export interface LogsSliceState {
   state: LogsState | null;
@@ -55,8 +56,10 @@ export interface LogsSlice {
 const HISTORY = 20;
 
 export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = (set, get) => {
-  const patch = (change: Partial<LogsSliceState> | ((logs: LogsSliceState) => Partial<LogsSliceState>)) =>
-    set((s) => ({ logs: { ...s.logs, ...(typeof change === 'function' ? change(s.logs) : change) } }));
+  const patch = patcherFor(set, 'logs');
+  const failed = (lastError: ErrorPayload) => patch({ lastError });
+  const runFailed = (runError: ErrorPayload) => patch({ runError });
+  const canaryFailed = (canaryError: ErrorPayload) => patch({ canaryError });
 
   return {
     logs: {
@@ -74,100 +77,74 @@ export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = (set, get
     },
     async loadLogs() {
       patch({ status: 'loading' });
-      try {
-        const [state, run, canary] = await Promise.all([invoke('logs:state'), invoke('logs:generatorStatus'), invoke('logs:canaryStatus')]);
-        patch((logs) => ({ state, run: logs.run && run && logs.run.id === run.id && logs.run.elapsedMs > run.elapsedMs ? logs.run : run, canary, status: 'ready', lastError: null }));
-      } catch (error) {
-        patch({ status: 'error', lastError: toErrorPayload(error) });
-      }
+      await attempt(
+        async () => {
+          const [state, run, canary] = await Promise.all([invoke('logs:state'), invoke('logs:generatorStatus'), invoke('logs:canaryStatus')]);
+          // A run event newer than this answer wins.
+          patch((logs) => ({ state, run: logs.run && run && logs.run.id === run.id && logs.run.elapsedMs > run.elapsedMs ? logs.run : run, canary, status: 'ready', lastError: null }));
+        },
+        (lastError) => patch({ status: 'error', lastError }),
+      );
     },
-    async logsSetVectorUrl(url) {
-      try {
+    logsSetVectorUrl(url) {
+      return attempt(async () => {
         const state = await invoke('logs:setVectorUrl', { vectorUrl: url });
         patch({ state, lastError: null, flash: url ? `Vector URL saved: ${url}` : "Vector URL cleared: using the stack's forward" });
-        return true;
-      } catch (error) {
-        patch({ lastError: toErrorPayload(error) });
-        return false;
-      }
+      }, failed);
     },
-    async logsSaveTemplate(name, description, event) {
-      try {
+    logsSaveTemplate(name, description, event) {
+      return attempt(async () => {
         const state = await invoke('logs:saveTemplate', { name, description, event });
         patch({ state, lastError: null, flash: `Template ${name} saved` });
-        return true;
-      } catch (error) {
-        patch({ lastError: toErrorPayload(error) });
-        return false;
-      }
+      }, failed);
     },
     async logsDeleteTemplate(name) {
-      try {
+      await attempt(async () => {
         const state = await invoke('logs:deleteTemplate', { name });
         patch({ state, lastError: null, flash: `Template ${name} deleted` });
-      } catch (error) {
-        patch({ lastError: toErrorPayload(error) });
-      }
+      }, failed);
     },
     async logsSend(events) {
       patch((logs) => ({ send: { ...logs.send, sending: true, error: null } }));
-      try {
-        const result = await invoke('logs:send', { events });
-        patch((logs) => ({ send: { sending: false, result, error: null, history: [{ ...result, at: Date.now() }, ...logs.send.history].slice(0, HISTORY) }, flash: `Sent ${result.count} event(s): HTTP ${result.status}` }));
-      } catch (error) {
-        patch((logs) => ({ send: { ...logs.send, sending: false, error: toErrorPayload(error) } }));
-      }
+      await attempt(
+        async () => {
+          const result = await invoke('logs:send', { events });
+          patch((logs) => ({ send: { sending: false, result, error: null, history: [{ ...result, at: Date.now() }, ...logs.send.history].slice(0, HISTORY) }, flash: `Sent ${result.count} event(s): HTTP ${result.status}` }));
+        },
+        (error) => patch((logs) => ({ send: { ...logs.send, sending: false, error } })),
+      );
     },
     async logsStartGenerator(spec) {
       patch({ runError: null });
-      try {
-        const run = await invoke('logs:generatorStart', spec);
-        patch({ run });
-      } catch (error) {
-        patch({ runError: toErrorPayload(error) });
-      }
+      await attempt(async () => patch({ run: await invoke('logs:generatorStart', spec) }), runFailed);
     },
     async logsStopGenerator() {
       const id = get().logs.run?.id;
-      if (!id) return;
-      try {
-        get().logsGeneratorChanged(await invoke('logs:generatorStop', { id }));
-      } catch (error) {
-        patch({ runError: toErrorPayload(error) });
-      }
+      if (id) await attempt(async () => get().logsGeneratorChanged(await invoke('logs:generatorStop', { id })), runFailed);
     },
     async logsSendAnomaly(request) {
       patch({ anomaly: { sending: true, result: null, error: null } });
-      try {
-        const result = await invoke('logs:sendAnomaly', request);
-        patch({ anomaly: { sending: false, result, error: null }, flash: `Anomaly ${result.event.anomaly_id} produced to ${result.topic}` });
-      } catch (error) {
-        patch({ anomaly: { sending: false, result: null, error: toErrorPayload(error) } });
-      }
+      await attempt(
+        async () => {
+          const result = await invoke('logs:sendAnomaly', request);
+          patch({ anomaly: { sending: false, result, error: null }, flash: `Anomaly ${result.event.anomaly_id} produced to ${result.topic}` });
+        },
+        (error) => patch({ anomaly: { sending: false, result: null, error } }),
+      );
     },
     async logsTrace(request = {}) {
       patch({ trace: { running: true, result: null, error: null } });
-      try {
-        const result = await invoke('logs:trace', request);
-        patch({ trace: { running: false, result, error: null } });
-      } catch (error) {
-        patch((logs) => ({ trace: { ...logs.trace, running: false, error: toErrorPayload(error) } }));
-      }
+      await attempt(
+        async () => patch({ trace: { running: false, result: await invoke('logs:trace', request), error: null } }),
+        (error) => patch((logs) => ({ trace: { ...logs.trace, running: false, error } })),
+      );
     },
     async logsStartCanary(request) {
       patch({ canaryError: null });
-      try {
-        patch({ canary: await invoke('logs:canaryStart', request) });
-      } catch (error) {
-        patch({ canaryError: toErrorPayload(error) });
-      }
+      await attempt(async () => patch({ canary: await invoke('logs:canaryStart', request) }), canaryFailed);
     },
     async logsStopCanary() {
-      try {
-        patch({ canary: await invoke('logs:canaryStop') });
-      } catch (error) {
-        patch({ canaryError: toErrorPayload(error) });
-      }
+      await attempt(async () => patch({ canary: await invoke('logs:canaryStop') }), canaryFailed);
     },
     logsGeneratorChanged(status) {
       patch((logs) => (logs.run && logs.run.id === status.id && logs.run.elapsedMs > status.elapsedMs && logs.run.state === status.state ? {} : { run: status }));

@@ -1,7 +1,7 @@
 // The Search pane's slice: connection, cluster and indices, the query form, results (with pages
 // beyond the first), the selected row and saved queries.
 import type { StateCreator } from 'zustand';
-import { type ErrorPayload, type Notice, toErrorPayload } from '../../../../electron/contract/index.js';
+import type { ErrorPayload, Notice } from '../../../../electron/contract/index.js';
 import {
   type ClusterInfo,
   type ConnectionInput,
@@ -19,6 +19,7 @@ import {
 } from '../../../../electron/contract/search.js';
 import { invoke } from '../../bridge.js';
 import type { Status, Store } from '../../store/index.js';
+import { attempt, patcherFor } from '../../store/slice-helpers.js';
 import { markFailed, markResponse, markRun } from './perf.js';
 
 export type SearchTab = 'discover' | 'cluster';
@@ -146,8 +147,8 @@ function querySpec(form: SearchForm): QuerySpec {
 }
 
 export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set, get) => {
-  const patch = (next: Partial<SearchState> | ((s: SearchState) => Partial<SearchState>)) =>
-    set((store) => ({ search: { ...store.search, ...(typeof next === 'function' ? next(store.search) : next) } }));
+  const patch = patcherFor(set, 'search');
+  const failed = (lastError: ErrorPayload) => patch({ lastError });
   // Answers of an older run (typing fast, zooming twice) must not overwrite a newer one.
   let runSeq = 0;
 
@@ -157,14 +158,14 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
     async searchInit() {
       if (get().search.connectionStatus === 'loading') return;
       patch({ connectionStatus: 'loading' });
-      try {
-        const [state, saved] = await Promise.all([invoke('search:connection', {}), invoke('search:savedQueries', {})]);
-        patch({ connection: state.connection, notices: state.notices, saved, connectionStatus: 'ready', connectionError: null });
-      } catch (error) {
-        patch({ connectionStatus: 'error', connectionError: toErrorPayload(error) });
-        return;
-      }
-      if (await get().loadSearchCluster()) {
+      const connected = await attempt(
+        async () => {
+          const [state, saved] = await Promise.all([invoke('search:connection', {}), invoke('search:savedQueries', {})]);
+          patch({ connection: state.connection, notices: state.notices, saved, connectionStatus: 'ready', connectionError: null });
+        },
+        (connectionError) => patch({ connectionStatus: 'error', connectionError }),
+      );
+      if (connected && (await get().loadSearchCluster())) {
         void get().loadSearchFields();
         if (get().search.tab === 'cluster') void get().loadSearchIndices();
         if (!get().search.result && get().search.status !== 'loading') void get().runSearch();
@@ -180,71 +181,65 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
     },
 
     async saveSearchConnection(connection) {
-      try {
-        const state = await invoke('search:setConnection', { connection });
-        patch({ connection: state.connection, notices: state.notices, connectionStatus: 'ready', connectionError: null, cluster: null, clusterError: null, result: null, hits: [], lastError: null, selected: null });
-      } catch (error) {
-        patch({ connectionError: toErrorPayload(error) });
-        return false;
-      }
-      if (connection) void get().searchInit();
-      return true;
+      const saved = await attempt(
+        async () => {
+          const state = await invoke('search:setConnection', { connection });
+          patch({ connection: state.connection, notices: state.notices, connectionStatus: 'ready', connectionError: null, cluster: null, clusterError: null, result: null, hits: [], lastError: null, selected: null });
+        },
+        (connectionError) => patch({ connectionError }),
+      );
+      if (saved && connection) void get().searchInit();
+      return saved;
     },
 
-    async loadSearchCluster() {
+    loadSearchCluster() {
       patch({ clusterStatus: 'loading' });
-      try {
-        const cluster = await invoke('search:cluster', {});
-        patch({ cluster, clusterStatus: 'ready', clusterError: null });
-        return true;
-      } catch (error) {
-        patch({ clusterStatus: 'error', clusterError: toErrorPayload(error) });
-        return false;
-      }
+      return attempt(
+        async () => patch({ cluster: await invoke('search:cluster', {}), clusterStatus: 'ready', clusterError: null }),
+        (clusterError) => patch({ clusterStatus: 'error', clusterError }),
+      );
     },
 
     async loadSearchIndices() {
       patch({ indicesStatus: 'loading' });
-      try {
-        const indices = await invoke('search:indices', { index: '*' });
-        patch({ indices, indicesStatus: 'ready', indicesError: null });
-      } catch (error) {
-        patch({ indicesStatus: 'error', indicesError: toErrorPayload(error) });
-      }
+      await attempt(
+        async () => patch({ indices: await invoke('search:indices', { index: '*' }), indicesStatus: 'ready', indicesError: null }),
+        (indicesError) => patch({ indicesStatus: 'error', indicesError }),
+      );
     },
 
-    async deleteSearchIndex(index) {
-      try {
-        await invoke('search:deleteIndex', { index, confirm: index });
-        patch((s) => ({ indices: s.indices.filter((i) => i.index !== index), indicesError: null }));
-        void get().loadSearchIndices();
-        void get().loadSearchCluster();
-        return true;
-      } catch (error) {
-        patch({ indicesError: toErrorPayload(error) });
-        return false;
-      }
+    deleteSearchIndex(index) {
+      return attempt(
+        async () => {
+          await invoke('search:deleteIndex', { index, confirm: index });
+          patch((s) => ({ indices: s.indices.filter((i) => i.index !== index), indicesError: null }));
+          void get().loadSearchIndices();
+          void get().loadSearchCluster();
+        },
+        (indicesError) => patch({ indicesError }),
+      );
     },
 
     async loadSearchFields() {
       const index = get().search.form.index;
-      try {
-        const mapping = await invoke('search:mapping', { index });
-        if (get().search.form.index !== index) return;
-        const fields = mapping.fields;
-        // Logs without ingest_timestamp: fall back to the mapping's first date field for ranges.
-        const dates = fields.filter((f) => f.type === 'date' || f.type === 'date_nanos').map((f) => f.name);
-        const timeField = dates.includes(DEFAULT_TIME_FIELD) || dates.length === 0 ? DEFAULT_TIME_FIELD : dates[0]!;
-        patch((s) => ({
-          fields,
-          form:
-            s.form.timeField === timeField
-              ? s.form
-              : { ...s.form, timeField, sort: s.form.sort.field === s.form.timeField ? { ...s.form.sort, field: timeField } : s.form.sort },
-        }));
-      } catch {
-        patch({ fields: [] });
-      }
+      await attempt(
+        async () => {
+          const { fields } = await invoke('search:mapping', { index });
+          if (get().search.form.index !== index) return;
+          // Logs without ingest_timestamp: fall back to the mapping's first date field for ranges.
+          const dates = fields.filter((f) => f.type === 'date' || f.type === 'date_nanos').map((f) => f.name);
+          const timeField = dates.includes(DEFAULT_TIME_FIELD) || dates.length === 0 ? DEFAULT_TIME_FIELD : dates[0]!;
+          patch((s) => ({
+            fields,
+            form:
+              s.form.timeField === timeField
+                ? s.form
+                : { ...s.form, timeField, sort: s.form.sort.field === s.form.timeField ? { ...s.form.sort, field: timeField } : s.form.sort },
+          }));
+        },
+        // No mapping (no such index yet): no field names to offer.
+        () => patch({ fields: [] }),
+      );
     },
 
     setSearchForm(next) {
@@ -259,36 +254,41 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
       const seq = ++runSeq;
       markRun();
       patch({ status: 'loading', lastError: null });
-      try {
-        const result = await invoke('search:query', { ...querySpec(form), size: form.size, aggregations: true });
-        if (seq !== runSeq) return;
-        markResponse();
-        patch({ result, ranForm: form, hits: result.hits, status: 'ready', lastError: null, selected: null });
-      } catch (error) {
-        if (seq !== runSeq) return;
-        markFailed();
-        patch({ status: 'error', lastError: toErrorPayload(error) });
-      }
+      await attempt(
+        async () => {
+          const result = await invoke('search:query', { ...querySpec(form), size: form.size, aggregations: true });
+          if (seq !== runSeq) return;
+          markResponse();
+          patch({ result, ranForm: form, hits: result.hits, status: 'ready', lastError: null, selected: null });
+        },
+        (lastError) => {
+          if (seq !== runSeq) return;
+          markFailed();
+          patch({ status: 'error', lastError });
+        },
+      );
     },
 
     async loadMoreHits() {
       const { result, ranForm, loadingMore } = get().search;
-      if (!result?.next || !ranForm || loadingMore) return;
+      const next = result?.next;
+      if (!result || !next || !ranForm || loadingMore) return;
       const seq = runSeq;
       patch({ loadingMore: true });
-      try {
-        const page = await invoke('search:query', {
-          ...querySpec(ranForm),
-          size: ranForm.size,
-          now: result.now,
-          aggregations: false,
-          ...(result.next.searchAfter ? { searchAfter: result.next.searchAfter } : { from: result.next.from }),
-        });
-        if (seq !== runSeq) return;
-        patch((s) => ({ hits: [...s.hits, ...page.hits], result: s.result && { ...s.result, next: page.next }, loadingMore: false }));
-      } catch (error) {
-        patch({ loadingMore: false, lastError: toErrorPayload(error) });
-      }
+      await attempt(
+        async () => {
+          const page = await invoke('search:query', {
+            ...querySpec(ranForm),
+            size: ranForm.size,
+            now: result.now,
+            aggregations: false,
+            ...(next.searchAfter ? { searchAfter: next.searchAfter } : { from: next.from }),
+          });
+          if (seq !== runSeq) return;
+          patch((s) => ({ hits: [...s.hits, ...page.hits], result: s.result && { ...s.result, next: page.next }, loadingMore: false }));
+        },
+        (lastError) => patch({ loadingMore: false, lastError }),
+      );
     },
 
     selectHit(selected) {
@@ -299,16 +299,12 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
       patch({ columns });
     },
 
-    async saveSearchQuery(name) {
+    saveSearchQuery(name) {
       const { form, columns } = get().search;
-      try {
+      return attempt(async () => {
         const saved = await invoke('search:saveQuery', { name, query: querySpec(form), columns: columns ?? [] });
         patch({ saved, savedId: saved.find((q) => q.name === name.trim())?.id ?? null, lastError: null });
-        return true;
-      } catch (error) {
-        patch({ lastError: toErrorPayload(error) });
-        return false;
-      }
+      }, failed);
     },
 
     async applySavedQuery(id) {
@@ -329,12 +325,10 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
     },
 
     async deleteSavedQuery(id) {
-      try {
+      await attempt(async () => {
         const saved = await invoke('search:deleteSavedQuery', { id });
         patch((s) => ({ saved, savedId: s.savedId === id ? null : s.savedId }));
-      } catch (error) {
-        patch({ lastError: toErrorPayload(error) });
-      }
+      }, failed);
     },
   };
 };

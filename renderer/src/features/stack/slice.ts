@@ -2,11 +2,12 @@
 // the preflight report, the live log of the current job (history from `jobs:lines`, then
 // `job:line` events), dev secrets and the install form.
 import type { StateCreator } from 'zustand';
-import { type ErrorPayload, type Job, type JobLine, toErrorPayload } from '../../../../electron/contract/index.js';
+import type { ErrorPayload, Job, JobLine } from '../../../../electron/contract/index.js';
 import type { DevSecret, PreflightReport, StackStatus, StackTarget, UpRequest } from '../../../../electron/contract/stack.js';
 import { DEFAULT_CLUSTER } from '../../../../electron/contract/stack.js';
 import { invoke } from '../../bridge.js';
 import type { Store } from '../../store/index.js';
+import { attempt, patcherFor } from '../../store/slice-helpers.js';
 
 /** The live log keeps at most this many lines (the journal on disk keeps all). */
 export const LOG_CAP = 5000;
@@ -56,8 +57,8 @@ export function formTarget(form: InstallForm): StackTarget {
 }
 
 export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, get) => {
-  const patch = (next: Partial<StackSlice['stack']>) => set((s) => ({ stack: { ...s.stack, ...next } }));
-  const fail = (error: unknown) => patch({ lastError: toErrorPayload(error), busy: false });
+  const patch = patcherFor(set, 'stack');
+  const failed = (lastError: ErrorPayload) => patch({ lastError, busy: false });
   /** A job the backend answered with: show it at once, then refresh the plan and status. */
   const started = async (job: Job) => {
     get().jobChanged(job);
@@ -84,35 +85,33 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
     },
     async loadStack() {
       patch({ loading: true });
-      try {
-        const status = await invoke('stack:status', {});
-        patch({ status, loading: false, lastError: null });
-        if (status.job) {
-          get().jobChanged(status.job);
-          if (get().stack.logJobId !== status.job.id) await get().loadStackLog(status.job.id);
-        }
-      } catch (error) {
-        patch({ loading: false });
-        fail(error);
-      }
+      await attempt(
+        async () => {
+          const status = await invoke('stack:status', {});
+          patch({ status, loading: false, lastError: null });
+          if (status.job) {
+            get().jobChanged(status.job);
+            if (get().stack.logJobId !== status.job.id) await get().loadStackLog(status.job.id);
+          }
+        },
+        (lastError) => patch({ loading: false, lastError, busy: false }),
+      );
     },
     async loadStackLog(jobId) {
       const history = await invoke('jobs:lines', { id: jobId, tail: LOG_CAP }).catch(() => [] as JobLine[]);
-      set((s) => {
+      patch((stack) => {
         // Lines that arrived by event while the history loaded are kept, once.
-        const live = s.stack.logJobId === jobId ? s.stack.lines : [];
+        const live = stack.logJobId === jobId ? stack.lines : [];
         const last = history.at(-1)?.at ?? 0;
-        return { stack: { ...s.stack, logJobId: jobId, lines: [...history, ...live.filter((line) => line.at > last)].slice(-LOG_CAP) } };
+        return { logJobId: jobId, lines: [...history, ...live.filter((line) => line.at > last)].slice(-LOG_CAP) };
       });
     },
     async runPreflight() {
       patch({ preflightRunning: true });
-      try {
-        patch({ preflight: await invoke('stack:preflight', { target: formTarget(get().stack.form) }), preflightRunning: false, lastError: null });
-      } catch (error) {
-        patch({ preflightRunning: false });
-        fail(error);
-      }
+      await attempt(
+        async () => patch({ preflight: await invoke('stack:preflight', { target: formTarget(get().stack.form) }), preflightRunning: false, lastError: null }),
+        (lastError) => patch({ preflightRunning: false, lastError, busy: false }),
+      );
     },
     async installStack() {
       const { form } = get().stack;
@@ -125,72 +124,41 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       };
       // Checks the person has seen fail and chose to go ahead with.
       const accepted = (get().stack.preflight?.checks ?? []).filter((check) => check.status === 'fail').map((check) => check.id);
-      try {
-        await started(await invoke('stack:up', { ...request, ignorePreflight: accepted }));
-      } catch (error) {
-        fail(error);
-      }
+      await attempt(async () => started(await invoke('stack:up', { ...request, ignorePreflight: accepted })), failed);
     },
     async resumeStack(skip = []) {
       const job = get().stack.status?.job;
       if (!job) return;
       patch({ busy: true });
-      try {
-        await started(await invoke('stack:resume', { id: job.id, skip }));
-      } catch (error) {
-        fail(error);
-      }
+      await attempt(async () => started(await invoke('stack:resume', { id: job.id, skip })), failed);
     },
     async cancelStack() {
       const job = get().stack.status?.job;
-      if (!job) return;
-      try {
-        get().jobChanged(await invoke('jobs:cancel', { id: job.id }));
-      } catch (error) {
-        fail(error);
-      }
+      if (job) await attempt(async () => get().jobChanged(await invoke('jobs:cancel', { id: job.id })), failed);
     },
-    async uninstallStack(confirm) {
+    uninstallStack(confirm) {
       patch({ busy: true });
-      try {
-        await started(await invoke('stack:down', { confirm, deleteCluster: false }));
-        return true;
-      } catch (error) {
-        fail(error);
-        return false;
-      }
+      return attempt(async () => started(await invoke('stack:down', { confirm, deleteCluster: false })), failed);
     },
-    async deleteStackCluster(confirm, cluster) {
+    deleteStackCluster(confirm, cluster) {
       patch({ busy: true });
-      try {
-        await started(await invoke('stack:down', { confirm, cluster, deleteCluster: true }));
-        return true;
-      } catch (error) {
-        fail(error);
-        return false;
-      }
+      return attempt(async () => started(await invoke('stack:down', { confirm, cluster, deleteCluster: true })), failed);
     },
     async loadStackSecrets() {
-      try {
-        patch({ secrets: (await invoke('stack:secrets', {})).secrets });
-      } catch (error) {
-        fail(error);
-      }
+      await attempt(async () => patch({ secrets: (await invoke('stack:secrets', {})).secrets }), failed);
     },
     async loadStackClusters() {
-      try {
-        patch({ clusters: await invoke('stack:clusters', {}) });
-      } catch {
-        patch({ clusters: { kindAvailable: false, clusters: [] } });
-      }
+      // Without kind (or its clusters) the form still takes a name for a new cluster.
+      await attempt(
+        async () => patch({ clusters: await invoke('stack:clusters', {}) }),
+        () => patch({ clusters: { kindAvailable: false, clusters: [] } }),
+      );
     },
-    setInstallForm: (next) => set((s) => ({ stack: { ...s.stack, form: { ...s.stack.form, ...next } } })),
+    setInstallForm: (next) => patch((stack) => ({ form: { ...stack.form, ...next } })),
     stackLine(line) {
-      set((s) => {
-        if (line.jobId !== s.stack.logJobId) return s;
-        const lines = s.stack.lines.length >= LOG_CAP ? [...s.stack.lines.slice(-(LOG_CAP - 1)), line] : [...s.stack.lines, line];
-        return { stack: { ...s.stack, lines } };
-      });
+      // Lines of other jobs (a CLI run, an older job) are not the log shown.
+      if (line.jobId !== get().stack.logJobId) return;
+      patch((stack) => ({ lines: stack.lines.length >= LOG_CAP ? [...stack.lines.slice(-(LOG_CAP - 1)), line] : [...stack.lines, line] }));
     },
     stackChanged() {
       void get().loadStack();
