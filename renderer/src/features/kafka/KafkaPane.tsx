@@ -5,6 +5,7 @@ import { ErrorLine } from '../../components/ErrorLine.js';
 import { Notices } from '../../components/Notices.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot } from '../../components/StatusDot.js';
+import { Tabs } from '../../components/Tabs.js';
 import { useStore } from '../../store/index.js';
 import { ConnectionForm } from './ConnectionForm.js';
 import { GroupsView } from './GroupsView.js';
@@ -86,13 +87,7 @@ export function KafkaPane() {
     <section className="view kf-view" aria-labelledby="kafka-title">
       <header className="view-header kf-header">
         <h1 id="kafka-title">Kafka</h1>
-        <div className="kf-tabs" role="tablist" aria-label="Kafka views">
-          {TABS.map((t) => (
-            <button key={t.id} type="button" role="tab" aria-selected={tab === t.id} onClick={() => setTab(t.id)}>
-              {t.label}
-            </button>
-          ))}
-        </div>
+        <Tabs label="Kafka views" tabs={TABS} selected={tab} onSelect={setTab} />
         <div className="view-actions">
           <span className="kf-chip" title={`Connection ${connection.description}`}>
             <StatusDot tone={unreachable ? 'fail' : status === 'ready' ? 'ok' : 'busy'} title={topicsAt ? `last checked ${new Date(topicsAt).toLocaleTimeString()}` : undefined} />

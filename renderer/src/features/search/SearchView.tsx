@@ -5,11 +5,18 @@ import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { Notices } from '../../components/Notices.js';
 import { StatusDot } from '../../components/StatusDot.js';
+import { Tabs } from '../../components/Tabs.js';
 import { useStore } from '../../store/index.js';
 import { ClusterView, healthTone } from './ClusterView.js';
 import { ConnectionForm } from './ConnectionForm.js';
 import { DiscoverView } from './DiscoverView.js';
+import type { SearchTab } from './slice.js';
 import './search.css';
+
+const TABS: { id: SearchTab; label: string }[] = [
+  { id: 'discover', label: 'Discover' },
+  { id: 'cluster', label: 'Cluster & indices' },
+];
 
 export function SearchView() {
   const { tab, connection, notices, connectionStatus, connectionError, cluster, clusterStatus, clusterError } = useStore((s) => s.search);
@@ -26,14 +33,7 @@ export function SearchView() {
     <section className="view sr-view" aria-labelledby="search-title">
       <header className="view-header sr-header">
         <h1 id="search-title">Search</h1>
-        <div className="sr-tabs" role="tablist" aria-label="Search views">
-          <button type="button" role="tab" aria-selected={tab === 'discover'} onClick={() => setTab('discover')}>
-            Discover
-          </button>
-          <button type="button" role="tab" aria-selected={tab === 'cluster'} onClick={() => setTab('cluster')}>
-            Cluster &amp; indices
-          </button>
-        </div>
+        <Tabs label="Search views" tabs={TABS} selected={tab} onSelect={setTab} />
         <div className="view-actions">
           {cluster ? (
             <span className="sr-cluster-chip" title={`${cluster.clusterName} at ${cluster.url}: ${cluster.shards.active} active shards, ${cluster.shards.unassigned} unassigned`}>
