@@ -20,6 +20,7 @@ import { type KubeTarget, loadKubeConfig } from './services/kube/kubeconfig.js';
 import { defaultDataDir, sourceRoot } from './services/paths.js';
 import { SettingsStore } from './services/settings/settings-store.js';
 import { readToolsLock } from './services/tools/lock.js';
+import type { ExecObserver } from './services/tools/run-tool.js';
 import { ToolsService } from './services/tools/tools-service.js';
 
 export interface BackendOptions {
@@ -35,6 +36,8 @@ export interface BackendOptions {
   tenant?: string;
   /** Probe and reconnect timing of port-forwards (tests shorten it). */
   forwardTiming?: SupervisorTiming;
+  /** Sees every tool run at the exec boundary (tests compare it with what was shown). */
+  onExec?: ExecObserver;
 }
 
 export interface Backend extends BackendContext {
@@ -60,6 +63,7 @@ export async function createBackend(options: BackendOptions): Promise<Backend> {
     lock: readToolsLock(join(appRoot, 'resources', 'tools.lock.json')),
     resourcesDir: join(appRoot, 'resources'),
     env,
+    onExec: options.onExec,
   });
   const jobs = new JobRunner(dataDir, bus);
   await jobs.init();

@@ -13,7 +13,7 @@ import { DevSecretsStore } from '../../electron/services/stack/secrets.js';
 import { preparedCharts } from '../charts/support.js';
 import { ensureNamespace, kubeConfigOf } from '../support/kube.js';
 import { type EndpointTypes, useTestEnv } from '../support/test-env.js';
-import { HEALTHY_PROC, ago, event, fakeProc, helm, patchCustomStatus, patchPodStatus, readyDeployment, setReleaseStatus, tinyChart, unschedulablePod } from './support.js';
+import { HEALTHY_PROC, ago, event, execRecorder, fixRunningWhatItShows, fakeProc, helm, patchCustomStatus, patchPodStatus, readyDeployment, setReleaseStatus, tinyChart, unschedulablePod } from './support.js';
 
 const RUN = Date.now().toString(36).slice(-5);
 const tenantFor = (check: string) => `dr${RUN}-${check}`;
@@ -26,6 +26,7 @@ describe('doctor checks (namespaced failure states)', () => {
   let dataDir: string;
   let chartsDir: string;
   const temps: string[] = [];
+  const recorder = execRecorder();
 
   beforeAll(async () => {
     env = await useTestEnv('kube', 'tools');
@@ -37,6 +38,7 @@ describe('doctor checks (namespaced failure states)', () => {
     backend = await createBackend({
       transport: 'cli',
       dataDir,
+      onExec: recorder.onExec,
       kubeTarget: { kubeconfig: env.kube.kubeconfig, context: env.kube.context },
       env: { ...process.env, PATH: [dirname(env.tools.helm), dirname(env.tools.kubectl), process.env.PATH].join(':'), LOGCLAW_DOCTOR_PROC_ROOT: proc, LOGCLAW_CHARTS_DIR: chartsDir },
     });
@@ -49,7 +51,7 @@ describe('doctor checks (namespaced failure states)', () => {
 
   const detect = async (tenant: string, id: DoctorCheckId): Promise<DoctorCheck> => (await backend.call('doctor:run', { tenant, only: [id] })).checks[0]!;
   const fixAndRecheck = async (tenant: string, id: DoctorCheckId) => {
-    const result = await backend.call('doctor:fix', { tenant, id, confirm: id });
+    const result = await fixRunningWhatItShows(backend, recorder, { tenant, id });
     expect(result.before.status).toBe('fail');
     expect(result.after, JSON.stringify(result.after, null, 2)).toMatchObject({ id, status: 'ok' });
     return result;

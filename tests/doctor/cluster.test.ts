@@ -17,7 +17,7 @@ import { crdsDir, kubectlRun } from '../../scripts/test-env/kube/helpers.js';
 import { killPids } from '../../scripts/test-env/kube/kwok.js';
 import { ensureNamespace, kubeConfigOf, serviceBackedBy, waitFor } from '../support/kube.js';
 import { type EndpointTypes, useTestEnv } from '../support/test-env.js';
-import { HEALTHY_PROC, fakeProc, helm, patchCustomStatus, readyDeployment, setProc, tinyChart } from './support.js';
+import { HEALTHY_PROC, execRecorder, fakeProc, fixRunningWhatItShows, helm, patchCustomStatus, readyDeployment, setProc, tinyChart } from './support.js';
 
 const TENANT = `dc${Date.now().toString(36).slice(-5)}`;
 const NAMESPACE = `logclaw-${TENANT}`;
@@ -30,6 +30,7 @@ describe('doctor on a private cluster', () => {
   let backend: Backend;
   let proc: string;
   const temps: string[] = [];
+  const recorder = execRecorder();
   const ctx = { cacheRoot: cacheRoot(), runDir: mkdtempSync(join(tmpdir(), 'logclaw-doctor-kube-')), freePort, log: () => undefined };
 
   beforeAll(async () => {
@@ -49,6 +50,7 @@ describe('doctor on a private cluster', () => {
     backend = await createBackend({
       transport: 'cli',
       dataDir,
+      onExec: recorder.onExec,
       kubeTarget: { kubeconfig: endpoint.kubeconfig, context: endpoint.context },
       env: { ...process.env, PATH: [dirname(env.tools.helm), dirname(env.tools.kubectl), process.env.PATH].join(':'), LOGCLAW_DOCTOR_PROC_ROOT: proc, LOGCLAW_STRIMZI_CRDS_URL: bundle },
       forwardTiming: { probeIntervalMs: 300, backoffMs: 100, maxBackoffMs: 1000, failAfter: 30, probeTimeoutMs: 2000 },
@@ -114,7 +116,7 @@ describe('doctor on a private cluster', () => {
     expect(check.summary).toBe('kafkausers does not serve kafka.strimzi.io/v1 (older CRDs than Strimzi 0.50.1).');
     expect(check.evidence[0]!.lines.find((line) => line.startsWith('kafkausers'))).toMatch(/^kafkausers.kafka.strimzi.io: serves (?!.*\bv1\b)/);
     expect(check.fix!.commands[1]).toContain('kubectl rollout restart deployment -n strimzi-system strimzi-cluster-operator');
-    const result = await backend.call('doctor:fix', { id: 'strimzi-crds', confirm: 'strimzi-crds' });
+    const result = await fixRunningWhatItShows(backend, recorder, { id: 'strimzi-crds' });
     expect(result.applied).toContain('restarted deployment strimzi-system/strimzi-cluster-operator');
     expect(result.after.status).toBe('ok');
     const operator = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'strimzi-cluster-operator', namespace: 'strimzi-system' });
@@ -147,7 +149,7 @@ describe('doctor on a private cluster', () => {
     expect(check.summary).toContain('node(s) kwok-node-0 have no topology.kubernetes.io/zone label');
     expect(check.evidence.flatMap((e) => e.lines).join('\n')).toMatch(/didn't match pod topology spread constraints/);
     expect(check.fix!.commands).toEqual([expect.stringContaining('kubectl label node kwok-node-0 topology.kubernetes.io/zone=zone-a --overwrite')]);
-    const result = await backend.call('doctor:fix', { id: 'topology-zone', confirm: 'topology-zone' });
+    const result = await fixRunningWhatItShows(backend, recorder, { id: 'topology-zone' });
     expect(result.after.status).toBe('ok');
     await waitFor(async () => (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: `app=${name}` })).items.some((pod) => pod.status?.phase === 'Running'), 'the pod to run');
   });

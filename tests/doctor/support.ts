@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, type V1Pod, setHeaderOptions } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { expect } from 'vitest';
+import type { Backend } from '../../electron/backend.js';
+import { type ToolCommand, shellLine } from '../../electron/contract/command.js';
+import type { DoctorCheckId, FixResult } from '../../electron/contract/doctor.js';
+import { isEquivalentLine } from '../../electron/services/stack/ops/shown.js';
 import { ensureNamespace, waitFor } from '../support/kube.js';
 
 export const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -122,3 +127,31 @@ export function setProc(root: string, values: { maxMapCount: number; watches: nu
 }
 
 export const HEALTHY_PROC = { maxMapCount: 262_144, watches: 524_288, instances: 512 };
+
+/** Tool runs that only read: the doctor's detectors and re-checks make them, and nobody is shown them. */
+const READ = /^(?:\S+=\S+ )*(?:helm (?:list|history|status|get|version)|kubectl (?:get|version|config|auth can-i))\b/;
+
+/**
+ * Records every tool run at the exec boundary (the backend's onExec), as shellLine() renders the
+ * command handed to the operating system, to check that a fix ran exactly the commands it showed.
+ */
+export function execRecorder() {
+  const lines: string[] = [];
+  return {
+    onExec: ({ binary: _binary, ...command }: ToolCommand & { binary: string }) => void lines.push(shellLine(command)),
+    /** What `action` ran, reads left out, in order. */
+    async changesDuring<T>(action: () => Promise<T>): Promise<{ result: T; ran: string[] }> {
+      const from = lines.length;
+      const result = await action();
+      return { result, ran: lines.slice(from).filter((line) => !READ.test(line)) };
+    },
+  };
+}
+
+/** Applies a fix and asserts that what ran is, line for line, what the fix showed (its equivalents aside). */
+export async function fixRunningWhatItShows(backend: Backend, recorder: ReturnType<typeof execRecorder>, request: { id: DoctorCheckId; tenant?: string }): Promise<FixResult> {
+  const { result, ran } = await recorder.changesDuring(() => backend.call('doctor:fix', { ...request, confirm: request.id }));
+  const shown = (result.before.fix?.commands ?? []).filter((line) => !isEquivalentLine(line));
+  expect(ran, 'the commands the fix ran are the ones it showed').toEqual(shown);
+  return result;
+}

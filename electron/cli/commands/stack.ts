@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline/promises';
 import { AppError, type Job, type JobLine, type JobStep } from '../../contract/index.js';
 import { DEFAULT_CLUSTER, FailureDetail, type StackStatus, type StackTarget } from '../../contract/stack.js';
 import type { Backend } from '../../backend.js';
-import { managedKubeconfig } from '../../services/stack/target.js';
+import { managedCluster } from '../../services/stack/target.js';
 import type { Command, CommandContext } from '../command.js';
 import { formatTable } from '../output.js';
 
@@ -114,9 +114,8 @@ function targetFrom(ctx: CommandContext, backend: Backend): StackTarget {
   if (cluster) return { mode: 'kind', cluster };
   if (context || kubeconfig) return { mode: 'existing', ...(context ? { context } : {}), ...(kubeconfig ? { kubeconfig } : {}) };
   // Default: the app's own kind cluster when the app points at one now, else a new one named logclaw-dev.
-  const settings = backend.settings.current;
-  if (settings.kubeconfig === managedKubeconfig(backend.dataDir) && settings.context?.startsWith('kind-')) return { mode: 'kind', cluster: settings.context.slice('kind-'.length) };
-  return { mode: 'kind', cluster: DEFAULT_CLUSTER };
+  const { kubeconfig: current, context: currentContext } = backend.settings.current;
+  return { mode: 'kind', cluster: managedCluster(backend.dataDir, current, currentContext) ?? DEFAULT_CLUSTER };
 }
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {

@@ -1,14 +1,23 @@
 // The doctor: runs the checks (each isolated: one failing detector never hides the others), applies
 // a confirmed fix and re-checks, builds the health checklist and the support bundle.
 import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, toErrorPayload } from '../../contract/index.js';
-import type { BundleResult, DoctorCheck, DoctorCheckId, DoctorReport, FixResult, HealthReport } from '../../contract/doctor.js';
+import type { BundleResult, DoctorCheck, DoctorCheckId, DoctorReport, FixPlan, FixResult, HealthReport } from '../../contract/doctor.js';
 import type { BackendContext } from '../../domain.js';
 import { writeBundle } from './bundle.js';
-import type { CheckDefinition, Detection } from './check.js';
-import { airflowMigrations, airflowWebserverOom, podFailures, topologyZone } from './checks-pods.js';
-import { externalSecrets, helmReleases, opensearchAuth, opensearchClusterManager, strimziCrds, vectorKafka } from './checks-stack.js';
-import { inotify, maxMapCount } from './checks-host.js';
+import { type CheckDefinition, type Detection, renderFix } from './check.js';
+import { airflowMigrations } from './checks/airflow-migrations.js';
+import { airflowWebserverOom } from './checks/airflow-webserver-oom.js';
+import { externalSecrets } from './checks/external-secrets.js';
+import { helmReleases } from './checks/helm-releases.js';
+import { inotify, maxMapCount } from './checks/host.js';
+import { opensearchAuth } from './checks/opensearch-auth.js';
+import { opensearchClusterManager } from './checks/opensearch-cluster-manager.js';
+import { podFailures } from './checks/pod-failures.js';
+import { strimziCrds } from './checks/strimzi-crds.js';
+import { topologyZone } from './checks/topology-zone.js';
+import { vectorKafka } from './checks/vector-kafka.js';
 import { type DoctorEnv, createDoctorEnv, describeError, mask } from './env.js';
 import { healthItems } from './health.js';
 
@@ -28,12 +37,14 @@ export const CHECKS: readonly CheckDefinition[] = [
   podFailures,
 ];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export function checkDefinition(id: DoctorCheckId): CheckDefinition {
   const check = CHECKS.find((candidate) => candidate.id === id);
   if (!check) throw new AppError('NOT_FOUND', `No doctor check "${id}"`);
   return check;
+}
+
+function maskFix(fix: FixPlan, redact: (text: string) => string): FixPlan {
+  return { ...fix, commands: fix.commands.map(redact) };
 }
 
 export class DoctorService {
@@ -90,7 +101,7 @@ export class DoctorService {
         summary: redact(detection.summary),
         explanation: check.explanation,
         evidence: (detection.evidence ?? []).map((e) => ({ source: e.source, lines: e.lines.map(redact) })),
-        ...(detection.status !== 'ok' && detection.fix ? { fix: detection.fix } : {}),
+        ...(detection.status !== 'ok' && detection.fix ? { fix: maskFix(renderFix(detection.fix), redact) } : {}),
         checkedAt: Date.now(),
         durationMs: Date.now() - started,
       },
@@ -135,7 +146,7 @@ export class DoctorService {
     if (before.check.status === 'ok') {
       return { id: check.id, applied: ['nothing to fix: the check passes'], before: before.check, after: before.check };
     }
-    const plan = before.detection.fix;
+    const plan = before.check.fix;
     if (!plan || !plan.automatic || !check.fix || !env) {
       throw new AppError('INVALID_REQUEST', `${check.title}: there is no one-click fix for this${plan ? '' : ' (no fix known)'}`, {
         hint: plan ? `${plan.changes} Commands: ${plan.commands.join(' && ')}` : 'Read the evidence and explanation (`logclaw doctor`).',

@@ -2,15 +2,17 @@
 // installer resolves), the tenant's namespace, helm/kubectl with that kubeconfig, the install plan,
 // the app's dev secrets and this machine's /proc. Built once per doctor run.
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import { ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type CoreV1Event as V1Event, type V1Pod } from '@kubernetes/client-node';
+import { redactText, shellLine } from '../../contract/command.js';
 import type { BackendContext } from '../../domain.js';
-import { kubeconfigFiles, listContexts } from '../kube/kubeconfig.js';
-import type { RunOptions, RunResult } from '../tools/run-tool.js';
-import { type StackPlan, readPlan } from '../stack/plan.js';
+import { type HelmRelease, type RunTool, helmList } from '../stack/helm.js';
+import { STRIMZI_GROUP } from '../stack/ops/strimzi.js';
+import { type StackPlan, chartsDirFor, readPlan } from '../stack/plan.js';
 import { DevSecretsStore, type TenantSecrets, secretValues } from '../stack/secrets.js';
-import { namespaceOf } from '../stack/steps.js';
-import { type ResolvedTarget, displayFlags, kindTarget, kubeConfigFor, kubeconfigEnv, managedKubeconfig, shellLine } from '../stack/target.js';
+import { tenantNamespace } from '../stack/services.js';
+import { type ResolvedTarget, currentTarget, kubeConfigFor, targetCommand } from '../stack/target.js';
+import type { RunOptions, RunResult } from '../tools/run-tool.js';
+import type { CommandOptions, ToolCall } from '../tools/tools-service.js';
 
 export type Tool = 'helm' | 'kubectl';
 
@@ -30,37 +32,32 @@ export interface DoctorEnv {
   secrets: TenantSecrets | null;
   /** Every dev secret value, masked wherever text leaves the backend. */
   redact: string[];
+  /** A kubectl/helm command against this target, as a value (run it with exec, show it with shellLine). */
+  command(tool: Tool, args: string[]): ToolCall;
+  /** The same command as a line to copy. */
+  commandLine(tool: Tool, args: string[]): string;
+  /** Runs a command value exactly as it is shown. */
+  exec(command: ToolCall, options?: CommandOptions): Promise<RunResult>;
+  /** Runs a read against this target (by tool and arguments: what the support bundle uses). */
   run(tool: Tool, args: string[], options?: RunOptions): Promise<RunResult>;
-  /** A copyable command line for kubectl/helm against this target. */
-  cmd(tool: Tool, args: string[]): string;
   readProc(path: string): Promise<string>;
   /** The cluster runs on this machine (kind, or an API server on loopback): host kernel settings apply. */
   local: boolean;
 }
 
-/** The target the app points at now: the stack installer's rule (the app's kind kubeconfig, else an existing context). */
-export function currentTarget(ctx: BackendContext): ResolvedTarget {
-  const kt = ctx.kubeTarget();
-  const files = kubeconfigFiles(kt, ctx.env).map((file) => resolve(file));
-  const { current } = listContexts(kt, ctx.env);
-  const context = kt.context ?? current;
-  const managed = managedKubeconfig(ctx.dataDir);
-  if (files.length === 1 && files[0] === managed && context.startsWith('kind-')) return kindTarget(ctx.dataDir, context.slice('kind-'.length));
-  return { mode: 'existing', kubeconfig: files, context, explicitKubeconfig: Boolean(kt.kubeconfig) };
-}
-
 export async function createDoctorEnv(ctx: BackendContext, tenantInput?: string): Promise<DoctorEnv> {
   const tenant = tenantInput ?? ctx.tenant();
-  const target = currentTarget(ctx);
+  const target = currentTarget(ctx.kubeTarget(), ctx.env, ctx.dataDir);
   const kc = kubeConfigFor(target, ctx.env);
   const secrets = await new DevSecretsStore(ctx.dataDir).read(tenant).catch(() => null);
   const procRoot = ctx.env.LOGCLAW_DOCTOR_PROC_ROOT ?? '';
   const server = kc.getCurrentCluster()?.server ?? '';
   const redact = secrets ? secretValues(secrets) : [];
+  const exec = (command: ToolCall, options: CommandOptions = {}) => ctx.tools.runCommand(command, { timeoutMs: 120_000, redact, ...options });
   return {
     ctx,
     tenant,
-    namespace: namespaceOf(tenant),
+    namespace: tenantNamespace(tenant),
     target,
     kc,
     core: kc.makeApiClient(CoreV1Api),
@@ -69,11 +66,16 @@ export async function createDoctorEnv(ctx: BackendContext, tenantInput?: string)
     custom: kc.makeApiClient(CustomObjectsApi),
     crds: kc.makeApiClient(ApiextensionsV1Api),
     plan: readPlan(ctx.appRoot),
-    chartsDir: ctx.env.LOGCLAW_CHARTS_DIR ? resolve(ctx.env.LOGCLAW_CHARTS_DIR) : join(ctx.appRoot, 'charts'),
+    chartsDir: chartsDirFor(ctx.appRoot, ctx.env),
     secrets,
     redact,
-    run: (tool, args, options = {}) => ctx.tools.run(tool, [...args, ...(tool === 'helm' ? ['--kube-context', target.context] : ['--context', target.context])], { timeoutMs: 120_000, redact, ...options, kubeconfig: kubeconfigEnv(target) }),
-    cmd: (tool, args) => shellLine([tool, ...args, ...displayFlags(target, tool)]),
+    command: (tool, args) => targetCommand(target, tool, args),
+    commandLine: (tool, args) => shellLine(targetCommand(target, tool, args)),
+    exec,
+    run: (tool, args, options = {}) => {
+      const command = targetCommand(target, tool, args);
+      return ctx.tools.run(tool, command.args, { timeoutMs: 120_000, redact, ...options, env: { ...options.env, ...command.env } });
+    },
     readProc: (path) => readFile(procRoot + path, 'utf8'),
     local: target.mode === 'kind' || target.context.startsWith('kind-') || /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/.test(server),
   };
@@ -112,6 +114,16 @@ export function describeError(error: unknown): string {
     }
   }
   return ((error as Error)?.message ?? String(error)).split('\n')[0]!;
+}
+
+/** Runs reads by tool name for the stack's helm helpers (which name the target themselves). */
+export function reader(env: DoctorEnv): RunTool {
+  return (name, args, options = {}) => env.ctx.tools.run(name, args, { timeoutMs: 120_000, redact: env.redact, ...options });
+}
+
+/** Helm releases in a namespace, or every namespace, any status. */
+export async function listReleases(env: DoctorEnv, namespace: string | 'all'): Promise<HelmRelease[]> {
+  return helmList(reader(env), env.target, namespace, { timeoutMs: 60_000 });
 }
 
 export async function listPods(env: DoctorEnv, labelSelector?: string): Promise<V1Pod[]> {
@@ -156,9 +168,7 @@ export async function logLines(env: DoctorEnv, pod: V1Pod, container?: string, t
 }
 
 export function mask(env: Pick<DoctorEnv, 'redact'>, text: string): string {
-  let out = text;
-  for (const value of env.redact) if (value.length >= 4) out = out.split(value).join('[REDACTED]');
-  return out;
+  return redactText(text, env.redact);
 }
 
 export function ageMs(value: unknown): number {
@@ -167,4 +177,17 @@ export function ageMs(value: unknown): number {
   return Number.isNaN(time) ? 0 : Date.now() - time;
 }
 
-export { shellLine };
+interface KafkaObject {
+  metadata?: { name?: string };
+  spec?: { kafka?: { listeners?: Array<{ name: string; port: number; type: string; tls: boolean }> } };
+  status?: { conditions?: Array<{ type: string; status: string; reason?: string; message?: string }> };
+}
+
+/** The tenant's Kafka CRs, at kafka.strimzi.io/v1 or (older Strimzi) v1beta2. */
+export async function readKafkas(env: DoctorEnv): Promise<KafkaObject[]> {
+  for (const version of ['v1', 'v1beta2']) {
+    const list = await orNull(() => env.custom.listNamespacedCustomObject({ group: STRIMZI_GROUP, version, plural: 'kafkas', namespace: env.namespace }) as Promise<{ items: KafkaObject[] }>);
+    if (list) return list.items;
+  }
+  return [];
+}

@@ -2,10 +2,10 @@
 // OpenSearch health, every release deployed. Each item reads the resource's own status.
 import type { HealthItem } from '../../contract/doctor.js';
 import { fill } from '../stack/plan.js';
-import { assess, isPodReady, podReasons } from '../stack/readiness.js';
+import { isPodReady, podReasons } from '../stack/diagnosis.js';
+import { assess } from '../stack/readiness.js';
 import { type HelmRelease, helmList } from '../stack/helm.js';
-import { readKafkas } from './checks-stack.js';
-import { type DoctorEnv, orNull, podName } from './env.js';
+import { type DoctorEnv, orNull, podName, readKafkas } from './env.js';
 
 export async function healthItems(env: DoctorEnv): Promise<HealthItem[]> {
   const guard = async (item: Omit<HealthItem, 'status' | 'summary' | 'details'>, run: () => Promise<Pick<HealthItem, 'status' | 'summary' | 'details'>>): Promise<HealthItem> => {
@@ -17,10 +17,10 @@ export async function healthItems(env: DoctorEnv): Promise<HealthItem[]> {
   };
   const ns = env.namespace;
   return Promise.all([
-    guard({ id: 'pods', title: 'All pods Running', command: env.cmd('kubectl', ['get', 'pods', '-n', ns]) }, () => pods(env)),
-    guard({ id: 'kafka', title: 'Kafka Ready', command: env.cmd('kubectl', ['-n', ns, 'get', 'kafka', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}']) }, () => kafka(env)),
-    guard({ id: 'opensearch', title: 'OpenSearch health', command: env.cmd('kubectl', ['-n', ns, 'exec', `opensearch-${env.tenant}-0`, '--', 'curl', '-s', 'http://localhost:9200/_cluster/health']) }, () => opensearch(env)),
-    guard({ id: 'releases', title: 'Releases deployed', command: env.cmd('helm', ['list', '-n', ns]) }, () => releases(env)),
+    guard({ id: 'pods', title: 'All pods Running', command: env.commandLine('kubectl', ['get', 'pods', '-n', ns]) }, () => pods(env)),
+    guard({ id: 'kafka', title: 'Kafka Ready', command: env.commandLine('kubectl', ['-n', ns, 'get', 'kafka', '-o', 'jsonpath={.items[0].status.conditions[?(@.type=="Ready")].status}']) }, () => kafka(env)),
+    guard({ id: 'opensearch', title: 'OpenSearch health', command: env.commandLine('kubectl', ['-n', ns, 'exec', `opensearch-${env.tenant}-0`, '--', 'curl', '-s', 'http://localhost:9200/_cluster/health']) }, () => opensearch(env)),
+    guard({ id: 'releases', title: 'Releases deployed', command: env.commandLine('helm', ['list', '-n', ns]) }, () => releases(env)),
   ]);
 }
 

@@ -1,12 +1,20 @@
-// helm as the stack uses it: status and list as data, the objects of a release's manifest, and the
-// repair of a release left "pending-*" by a helm that was killed mid-operation.
+// helm's reads as the stack uses them: status, list and history as data, and the objects of a
+// release's manifest. The actions that change releases are in ops/releases.ts.
 import YAML from 'yaml';
+import type { ToolName } from '../../contract/index.js';
 import type { ReleaseInfo } from '../../contract/stack.js';
 import type { RunOptions, RunResult } from '../tools/run-tool.js';
 import { ToolError } from '../tools/run-tool.js';
-import { type ResolvedTarget, kubeconfigEnv } from './target.js';
+import type { ToolCall } from '../tools/tools-service.js';
+import { type ResolvedTarget, targetCommand } from './target.js';
 
-export type RunTool = (name: 'helm' | 'kubectl' | 'kind' | 'docker' | 'podman', args: string[], options?: RunOptions) => Promise<RunResult>;
+/** Runs a tool by name (ToolsService.run, or a step's runner): how reads, which nobody is shown, are run. */
+export type RunTool = (name: ToolName, args: string[], options?: RunOptions) => Promise<RunResult>;
+
+/** Runs a read-only command value through a RunTool. */
+export function runRead(run: RunTool, command: ToolCall, options: RunOptions = {}): Promise<RunResult> {
+  return run(command.tool, command.args, { ...options, env: { ...options.env, ...command.env } });
+}
 
 export interface HelmRelease {
   name: string;
@@ -35,18 +43,10 @@ export function splitChart(chart: string): { name: string; version: string } {
   return match ? { name: match[1]!, version: match[2]! } : { name: chart, version: '' };
 }
 
-export function helmContext(target: ResolvedTarget): string[] {
-  return ['--kube-context', target.context];
-}
-
-export function toolOptions(target: ResolvedTarget, extra: RunOptions = {}): RunOptions {
-  return { ...extra, kubeconfig: kubeconfigEnv(target) };
-}
-
 /** Releases in a namespace (or every namespace), any status. */
 export async function helmList(run: RunTool, target: ResolvedTarget, namespace: string | 'all', options: RunOptions = {}): Promise<HelmRelease[]> {
   const scope = namespace === 'all' ? ['--all-namespaces'] : ['--namespace', namespace];
-  const { stdout } = await run('helm', ['list', ...scope, '--all', '--output', 'json', '--max', '0', ...helmContext(target)], toolOptions(target, options));
+  const { stdout } = await runRead(run, targetCommand(target, 'helm', ['list', ...scope, '--all', '--output', 'json', '--max', '0']), options);
   const entries = JSON.parse(stdout || '[]') as HelmListEntry[];
   return entries.map((entry) => {
     const chart = splitChart(entry.chart);
@@ -99,36 +99,22 @@ export function parseManifest(text: string): ManifestObject[] {
 }
 
 export async function helmManifest(run: RunTool, target: ResolvedTarget, release: string, namespace: string, options: RunOptions = {}): Promise<ManifestObject[]> {
-  const { stdout } = await run('helm', ['get', 'manifest', release, '--namespace', namespace, ...helmContext(target)], toolOptions(target, options));
+  const { stdout } = await runRead(run, targetCommand(target, 'helm', ['get', 'manifest', release, '--namespace', namespace]), options);
   return parseManifest(stdout);
 }
 
-/**
- * A release stuck in pending-install/-upgrade/-rollback blocks every later helm operation ("another
- * operation is in progress"). That happens when helm was killed (the app or CLI was). After a short
- * wait for a helm that may still be finishing, roll back to the last good revision, or uninstall a
- * first install that never finished.
- */
-export async function repairPending(
-  run: RunTool,
-  target: ResolvedTarget,
-  release: string,
-  namespace: string,
-  options: RunOptions & { line: (text: string) => void; waitMs?: number },
-): Promise<void> {
-  let current = await helmRelease(run, target, release, namespace, options);
-  const deadline = Date.now() + (options.waitMs ?? 10_000);
-  while (current?.status.startsWith('pending-') && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    current = await helmRelease(run, target, release, namespace, options);
-  }
-  if (!current?.status.startsWith('pending-')) return;
-  options.line(`${release} is ${current.status} (a helm operation was interrupted); repairing it`);
-  if (current.status === 'pending-install' || current.revision <= 1) {
-    await run('helm', ['uninstall', release, '--namespace', namespace, ...helmContext(target)], toolOptions(target, options));
-  } else {
-    await run('helm', ['rollback', release, '--namespace', namespace, ...helmContext(target)], toolOptions(target, options));
-  }
+export interface HistoryEntry {
+  revision: number;
+  status: string;
+  chart: string;
+  description: string;
+  updated: string;
+}
+
+/** A release's last revisions, oldest first. */
+export async function helmHistory(run: RunTool, target: ResolvedTarget, release: string, namespace: string, options: RunOptions = {}): Promise<HistoryEntry[]> {
+  const { stdout } = await runRead(run, targetCommand(target, 'helm', ['history', release, '-n', namespace, '--max', '10', '-o', 'json']), options);
+  return JSON.parse(stdout || '[]') as HistoryEntry[];
 }
 
 /** helm's "Error: ..." line, without the noise of warnings before it. */

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sourceRoot } from '../paths.js';
 import { readPlan, selectReleases, valuesForChart } from './plan.js';
-import { type StepEnv, type UpParams, downSteps, upSteps } from './steps.js';
+import { upSteps } from './steps/graph.js';
+import { type StepEnv, type UpParams, stepCommands } from './steps/step.js';
+import { downSteps } from './steps/uninstall.js';
 import { kindTarget } from './target.js';
 
 const plan = readPlan(sourceRoot());
@@ -12,7 +14,6 @@ function env(): StepEnv {
     plan,
     chartsDir: '/app/charts',
     secrets: {} as StepEnv['secrets'],
-    strimziCrdsUrl: (version) => `https://example.invalid/strimzi-crds-${version}.yaml`,
     preflight: async () => ({ ok: true, lines: [], report: {} }),
   };
 }
@@ -66,14 +67,14 @@ describe('install steps', () => {
 
   it('show the commands they stand for, with the app\'s kubeconfig and context', () => {
     const steps = upSteps(env(), params());
-    expect(steps.find((s) => s.id === 'cluster')!.commands[0]).toBe('kind create cluster --name logclaw-dev --config /data/stack/kind-logclaw-dev.yaml --kubeconfig /data/stack/kubeconfig --wait 120s');
-    expect(steps.find((s) => s.id === 'operator:strimzi')!.commands[0]).toBe(
+    expect(stepCommands(steps.find((s) => s.id === 'cluster')!)[0]).toBe('kind create cluster --name logclaw-dev --config /data/stack/kind-logclaw-dev.yaml --kubeconfig /data/stack/kubeconfig --wait 120s');
+    expect(stepCommands(steps.find((s) => s.id === 'operator:strimzi')!)[0]).toBe(
       'helm upgrade --install strimzi strimzi-kafka-operator --repo https://strimzi.io/charts/ --version 0.50.1 --namespace strimzi-system --create-namespace -f /data/stack/values/operators/strimzi.yaml --timeout 20m --kubeconfig /data/stack/kubeconfig --kube-context kind-logclaw-dev',
     );
-    expect(steps.find((s) => s.id === 'release:kafka')!.commands[0]).toBe(
+    expect(stepCommands(steps.find((s) => s.id === 'release:kafka')!)[0]).toBe(
       'helm upgrade --install logclaw-kafka-dev-local /app/charts/logclaw-kafka --namespace logclaw-dev-local -f /app/charts/logclaw-kafka/ci/default-values.yaml -f /data/stack/values/dev-local/kafka.app.yaml --timeout 20m --kubeconfig /data/stack/kubeconfig --kube-context kind-logclaw-dev',
     );
-    expect(steps.find((s) => s.id === 'crds:strimzi')!.commands[1]).toContain('strimzi-crds-0.50.1.yaml --server-side --force-conflicts');
+    expect(stepCommands(steps.find((s) => s.id === 'crds:strimzi')!)[1]).toContain('strimzi-crds-0.50.1.yaml --server-side --force-conflicts');
   });
 
   it('the serial schedule (benchmark baseline) chains the releases in plan order', () => {
@@ -83,12 +84,13 @@ describe('install steps', () => {
 
   it('uninstall reverses the dependencies, then deletes the namespace', () => {
     const installed = ['platform', 'kafka', 'ml-engine', 'ticketing-agent'].map((name) => ({ name, release: `logclaw-${name}-t` }));
-    const steps = downSteps(env(), { tenant: 't', target: { mode: 'existing', kubeconfig: ['/k'], context: 'c', explicitKubeconfig: false }, deleteCluster: false, installed, timeout: '5m' });
+    const steps = downSteps(env(), { tenant: 't', target: { mode: 'existing', kubeconfig: ['/k'], context: 'c' }, deleteCluster: false, installed, timeout: '5m' });
     const deps = Object.fromEntries(steps.map((step) => [step.id, step.dependsOn]));
     expect(deps['uninstall:platform']).toEqual(['uninstall:kafka']);
     expect(deps['uninstall:kafka']).toEqual(['uninstall:ml-engine', 'uninstall:ticketing-agent']);
     expect(deps['uninstall:ticketing-agent']).toEqual([]);
     expect(deps['namespace-delete']).toHaveLength(4);
-    expect(steps.find((step) => step.id === 'uninstall:kafka')!.commands[0]).toBe('helm uninstall logclaw-kafka-t --namespace logclaw-t --wait --timeout 5m --kube-context c');
+    // The kubeconfig is named on the line because it is named on the command that runs.
+    expect(stepCommands(steps.find((step) => step.id === 'uninstall:kafka')!)[0]).toBe('helm uninstall logclaw-kafka-t -n logclaw-t --wait --timeout 5m --kubeconfig /k --kube-context c');
   });
 });

@@ -1,7 +1,7 @@
 // The install plan (resources/stack.yaml) as typed data, and the pieces every step derives from it:
 // which releases a tenant gets, their order, and their values files.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, describeIssues } from '../../contract/index.js';
@@ -99,6 +99,11 @@ export function valuesForChart(values: TenantValues, chart: string): Record<stri
   const section = values[chart];
   if (section && typeof section === 'object') Object.assign(out, section);
   return out;
+}
+
+/** Where the tenant charts are: LOGCLAW_CHARTS_DIR (a prepared copy), else the app's charts/. */
+export function chartsDirFor(appRoot: string, env: NodeJS.ProcessEnv): string {
+  return env.LOGCLAW_CHARTS_DIR ? resolve(env.LOGCLAW_CHARTS_DIR) : join(appRoot, 'charts');
 }
 
 /** Plan paths are relative to the app root (`charts/...`); the charts may live elsewhere (a prepared copy). */

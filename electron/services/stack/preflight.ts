@@ -4,7 +4,8 @@
 import { readFile, statfs } from 'node:fs/promises';
 import type { ToolReport } from '../../contract/index.js';
 import type { PreflightCheck, PreflightReport } from '../../contract/stack.js';
-import { formatBytes, formatCpu } from './quantity.js';
+import { formatBytes } from '../../contract/format.js';
+import { formatCpu } from './quantity.js';
 
 export type ToolReportLike = Pick<ToolReport, 'name' | 'found' | 'ok' | 'path' | 'version' | 'hint' | 'daemon'>;
 

@@ -1,4 +1,5 @@
-// Kubernetes resource quantities (250m, 1.5, 512Mi, 1G) as numbers, and back as short text.
+// Kubernetes resource quantities (250m, 1.5, 512Mi, 1G) as numbers, and CPU back as short text
+// (sizes are formatted by the contract's formatBytes).
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
 const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, m: 1e-3 };
 
@@ -21,12 +22,6 @@ export function parseCpu(value: unknown): number {
   const text = value.trim();
   if (text.endsWith('m')) return Number(text.slice(0, -1)) || 0;
   return (Number(text) || 0) * 1000;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  if (bytes >= 2 ** 20) return `${Math.round(bytes / 2 ** 20)} MiB`;
-  return `${Math.round(bytes / 1024)} KiB`;
 }
 
 export function formatCpu(millis: number): string {

@@ -1,6 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { assess, hintFor, parseDuration, podReasons, waitCommand } from './readiness.js';
+import { hintFor, podReasons } from './diagnosis.js';
+import { assess, parseDuration, waitCommand } from './readiness.js';
 
 const meta = (generation = 2) => ({ name: 'x', generation });
 

@@ -1,10 +1,7 @@
 // Readiness from the resources themselves: Deployments/StatefulSets/DaemonSets rolled out, Jobs
-// complete, the Strimzi Kafka CR's Ready condition, the OpenSearchCluster's phase and health. Read
-// with client-node watches (one per kind and namespace, re-listed when a watch ends), so progress
-// messages are real signals; on a timeout the not-ready resources are explained from their pods.
-import { CoreV1Api, type KubeConfig, KubernetesObjectApi, type KubernetesObject, type V1Pod, Watch } from '@kubernetes/client-node';
-import { AppError } from '../../contract/index.js';
-import type { Diagnosis } from '../../contract/stack.js';
+// complete, the Strimzi Kafka CR's Ready condition, the OpenSearchCluster's phase and health, as
+// verdicts on the objects (readiness-watch.ts keeps them current; diagnosis.ts explains a timeout).
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ManifestObject } from './helm.js';
 
 export interface Assessment {
@@ -14,20 +11,20 @@ export interface Assessment {
   message: string;
 }
 
-interface Condition {
+export interface Condition {
   type: string;
   status: string;
   reason?: string;
   message?: string;
 }
 
-interface AnyObject extends KubernetesObject {
+export interface AnyObject extends KubernetesObject {
   spec?: Record<string, unknown>;
   status?: Record<string, unknown> & { conditions?: Condition[] };
 }
 
 /** The kinds whose readiness we wait for, with their API path pieces. */
-const WATCHED: Record<string, { plural: string }> = {
+export const WATCHED: Record<string, { plural: string }> = {
   Deployment: { plural: 'deployments' },
   StatefulSet: { plural: 'statefulsets' },
   DaemonSet: { plural: 'daemonsets' },
@@ -115,269 +112,7 @@ export interface ResourceState {
   assessment: Assessment;
 }
 
-const key = (o: { kind: string; name: string; namespace?: string }) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
-
-function watchPath(apiVersion: string, namespace: string, plural: string): string {
-  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  return `${base}/namespaces/${namespace}/${plural}`;
-}
-
-/** One list+watch per (apiVersion, kind, namespace); keeps the latest object of each name we care about. */
-class KindWatch {
-  readonly #objects = new Map<string, AnyObject>();
-  #controller: AbortController | undefined;
-  #stopped = false;
-  #retry: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly kc: KubeConfig,
-    private readonly apiVersion: string,
-    private readonly kind: string,
-    private readonly namespace: string,
-    private readonly names: Set<string>,
-    private readonly onChange: () => void,
-  ) {}
-
-  get(name: string): AnyObject | null {
-    return this.#objects.get(name) ?? null;
-  }
-
-  async start(): Promise<void> {
-    if (this.#stopped) return;
-    let resourceVersion: string | undefined;
-    try {
-      const list = await this.kc.makeApiClient(KubernetesObjectApi).list(this.apiVersion, this.kind, this.namespace);
-      this.#objects.clear();
-      for (const item of list.items as AnyObject[]) if (item.metadata?.name && this.names.has(item.metadata.name)) this.#objects.set(item.metadata.name, { ...item, kind: this.kind });
-      resourceVersion = list.metadata?.resourceVersion;
-      this.onChange();
-    } catch {
-      this.#again();
-      return;
-    }
-    if (this.#stopped) return;
-    try {
-      this.#controller = await new Watch(this.kc).watch(
-        watchPath(this.apiVersion, this.namespace, WATCHED[this.kind]!.plural),
-        { resourceVersion, allowWatchBookmarks: true },
-        (phase, object: AnyObject) => {
-          const name = object?.metadata?.name;
-          if (!name || !this.names.has(name)) return;
-          if (phase === 'DELETED') this.#objects.delete(name);
-          else if (phase === 'ADDED' || phase === 'MODIFIED') this.#objects.set(name, { ...object, kind: this.kind });
-          this.onChange();
-        },
-        () => this.#again(),
-      );
-    } catch {
-      this.#again();
-    }
-  }
-
-  #again(): void {
-    if (this.#stopped || this.#retry) return;
-    this.#retry = setTimeout(() => {
-      this.#retry = undefined;
-      void this.start();
-    }, 1000);
-  }
-
-  stop(): void {
-    this.#stopped = true;
-    if (this.#retry) clearTimeout(this.#retry);
-    this.#controller?.abort();
-  }
-}
-
-/** Watches a set of resources and reports their readiness as it changes. */
-export class ReadinessWatch {
-  readonly #watches = new Map<string, KindWatch>();
-  readonly #objects: Array<ManifestObject & { namespace: string }>;
-
-  #listed = false;
-  readonly #onChange: (states: ResourceState[]) => void;
-
-  constructor(kc: KubeConfig, objects: ManifestObject[], defaultNamespace: string, onChange: (states: ResourceState[]) => void) {
-    this.#onChange = onChange;
-    this.#objects = objects.filter(isWatched).map((o) => ({ ...o, namespace: o.namespace ?? defaultNamespace }));
-    const groups = new Map<string, Array<ManifestObject & { namespace: string }>>();
-    for (const object of this.#objects) {
-      const group = `${object.apiVersion}|${object.kind}|${object.namespace}`;
-      groups.set(group, [...(groups.get(group) ?? []), object]);
-    }
-    for (const [group, members] of groups) {
-      const [apiVersion, kind, namespace] = group.split('|') as [string, string, string];
-      // Until every kind has been listed once, "not found" would only mean "not listed yet".
-      this.#watches.set(group, new KindWatch(kc, apiVersion, kind, namespace, new Set(members.map((m) => m.name)), () => this.#listed && this.#onChange(this.states())));
-    }
-  }
-
-  get size(): number {
-    return this.#objects.length;
-  }
-
-  async start(): Promise<void> {
-    await Promise.all([...this.#watches.values()].map((watch) => watch.start()));
-    this.#listed = true;
-    this.#onChange(this.states());
-  }
-
-  states(): ResourceState[] {
-    return this.#objects.map((object) => {
-      const found = this.#watches.get(`${object.apiVersion}|${object.kind}|${object.namespace}`)?.get(object.name) ?? null;
-      return { object, found, assessment: found ? assess(found) : { ready: false, message: 'not created yet' } };
-    });
-  }
-
-  stop(): void {
-    for (const watch of this.#watches.values()) watch.stop();
-  }
-}
-
-export function describeState(state: ResourceState): string {
-  return `${state.object.kind.toLowerCase()}/${state.object.name}: ${state.assessment.message}`;
-}
-
-export interface WaitOptions {
-  signal: AbortSignal;
-  timeoutMs: number;
-  /** The latest not-ready summary (or "all ready"). */
-  onProgress?: (summary: string, states: ResourceState[]) => void;
-  /** A line per resource state change. */
-  onLine?: (text: string) => void;
-}
-
-/**
- * Resolves when every watched object is ready. Rejects with TIMEOUT (or TOOL_FAILED for a terminal
- * failure such as a failed Job) carrying a Diagnosis of the resources that were not ready.
- */
-export async function waitForReady(kc: KubeConfig, objects: ManifestObject[], namespace: string, options: WaitOptions): Promise<ResourceState[]> {
-  const last = new Map<string, string>();
-  let settle!: (value: { states: ResourceState[]; error?: 'failed' | 'timeout' }) => void;
-  const outcome = new Promise<{ states: ResourceState[]; error?: 'failed' | 'timeout' }>((resolve) => (settle = resolve));
-  const check = (states: ResourceState[]) => {
-    for (const state of states) {
-      const text = describeState(state);
-      if (last.get(key(state.object)) !== text) {
-        last.set(key(state.object), text);
-        options.onLine?.(text);
-      }
-    }
-    const waiting = states.filter((state) => !state.assessment.ready);
-    if (waiting.length) options.onProgress?.(waiting.map(describeState).join('; '), states);
-    if (waiting.length === 0) settle({ states });
-    else if (waiting.some((state) => state.assessment.failed)) settle({ states, error: 'failed' });
-  };
-  const watch = new ReadinessWatch(kc, objects, namespace, check);
-  if (watch.size === 0) return [];
-  const timer = setTimeout(() => settle({ states: watch.states(), error: 'timeout' }), options.timeoutMs);
-  const onAbort = () => settle({ states: watch.states() });
-  options.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    await watch.start();
-    const result = await outcome;
-    if (options.signal.aborted) throw options.signal.reason ?? new AppError('CANCELLED', 'Cancelled');
-    if (!result.error) return result.states;
-    const waiting = result.states.filter((state) => !state.assessment.ready);
-    const diagnosis = await diagnose(kc, waiting).catch(() => undefined);
-    const what = waiting.map(describeState).join('; ');
-    const seconds = Math.round(options.timeoutMs / 1000);
-    throw new AppError(
-      result.error === 'timeout' ? 'TIMEOUT' : 'TOOL_FAILED',
-      result.error === 'timeout' ? `Not ready after ${seconds}s: ${what}` : `Failed: ${what}`,
-      { hint: hintFor(diagnosis), detail: { diagnosis } },
-    );
-  } finally {
-    clearTimeout(timer);
-    options.signal.removeEventListener('abort', onAbort);
-    watch.stop();
-  }
-}
-
-/** A one-line next step from what the pods say. */
-export function hintFor(diagnosis: Diagnosis | undefined): string {
-  const text = JSON.stringify(diagnosis ?? {});
-  if (/Insufficient (cpu|memory)/.test(text)) return 'The node has too little CPU or memory for the requests: give Docker more resources, or lower the requests in your values.';
-  if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim .* not found|no persistent volumes available/i.test(text)) return 'A volume cannot be bound: check that the storage class exists (--storage-class) and has a provisioner.';
-  if (/ImagePullBackOff|ErrImagePull/.test(text)) return 'An image cannot be pulled: check the image name and the cluster\'s network or registry mirror.';
-  if (/CrashLoopBackOff/.test(text)) return 'A container keeps crashing: read its last log lines below.';
-  if (/didn't match Pod's node affinity|node\(s\) had untolerated taint/.test(text)) return 'No node matches the pod\'s placement rules (labels, taints, topology zone).';
-  return 'Look at the pods\' events and last log lines below; fix the cause, then retry the step.';
-}
-
-/** Pods, events and last log lines of the resources that are not ready. */
-export async function diagnose(kc: KubeConfig, waiting: ResourceState[]): Promise<Diagnosis> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const diagnosis: Diagnosis = { resources: [], pods: [], events: [] };
-  for (const state of waiting.slice(0, 6)) {
-    const { object, found } = state;
-    diagnosis.resources.push({ kind: object.kind, name: object.name, message: state.assessment.message });
-    const events = await core.listNamespacedEvent({ namespace: object.namespace, fieldSelector: `involvedObject.name=${object.name}` }).catch(() => ({ items: [] }));
-    for (const event of events.items.slice(-5)) {
-      diagnosis.events.push({ object: `${object.kind.toLowerCase()}/${object.name}`, type: event.type ?? '', reason: event.reason ?? '', message: event.message ?? '' });
-    }
-    const selector = (found?.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
-    if (!selector || Object.keys(selector).length === 0) continue;
-    const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-    const pods = await core.listNamespacedPod({ namespace: object.namespace, labelSelector }).catch(() => ({ items: [] as V1Pod[] }));
-    for (const pod of pods.items.filter((p) => !isPodReady(p)).slice(0, 3)) diagnosis.pods.push(await podStory(core, pod));
-  }
-  return diagnosis;
-}
-
-export function isPodReady(pod: V1Pod): boolean {
-  if (pod.status?.phase === 'Succeeded') return true;
-  return pod.status?.phase === 'Running' && (pod.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
-/** Why a pod is not ready, in lines a person reads first. */
-export function podReasons(pod: V1Pod): string[] {
-  const reasons: string[] = [];
-  for (const c of pod.status?.conditions ?? []) {
-    if (c.status !== 'True' && (c.reason || c.message)) reasons.push(`${c.type}: ${[c.reason, c.message].filter(Boolean).join(' – ')}`);
-  }
-  for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
-    const waiting = status.state?.waiting;
-    const terminated = status.state?.terminated ?? status.lastState?.terminated;
-    if (waiting?.reason) reasons.push(`${status.name}: ${waiting.reason}${waiting.message ? ` – ${waiting.message}` : ''}`);
-    else if (terminated && terminated.exitCode !== 0) reasons.push(`${status.name}: exited ${terminated.exitCode} (${terminated.reason ?? 'error'})`);
-    if (status.restartCount > 0) reasons.push(`${status.name}: ${status.restartCount} restarts`);
-  }
-  return reasons;
-}
-
-async function podStory(core: CoreV1Api, pod: V1Pod): Promise<Diagnosis['pods'][number]> {
-  const name = pod.metadata?.name ?? '?';
-  const namespace = pod.metadata?.namespace ?? 'default';
-  const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name},involvedObject.kind=Pod` }).catch(() => ({ items: [] }));
-  const container = pod.spec?.containers?.[0]?.name;
-  let logTail: string[] = [];
-  if (pod.status?.phase !== 'Pending' && container) {
-    const text = await core.readNamespacedPodLog({ name, namespace, container, tailLines: 20 }).catch(() => '');
-    logTail = String(text).split('\n').filter(Boolean).slice(-20);
-  }
-  return {
-    name,
-    phase: pod.status?.phase ?? 'Unknown',
-    reasons: podReasons(pod),
-    events: events.items.slice(-10).map((event) => ({
-      type: event.type ?? '',
-      reason: event.reason ?? '',
-      message: event.message ?? '',
-      count: event.count ?? 1,
-      at: toIso(event.lastTimestamp ?? event.eventTime ?? event.metadata?.creationTimestamp),
-    })),
-    logTail,
-  };
-}
-
-function toIso(value: unknown): string | null {
-  if (!value) return null;
-  const date = value instanceof Date ? value : new Date(String(value));
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
-
-/** The kubectl command that waits for the same thing (for "copy as commands"). */
+/** The kubectl command that waits for the same thing: shown as the equivalent of the watch. */
 export function waitCommand(object: ManifestObject, namespace: string, timeout: string): string[] {
   const ns = object.namespace ?? namespace;
   const ref = `${object.kind.toLowerCase()}/${object.name}`;

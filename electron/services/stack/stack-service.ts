@@ -2,30 +2,29 @@
 // status of what is installed, dev secrets, ETAs. Jobs run in the JobRunner (journalled, resumable,
 // cancellable); this service builds their steps from params and keeps one stack job per data folder.
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { CoreV1Api, VersionApi } from '@kubernetes/client-node';
+import { resolve } from 'node:path';
 import { AppError, type Job, toErrorPayload } from '../../contract/index.js';
 import type { PreflightReport, StackStatus, StackTarget, StepInfo } from '../../contract/stack.js';
 import { UpRequest } from '../../contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { kubeconfigFiles, listContexts } from '../kube/kubeconfig.js';
-import { isPortFree, portOwner } from '../net/ports.js';
-import { type HelmRelease, helmList, releaseInfo } from './helm.js';
+import { helmList } from './helm.js';
 import { StackLock } from './lock.js';
-import { type PlanRelease, type StackPlan, chartPath, fill, parseTenantValues, planTimeout, readPlan, selectReleases } from './plan.js';
-import { type PreflightProbes, type RuntimeInfo, freeDiskBytes, readProcFile, runPreflight } from './preflight.js';
-import { parseBytes, parseCpu } from './quantity.js';
-import { isPodReady, podReasons } from './readiness.js';
-import { totalRequests } from './requests.js';
+import { type PlanRelease, type StackPlan, chartsDirFor, fill, parseTenantValues, planTimeout, readPlan, selectReleases } from './plan.js';
+import { type Requests, runPreflight } from './preflight.js';
 import { DevSecretsStore, describeSecrets } from './secrets.js';
-import { type DownParams, type StepEnv, type StepSpec, type UpParams, downSteps, namespaceOf, upSteps } from './steps.js';
-import { type ResolvedTarget, kindTarget, kubeConfigFor, managedKubeconfig, sameTarget } from './target.js';
+import { tenantNamespace } from './services.js';
+import { observeStack, unobserved } from './stack-status.js';
+import { preflightLines, preflightProbes, renderRequests } from './stack-preflight.js';
+import { upSteps } from './steps/graph.js';
+import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
+import { downSteps } from './steps/uninstall.js';
+import { type ResolvedTarget, currentTarget, kindTarget, kubeConfigFor, managedKubeconfig, sameTarget } from './target.js';
 import { StepTimings } from './timings.js';
 
 export const UP_JOB = 'stack-up';
 export const DOWN_JOB = 'stack-down';
 const UNFINISHED = new Set(['failed', 'cancelled', 'interrupted']);
-const SYMBOL = { pass: '✓', warn: '!', fail: '✗', skip: '–' } as const;
 
 export class StackService {
   readonly ctx: BackendContext;
@@ -35,12 +34,12 @@ export class StackService {
   readonly timings: StepTimings;
   readonly #lock: StackLock;
   readonly #env: StepEnv;
-  #requests: Promise<{ cpuMillis: number; memoryBytes: number; source: string }> | undefined;
+  #requests: Promise<Requests> | undefined;
 
   constructor(ctx: BackendContext) {
     this.ctx = ctx;
     this.plan = readPlan(ctx.appRoot);
-    this.chartsDir = ctx.env.LOGCLAW_CHARTS_DIR ? resolve(ctx.env.LOGCLAW_CHARTS_DIR) : join(ctx.appRoot, 'charts');
+    this.chartsDir = chartsDirFor(ctx.appRoot, ctx.env);
     this.secrets = new DevSecretsStore(ctx.dataDir);
     this.timings = new StepTimings(ctx.dataDir);
     this.#lock = new StackLock(ctx.dataDir);
@@ -50,15 +49,9 @@ export class StackService {
       chartsDir: this.chartsDir,
       secrets: this.secrets,
       operatorRepo: ctx.env.LOGCLAW_OPERATOR_CHART_REPO || undefined,
-      strimziCrdsUrl: (version) => ctx.env.LOGCLAW_STRIMZI_CRDS_URL || `https://github.com/strimzi/strimzi-kafka-operator/releases/download/${version}/strimzi-crds-${version}.yaml`,
       preflight: async (params, ignore) => {
         const report = await this.#runPreflight(params.target, params.tenant, ignore);
-        const ignored = new Set(ignore);
-        const lines = report.checks.map((check) => {
-          const accepted = check.status === 'fail' && (ignored.has(check.id) || ignored.has('all')) ? ' (accepted: --ignore-preflight)' : '';
-          return `${SYMBOL[check.status]} ${check.title}: ${check.reason}${accepted}${check.fix && check.status !== 'pass' ? `\n    fix: ${check.fix}` : ''}`;
-        });
-        return { ok: report.ok, lines, report };
+        return { ok: report.ok, lines: preflightLines(report, ignore), report };
       },
     };
     ctx.jobs.register(UP_JOB, (params) => this.#definition('up', params as unknown as UpParams));
@@ -103,7 +96,7 @@ export class StackService {
         kind: spec.kind,
         dependsOn: spec.dependsOn,
         skippable: spec.skippable,
-        commands: spec.commands,
+        commands: stepCommands(spec),
         etaMs: this.timings.eta(`${which}:${spec.id}`),
       }));
     } catch {
@@ -116,13 +109,7 @@ export class StackService {
 
   /** What the app points at now (Settings, or the CLI's --kubeconfig/--context). */
   currentTarget(): ResolvedTarget {
-    const kt = this.ctx.kubeTarget();
-    const files = kubeconfigFiles(kt, this.ctx.env).map((file) => resolve(file));
-    const { current } = listContexts(kt, this.ctx.env);
-    if (!current) throw new AppError('KUBE_CONFIG_INVALID', 'No current context is set', { hint: 'Create a cluster from the Stack pane, or pick a context.' });
-    const managed = managedKubeconfig(this.ctx.dataDir);
-    if (files.length === 1 && files[0] === managed && current.startsWith('kind-')) return kindTarget(this.ctx.dataDir, current.slice('kind-'.length));
-    return { mode: 'existing', kubeconfig: files, context: current, explicitKubeconfig: Boolean(kt.kubeconfig) };
+    return currentTarget(this.ctx.kubeTarget(), this.ctx.env, this.ctx.dataDir);
   }
 
   resolveTarget(input: StackTarget): ResolvedTarget {
@@ -132,7 +119,7 @@ export class StackService {
     const files = kubeconfigFiles({ kubeconfig }, this.ctx.env).map((file) => resolve(file));
     const context = input.context ?? kt.context ?? listContexts({ kubeconfig }, this.ctx.env).current;
     if (!context) throw new AppError('KUBE_CONFIG_INVALID', 'No context to install into', { hint: 'Pass --context, or choose one in the context switcher.' });
-    const target: ResolvedTarget = { mode: 'existing', kubeconfig: files, context, explicitKubeconfig: Boolean(kubeconfig) };
+    const target: ResolvedTarget = { mode: 'existing', kubeconfig: files, context };
     kubeConfigFor(target, this.ctx.env); // throws KUBE_CONFIG_INVALID for an unknown context
     return target;
   }
@@ -149,59 +136,10 @@ export class StackService {
     return runPreflight(this.#probes(target, tenant), ignore);
   }
 
-  #probes(target: ResolvedTarget, tenant: string): PreflightProbes {
-    const { tools } = this.ctx;
-    return {
-      platform: process.platform,
-      mode: target.mode,
-      tools: () => tools.detect(target.mode === 'kind' ? ['docker', 'podman', 'kind', 'helm', 'kubectl'] : ['helm', 'kubectl']),
-      runtime: () => this.#runtimeInfo(),
-      clusterCapacity: async () => {
-        const nodes = await kubeConfigFor(target, this.ctx.env).makeApiClient(CoreV1Api).listNode();
-        return nodes.items.reduce(
-          (acc, node) => ({ cpuMillis: acc.cpuMillis + parseCpu(node.status?.allocatable?.cpu), memoryBytes: acc.memoryBytes + parseBytes(node.status?.allocatable?.memory), nodes: acc.nodes + 1 }),
-          { cpuMillis: 0, memoryBytes: 0, nodes: 0 },
-        );
-      },
-      requests: () => (this.#requests ??= this.#renderRequests(tenant).catch((error) => ((this.#requests = undefined), Promise.reject(error)))),
-      readProc: readProcFile,
-      freeDisk: freeDiskBytes,
-      diskPath: this.ctx.dataDir,
-      ports: async () =>
-        Promise.all(
-          this.ctx.forwards.specs().filter((spec) => !spec.custom).map(async (spec) => {
-            const free = await isPortFree(spec.localPort);
-            const owner = free ? null : await portOwner(spec.localPort).catch(() => null);
-            return { port: spec.localPort, title: spec.title, free, owner: owner ? `${owner.command.split(' ')[0]} (pid ${owner.pid})` : undefined };
-          }),
-        ),
-    };
-  }
-
-  async #runtimeInfo(): Promise<RuntimeInfo | null> {
-    const reports = await this.ctx.tools.detect(['docker', 'podman']);
-    const usable = reports.find((report) => report.ok && report.daemon?.reachable);
-    if (!usable) return null;
-    if (usable.name === 'docker') {
-      const { stdout } = await this.ctx.tools.run('docker', ['info', '--format', '{{json .}}'], { timeoutMs: 10_000 });
-      const info = JSON.parse(stdout) as { MemTotal?: number; NCPU?: number; DockerRootDir?: string };
-      return { name: 'docker', memoryBytes: info.MemTotal ?? 0, cpus: info.NCPU ?? 0, rootDir: info.DockerRootDir };
-    }
-    const { stdout } = await this.ctx.tools.run('podman', ['info', '--format', 'json'], { timeoutMs: 10_000 });
-    const info = JSON.parse(stdout) as { host?: { memTotal?: number; cpus?: number }; store?: { graphRoot?: string } };
-    return { name: 'podman', memoryBytes: info.host?.memTotal ?? 0, cpus: info.host?.cpus ?? 0, rootDir: info.store?.graphRoot };
-  }
-
-  /** helm template of every local release, summed (cached for the process). */
-  async #renderRequests(tenant: string) {
-    const releases = selectReleases(this.plan, {});
-    const manifests = await Promise.all(
-      releases.map(async (release) => {
-        const args = ['template', fill(release.release, tenant), chartPath(this.chartsDir, release.chart), '--namespace', namespaceOf(tenant), ...release.values.local.flatMap((file) => ['-f', chartPath(this.chartsDir, file)]), '--set', `global.tenantId=${tenant}`];
-        return (await this.ctx.tools.run('helm', args, { timeoutMs: 60_000 })).stdout;
-      }),
-    );
-    return totalRequests(manifests);
+  #probes(target: ResolvedTarget, tenant: string) {
+    // helm template of every local release, once per process.
+    const requests = () => (this.#requests ??= renderRequests(this.ctx, this.plan, this.chartsDir, tenant).catch((error) => ((this.#requests = undefined), Promise.reject(error))));
+    return preflightProbes(this.ctx, target, requests);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -227,6 +165,12 @@ export class StackService {
     });
   }
 
+  /** kind's node provider: Podman when Docker is not usable and Podman is. */
+  async #kindProvider(): Promise<Pick<UpParams, 'kindProvider'>> {
+    const [docker, podman] = await this.ctx.tools.detect(['docker', 'podman']);
+    return !docker?.ok && podman?.ok ? { kindProvider: 'podman' } : {};
+  }
+
   /** Starts an install, or resumes the tenant's unfinished one when it was for the same target and values. */
   async up(input: UpRequest): Promise<Job> {
     return this.startUp(await this.upParams(input));
@@ -248,6 +192,7 @@ export class StackService {
       tenant,
       storageClass: request.storageClass,
       target,
+      ...(target.mode === 'kind' ? await this.#kindProvider() : {}),
       ...(request.valuesFile ? { valuesFile: resolve(request.valuesFile) } : {}),
       ...(request.overrides ? { overrides: request.overrides } : {}),
       timeout: request.timeout ?? planTimeout(this.plan),
@@ -309,15 +254,14 @@ export class StackService {
         });
       }
       if (input.confirm !== cluster) throw new AppError('INVALID_REQUEST', `Type the cluster name "${cluster}" to confirm deleting it`);
-      const params: DownParams = { tenant, target: kindTarget(this.ctx.dataDir, cluster), deleteCluster: true, installed: [], timeout: planTimeout(this.plan) };
+      const params: DownParams = { tenant, target: kindTarget(this.ctx.dataDir, cluster), ...(await this.#kindProvider()), deleteCluster: true, installed: [], timeout: planTimeout(this.plan) };
       const job = await this.ctx.jobs.start(DOWN_JOB, params as unknown as Record<string, unknown>);
       this.#track(job);
       return job;
     }
     if (input.confirm !== tenant) throw new AppError('INVALID_REQUEST', `Type the tenant id "${tenant}" to confirm uninstalling it`);
     const target = this.currentTarget();
-    const namespace = namespaceOf(tenant);
-    const found = await helmList((name, args, options) => this.ctx.tools.run(name, args, options), target, namespace);
+    const found = await helmList((name, args, options) => this.ctx.tools.run(name, args, options), target, tenantNamespace(tenant));
     const installed = this.plan.tenant.releases
       .map((release) => ({ name: release.name, release: fill(release.release, tenant) }))
       .filter((entry) => found.some((release) => release.name === entry.release));
@@ -339,17 +283,11 @@ export class StackService {
 
   async status(tenantInput?: string): Promise<StackStatus> {
     const tenant = tenantInput ?? this.ctx.tenant();
-    const namespace = namespaceOf(tenant);
     const job = this.#stackJobs(tenant)[0] ?? null;
     const elsewhere = this.#lock.heldElsewhere();
-    const status: StackStatus = {
+    const known = {
       tenant,
-      namespace,
-      target: { context: null, kubeconfig: [], managed: false, cluster: null },
-      reachable: false,
-      operators: this.plan.operators.map((op) => releaseInfo(op.name, op.name, op.namespace, null)),
-      releases: this.plan.tenant.releases.filter((release) => release.local).map((release) => releaseInfo(release.name, fill(release.release, tenant), namespace, null)),
-      components: [],
+      namespace: tenantNamespace(tenant),
       job,
       steps: job ? this.stepInfo(job) : [],
       runningElsewhere: elsewhere && job && elsewhere.jobId === job.id ? elsewhere.pid : null,
@@ -359,66 +297,13 @@ export class StackService {
     try {
       target = this.currentTarget();
     } catch (error) {
-      status.error = toErrorPayload(error);
-      return status;
+      return { ...known, target: { context: null, kubeconfig: [], managed: false, cluster: null }, ...unobserved(this.plan, tenant), error: toErrorPayload(error) };
     }
-    status.target = { context: target.context, kubeconfig: target.kubeconfig, managed: target.mode === 'kind', cluster: target.mode === 'kind' ? target.cluster : null };
-    const kc = kubeConfigFor(target, this.ctx.env);
-    try {
-      await Promise.race([
-        kc.makeApiClient(VersionApi).getCode(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000)),
-      ]);
-      status.reachable = true;
-    } catch (error) {
-      status.error = { code: 'KUBE_UNREACHABLE', message: `${target.context} does not answer: ${(error as Error).message}`, hint: target.mode === 'kind' ? 'Is Docker running? The kind cluster\'s node is a container.' : 'Is the cluster up and the context right?' };
-      return status;
-    }
-    let releases: HelmRelease[] = [];
-    try {
-      releases = await helmList((name, args, options) => this.ctx.tools.run(name, args, options), target, 'all');
-    } catch (error) {
-      status.error = toErrorPayload(error);
-    }
-    status.operators = this.plan.operators.map((op) => releaseInfo(op.name, op.name, op.namespace, releases.find((r) => r.name === op.name && r.namespace === op.namespace)));
-    status.releases = this.plan.tenant.releases
-      .map((release) => releaseInfo(release.name, fill(release.release, tenant), namespace, releases.find((r) => r.name === fill(release.release, tenant) && r.namespace === namespace)))
-      .filter((info) => info.status !== 'not installed' || this.plan.tenant.releases.find((r) => r.name === info.name)?.local);
-    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace }).catch(() => ({ items: [] }));
-    status.components = this.#components(tenant, pods.items);
-    return status;
-  }
-
-  #components(tenant: string, pods: Awaited<ReturnType<CoreV1Api['listNamespacedPod']>>['items']): StackStatus['components'] {
-    const prefixes = this.plan.tenant.releases.flatMap((release) => {
-      const section = release.values.tenantSection;
-      const list = [`${section}-${tenant}`];
-      if (section === 'logclaw-opensearch') list.push(`opensearch-${tenant}`);
-      if (section === 'logclaw-zammad') list.push('logclaw-zammad');
-      return list.map((prefix) => ({ prefix, component: release.name }));
-    });
-    prefixes.sort((a, b) => b.prefix.length - a.prefix.length);
-    const groups = new Map<string, StackStatus['components'][number]['pods']>();
-    for (const pod of pods) {
-      const name = pod.metadata?.name ?? '?';
-      const component = prefixes.find((entry) => name.startsWith(entry.prefix))?.component ?? 'other';
-      const statuses = pod.status?.containerStatuses ?? [];
-      const ready = isPodReady(pod);
-      const list = groups.get(component) ?? [];
-      list.push({
-        name,
-        phase: pod.status?.phase ?? 'Unknown',
-        ready: statuses.filter((container) => container.ready).length,
-        containers: pod.spec?.containers.length ?? statuses.length,
-        restarts: statuses.reduce((sum, container) => sum + container.restartCount, 0),
-        ...(ready ? {} : { reason: podReasons(pod)[0] ?? pod.status?.reason ?? pod.status?.phase }),
-      });
-      groups.set(component, list);
-    }
-    const order = this.plan.tenant.releases.map((release) => release.name);
-    return [...groups.entries()]
-      .sort(([a], [b]) => (order.indexOf(a) === -1 ? 99 : order.indexOf(a)) - (order.indexOf(b) === -1 ? 99 : order.indexOf(b)))
-      .map(([name, list]) => ({ name, pods: list.sort((a, b) => a.name.localeCompare(b.name)) }));
+    return {
+      ...known,
+      target: { context: target.context, kubeconfig: target.kubeconfig, managed: target.mode === 'kind', cluster: target.mode === 'kind' ? target.cluster : null },
+      ...(await observeStack(this.ctx, this.plan, tenant, target)),
+    };
   }
 
   async devSecrets(tenantInput?: string) {

@@ -1,14 +1,13 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { type ToolCommand, redactText } from '../../contract/command.js';
 import { AppError, type ErrorCode } from '../../contract/index.js';
 
 export interface RunOptions {
   signal?: AbortSignal;
   /** Extra environment; the parent environment is inherited. */
-  env?: Record<string, string | undefined>;
-  /** Sets KUBECONFIG explicitly for kubectl, helm and kind, never relying on the ambient one by accident. */
-  kubeconfig?: string;
+  env?: Record<string, string>;
   cwd?: string;
   input?: string;
   timeoutMs?: number;
@@ -23,6 +22,12 @@ export interface RunResult {
   stderr: string;
   exitCode: number;
 }
+
+/**
+ * Sees every run at the exec boundary, as what is handed to the operating system: the argv, the
+ * environment set on top of the inherited one, stdin (tests record it to compare with what was shown).
+ */
+export type ExecObserver = (execution: ToolCommand & { binary: string }) => void;
 
 const STDERR_TAIL_LINES = 20;
 
@@ -47,12 +52,11 @@ export class ToolError extends AppError {
 }
 
 /** Runs one binary without a shell, streaming lines, cancellable, with typed failures. */
-export async function runBinary(tool: string, binary: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
-  const mask = redactor(options.redact);
+export async function runBinary(tool: string, binary: string, args: string[], options: RunOptions = {}, observe?: ExecObserver): Promise<RunResult> {
+  const mask = (text: string) => redactText(text, options.redact);
   const shownArgs = args.map(mask);
-  const env: Record<string, string | undefined> = { ...options.env };
-  // An explicit kubeconfig always wins over an inherited or passed-in KUBECONFIG.
-  if (options.kubeconfig) env.KUBECONFIG = options.kubeconfig;
+  const env = { ...options.env };
+  observe?.({ tool, binary, args, ...(Object.keys(env).length ? { env } : {}), ...(options.input === undefined ? {} : { stdin: options.input }), ...(options.redact?.length ? { redact: options.redact } : {}) });
 
   const child = execa(binary, args, {
     env,
@@ -97,9 +101,4 @@ export async function runBinary(tool: string, binary: string, args: string[], op
 function forwardLines(stream: Readable | null | undefined, onLine: (line: string) => void): void {
   if (!stream) return;
   createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
-}
-
-function redactor(secrets: string[] = []): (text: string) => string {
-  const real = secrets.filter((secret) => secret.length >= 4);
-  return (text) => real.reduce((acc, secret) => acc.split(secret).join('••••'), text);
 }

@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type ToolCommand, shellLine } from '../../contract/command.js';
 import { type Settings, Settings as SettingsSchema } from '../../contract/index.js';
 import { useTestEnv } from '../../../tests/support/test-env.js';
 import { useTempDir } from '../../../tests/support/temp.js';
@@ -102,6 +103,9 @@ describe('with the real helm and kubectl', () => {
   beforeAll(async () => {
     ({ tools } = await useTestEnv('tools'));
   });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
 
   it('detects helm 3.17 and kubectl 1.32 and reports them ok', async () => {
     const root = tempDir();
@@ -116,18 +120,26 @@ describe('with the real helm and kubectl', () => {
     const root = tempDir();
     const kubeconfig = join(root, 'kubeconfig');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: proof-ctx\ncontexts:\n- name: proof-ctx\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {}\n');
+    vi.stubEnv('KUBECONFIG', join(root, 'ambient-that-does-not-exist'));
     const runner = service({ toolPaths: { kubectl: tools.kubectl } }, { PATH: '' }, join(root, 'r'));
     const lines: string[] = [];
-    const result = await runner.run('kubectl', ['config', 'current-context'], {
-      kubeconfig,
-      env: { KUBECONFIG: join(root, 'ambient-that-does-not-exist') },
-      onLine: (line, stream) => lines.push(`${stream}:${line}`),
-    });
+    const env = { KUBECONFIG: kubeconfig };
+    const result = await runner.runCommand({ tool: 'kubectl', args: ['config', 'current-context'], env }, { onLine: (line, stream) => lines.push(`${stream}:${line}`) });
     expect(result).toMatchObject({ stdout: 'proof-ctx', exitCode: 0 });
     expect(lines).toEqual(['stdout:proof-ctx']);
-    const error = await runner.run('kubectl', ['config', 'use-context', 'missing-ctx'], { kubeconfig }).then(() => null, (e: unknown) => e);
+    const error = await runner.runCommand({ tool: 'kubectl', args: ['config', 'use-context', 'missing-ctx'], env }).then(() => null, (e: unknown) => e);
     expect(error).toMatchObject({ code: 'TOOL_FAILED', tool: 'kubectl', exitCode: 1, args: ['config', 'use-context', 'missing-ctx'] });
     expect((error as { stderrTail: string[] }).stderrTail.join('\n')).toContain('missing-ctx');
+  });
+
+  it('shows every run to its observer as the command handed to the operating system', async () => {
+    const root = tempDir();
+    const seen: ToolCommand[] = [];
+    const runner = new ToolsService({ settings: () => SettingsSchema.parse({ toolPaths: { kubectl: tools.kubectl } }), lock, resourcesDir: join(root, 'r'), env: { PATH: '' }, onExec: ({ binary: _binary, ...command }) => seen.push(command) });
+    const command = { tool: 'kubectl' as const, args: ['create', 'secret', 'generic', 's', '--from-literal=password=hunter22', '--dry-run=client', '-o', 'name'], env: { KUBECONFIG: join(root, 'none') }, redact: ['hunter22'] };
+    await runner.runCommand(command);
+    expect(seen).toEqual([command]);
+    expect(shellLine(seen[0]!)).toBe(`KUBECONFIG=${join(root, 'none')} kubectl create secret generic s --from-literal=password=•••• --dry-run=client -o name`);
   });
 
   it('helm failures carry HELM_FAILED, args and the stderr tail, with secrets masked', async () => {

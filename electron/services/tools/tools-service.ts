@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
+import type { ToolCommand } from '../../contract/command.js';
 import { type Settings, TOOL_NAMES, type ToolName, type ToolReport } from '../../contract/index.js';
 import { platformKey } from '../paths.js';
 import { type ToolsLock, compareVersions, parseVersion } from './lock.js';
-import { type RunOptions, type RunResult, ToolError, runBinary } from './run-tool.js';
+import { type ExecObserver, type RunOptions, type RunResult, ToolError, runBinary } from './run-tool.js';
 
 export interface ResolvedTool {
   path: string;
@@ -17,7 +18,15 @@ export interface ToolsServiceOptions {
   /** resources/ folder: bundled binaries live in resources/bin/<platform>-<arch>/. */
   resourcesDir: string;
   env?: NodeJS.ProcessEnv;
+  /** Sees every run as it is handed to the operating system. */
+  onExec?: ExecObserver;
 }
+
+/** A command of one of the tools this service runs. */
+export type ToolCall = ToolCommand & { tool: ToolName };
+
+/** How a command runs; what it runs (arguments, environment, stdin) is all in the command. */
+export type CommandOptions = Omit<RunOptions, 'env' | 'input'>;
 
 const VERSION_ARGS: Record<ToolName, string[]> = {
   // `docker version` fails when the daemon is down; `--version` only asks the client.
@@ -82,7 +91,12 @@ export class ToolsService {
         hint: this.#notFoundHint(name),
       });
     }
-    return runBinary(name, resolved.path, args, { ...options, env: { ...options.env } });
+    return runBinary(name, resolved.path, args, options, this.#options.onExec);
+  }
+
+  /** Runs a command value exactly as shellLine() renders it: its arguments, environment and stdin. */
+  async runCommand(command: ToolCall, options: CommandOptions = {}): Promise<RunResult> {
+    return this.run(command.tool, command.args, { ...options, env: command.env, input: command.stdin, redact: [...(command.redact ?? []), ...(options.redact ?? [])] });
   }
 
   async detect(only: readonly ToolName[] = TOOL_NAMES): Promise<ToolReport[]> {
@@ -106,7 +120,7 @@ export class ToolsService {
     if (!resolved) return { ...report, hint: this.#notFoundHint(name) };
     Object.assign(report, { found: true, path: resolved.path, source: resolved.source });
     try {
-      const { stdout } = await runBinary(name, resolved.path, VERSION_ARGS[name], { timeoutMs: 10_000 });
+      const { stdout } = await runBinary(name, resolved.path, VERSION_ARGS[name], { timeoutMs: 10_000 }, this.#options.onExec);
       report.version = name === 'kubectl' ? parseKubectlVersion(stdout) : parseVersion(stdout);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
@@ -129,7 +143,7 @@ export class ToolsService {
 
   async #probeDaemon(name: 'docker' | 'podman', path: string): Promise<{ reachable: boolean; message: string }> {
     try {
-      const { stdout } = await runBinary(name, path, ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8_000 });
+      const { stdout } = await runBinary(name, path, ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8_000 }, this.#options.onExec);
       const serverVersion = stdout.trim();
       return serverVersion
         ? { reachable: true, message: `${name} engine ${serverVersion} is running` }

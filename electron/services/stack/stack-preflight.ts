@@ -1,0 +1,77 @@
+// The probes the stack's preflight runs on this machine and cluster (preflight.ts holds the checks),
+// and its report as the preflight step's log lines.
+import { CoreV1Api } from '@kubernetes/client-node';
+import type { PreflightReport } from '../../contract/stack.js';
+import type { BackendContext } from '../../domain.js';
+import { isPortFree, portOwner } from '../net/ports.js';
+import { type StackPlan, chartPath, fill, selectReleases } from './plan.js';
+import { type PreflightProbes, type Requests, type RuntimeInfo, freeDiskBytes, readProcFile } from './preflight.js';
+import { parseBytes, parseCpu } from './quantity.js';
+import { totalRequests } from './requests.js';
+import { tenantNamespace } from './services.js';
+import { type ResolvedTarget, kubeConfigFor } from './target.js';
+
+const SYMBOL = { pass: '✓', warn: '!', fail: '✗', skip: '–' } as const;
+
+export function preflightProbes(ctx: BackendContext, target: ResolvedTarget, requests: () => Promise<Requests>): PreflightProbes {
+  const { tools } = ctx;
+  return {
+    platform: process.platform,
+    mode: target.mode,
+    tools: () => tools.detect(target.mode === 'kind' ? ['docker', 'podman', 'kind', 'helm', 'kubectl'] : ['helm', 'kubectl']),
+    runtime: () => runtimeInfo(ctx),
+    clusterCapacity: async () => {
+      const nodes = await kubeConfigFor(target, ctx.env).makeApiClient(CoreV1Api).listNode();
+      return nodes.items.reduce(
+        (acc, node) => ({ cpuMillis: acc.cpuMillis + parseCpu(node.status?.allocatable?.cpu), memoryBytes: acc.memoryBytes + parseBytes(node.status?.allocatable?.memory), nodes: acc.nodes + 1 }),
+        { cpuMillis: 0, memoryBytes: 0, nodes: 0 },
+      );
+    },
+    requests,
+    readProc: readProcFile,
+    freeDisk: freeDiskBytes,
+    diskPath: ctx.dataDir,
+    ports: async () =>
+      Promise.all(
+        ctx.forwards.specs().filter((spec) => !spec.custom).map(async (spec) => {
+          const free = await isPortFree(spec.localPort);
+          const owner = free ? null : await portOwner(spec.localPort).catch(() => null);
+          return { port: spec.localPort, title: spec.title, free, owner: owner ? `${owner.command.split(' ')[0]} (pid ${owner.pid})` : undefined };
+        }),
+      ),
+  };
+}
+
+async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | null> {
+  const reports = await ctx.tools.detect(['docker', 'podman']);
+  const usable = reports.find((report) => report.ok && report.daemon?.reachable);
+  if (!usable) return null;
+  if (usable.name === 'docker') {
+    const { stdout } = await ctx.tools.run('docker', ['info', '--format', '{{json .}}'], { timeoutMs: 10_000 });
+    const info = JSON.parse(stdout) as { MemTotal?: number; NCPU?: number; DockerRootDir?: string };
+    return { name: 'docker', memoryBytes: info.MemTotal ?? 0, cpus: info.NCPU ?? 0, rootDir: info.DockerRootDir };
+  }
+  const { stdout } = await ctx.tools.run('podman', ['info', '--format', 'json'], { timeoutMs: 10_000 });
+  const info = JSON.parse(stdout) as { host?: { memTotal?: number; cpus?: number }; store?: { graphRoot?: string } };
+  return { name: 'podman', memoryBytes: info.host?.memTotal ?? 0, cpus: info.host?.cpus ?? 0, rootDir: info.store?.graphRoot };
+}
+
+/** The resource requests of every local release: helm template of each, summed. */
+export async function renderRequests(ctx: BackendContext, plan: StackPlan, chartsDir: string, tenant: string): Promise<Requests> {
+  const manifests = await Promise.all(
+    selectReleases(plan, {}).map(async (release) => {
+      const args = ['template', fill(release.release, tenant), chartPath(chartsDir, release.chart), '--namespace', tenantNamespace(tenant), ...release.values.local.flatMap((file) => ['-f', chartPath(chartsDir, file)]), '--set', `global.tenantId=${tenant}`];
+      return (await ctx.tools.run('helm', args, { timeoutMs: 60_000 })).stdout;
+    }),
+  );
+  return totalRequests(manifests);
+}
+
+/** One line a check, with its fix when it did not pass; failures the user accepted say so. */
+export function preflightLines(report: PreflightReport, ignore: readonly string[]): string[] {
+  const ignored = new Set(ignore);
+  return report.checks.map((check) => {
+    const accepted = check.status === 'fail' && (ignored.has(check.id) || ignored.has('all')) ? ' (accepted: --ignore-preflight)' : '';
+    return `${SYMBOL[check.status]} ${check.title}: ${check.reason}${accepted}${check.fix && check.status !== 'pass' ? `\n    fix: ${check.fix}` : ''}`;
+  });
+}
