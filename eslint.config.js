@@ -1,5 +1,6 @@
-// Lint rules that hold the layering: the renderer may import only the contract from electron/; the
-// contract imports nothing outside itself but zod; services import neither electron nor the
+// Lint rules that hold the layering: everything outside the contract imports it by its alias
+// (#contract/<module>.js, package.json "imports"), never by a relative path; the renderer may import
+// only the contract from electron/; the contract imports nothing outside itself but zod; services import neither electron nor the
 // transports (electron/main, server, cli); the CLI, the bridge server and the backend never import
 // electron/main.
 import js from '@eslint/js';
@@ -12,6 +13,7 @@ const CONTRACT_TEST_OUTSIDE = '^(?!\\./|zod(/|$)|vitest$)';
 const CONTRACT_MESSAGE = 'electron/contract imports nothing but its own modules and zod: it is pure data shared with the renderer.';
 const NO_ELECTRON = { name: 'electron', message: 'Services run without Electron (bridge, CLI, tests); only electron/main may import it.' };
 const NO_ELECTRON_SUBPATH = { regex: '^electron/', message: NO_ELECTRON.message };
+const CONTRACT_BY_ALIAS = { regex: '^\\.\\.?/(.*/)?contract/', message: 'Import the contract by its alias: #contract/<module>.js.' };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'resources/bin/**', 'charts/**'] },
@@ -22,6 +24,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': ['error', { patterns: [CONTRACT_BY_ALIAS] }],
     },
   },
   {
@@ -33,7 +36,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '(^|/)electron/(?!contract/)', message: 'The renderer may import only electron/contract; go through renderer/src/bridge.ts.' },
+            CONTRACT_BY_ALIAS,
+            { regex: '(^|/)electron/', message: 'The renderer may import only the contract (#contract/…); go through renderer/src/bridge.ts.' },
             { regex: '^(node:|electron$)', message: 'The renderer runs in a browser: no Node or Electron modules.' },
           ],
         },
@@ -62,6 +66,7 @@ export default tseslint.config(
           paths: [NO_ELECTRON],
           patterns: [
             NO_ELECTRON_SUBPATH,
+            CONTRACT_BY_ALIAS,
             { regex: '^(\\.\\.?/)+(electron/)?(server|cli|main)(/|$)', message: 'Services are called by the transports (electron/main, electron/server, electron/cli), never the other way round.' },
           ],
         },
@@ -75,7 +80,7 @@ export default tseslint.config(
         'error',
         {
           paths: [NO_ELECTRON],
-          patterns: [NO_ELECTRON_SUBPATH, { regex: '^(\\.\\.?/)+(electron/)?main(/|$)', message: 'electron/main is the Electron composition root: the CLI, the bridge server and the backend run without it.' }],
+          patterns: [NO_ELECTRON_SUBPATH, CONTRACT_BY_ALIAS, { regex: '^(\\.\\.?/)+(electron/)?main(/|$)', message: 'electron/main is the Electron composition root: the CLI, the bridge server and the backend run without it.' }],
         },
       ],
     },

@@ -2,7 +2,7 @@
 // channel to a handler. Electron IPC, the loopback bridge and the CLI all call `invoke` here.
 // Each capability contributes its handlers through a Domain (see ./domain.ts).
 import { join } from 'node:path';
-import { AppError, type AppInfo, CHANNELS, type Channel, type Envelope, type Response, Settings, describeIssues, fail, ok, parseRequest } from './contract/index.js';
+import { AppError, type AppInfo, CHANNELS, type Channel, type Envelope, type Response, Settings, describeIssues, fail, ok, parseRequest } from '#contract/index.js';
 import { coreDomain } from './core-domain.js';
 import type { BackendContext, Domain, Handlers } from './domain.js';
 import { doctorDomain } from './services/doctor/domain.js';

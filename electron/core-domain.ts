@@ -1,4 +1,4 @@
-import type { coreChannels } from './contract/core.js';
+import type { coreChannels } from '#contract/core.js';
 import type { BackendContext, Domain } from './domain.js';
 import { listContexts } from './services/kube/kubeconfig.js';
 

@@ -1,4 +1,4 @@
-import type { AppInfo, Channel, ParsedRequest, Response } from './contract/index.js';
+import type { AppInfo, Channel, ParsedRequest, Response } from '#contract/index.js';
 import type { EventBus } from './services/events.js';
 import type { ForwardsService } from './services/forwards/forwards-service.js';
 import type { JobRunner } from './services/jobs/job-runner.js';

@@ -7,7 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AppError } from '../electron/contract/index.js';
+import { AppError } from '#contract/index.js';
 import { platformKey, sourceRoot } from '../electron/services/paths.js';
 import { type PlatformArtifact, readToolsLock } from '../electron/services/tools/lock.js';
 

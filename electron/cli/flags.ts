@@ -1,5 +1,5 @@
 // Flag values read the same way by every command: a bad value is an INVALID_REQUEST naming the flag.
-import { AppError } from '../contract/errors.js';
+import { AppError } from '#contract/errors.js';
 import type { CommandContext } from './command.js';
 
 /** A string flag's value; undefined when it was not given. */

@@ -1,6 +1,6 @@
 // `logclaw` CLI: the third transport of the contract. Every command calls the same backend.
 import { parseArgs } from 'node:util';
-import { AppError } from '../contract/index.js';
+import { AppError } from '#contract/index.js';
 import { type Backend, createBackend } from '../backend.js';
 import type { Command, OptionSpec } from './command.js';
 import { coreCommands } from './commands/core.js';

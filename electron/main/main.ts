@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, app, ipcMain, session, shell } from 'electron';
-import { CHANNELS, fail } from '../contract/index.js';
+import { CHANNELS, fail } from '#contract/index.js';
 import { createBackend } from '../backend.js';
 import { CONTENT_SECURITY_POLICY, isAppUrl, isExternalLinkAllowed, isTrustedSender, secureWebPreferences } from './security.js';
 

@@ -1,7 +1,7 @@
 // Sandboxed preload: exposes exactly one function per contract channel and one subscription per
 // event. ipcRenderer itself never reaches the page.
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, type PreloadApi, isEventName } from '../contract/channels.js';
+import { CHANNELS, type PreloadApi, isEventName } from '#contract/channels.js';
 
 const channels = Object.fromEntries(
   CHANNELS.map((channel) => [channel, (request?: unknown) => ipcRenderer.invoke(channel, request)]),

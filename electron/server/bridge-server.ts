@@ -8,7 +8,7 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { AppError, type Envelope, type ErrorCode, fail } from '../contract/index.js';
+import { AppError, type Envelope, type ErrorCode, fail } from '#contract/index.js';
 import type { Backend } from '../backend.js';
 
 export interface BridgeOptions {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { EventName, EventPayload } from '../contract/index.js';
+import type { EventName, EventPayload } from '#contract/index.js';
 
 /** Backend → UI pushes. Transports subscribe with `onAny` and forward every event unchanged. */
 export class EventBus {

@@ -4,7 +4,7 @@
 // lost, and the store starts from the schema's defaults with a warning notice.
 import { readFile, rename } from 'node:fs/promises';
 import type { z } from 'zod';
-import { type Notice, describeIssues } from '../contract/index.js';
+import { type Notice, describeIssues } from '#contract/index.js';
 import { writeFileAtomic } from './fs-atomic.js';
 
 export interface CorruptFile {

@@ -11,7 +11,7 @@ import {
   type Request,
   type Response,
   unwrap,
-} from '../../electron/contract/index.js';
+} from '#contract/index.js';
 
 declare global {
   interface Window {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
-import { formatBytes, formatCount } from '../../electron/contract/format.js';
+import { formatBytes, formatCount } from '#contract/format.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { down, up } from '../test-env/env.js';
 

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { createBackend } from '../../electron/backend.js';
-import { formatBytes, formatCount } from '../../electron/contract/format.js';
+import { formatBytes, formatCount } from '#contract/format.js';
 import { eventFactory } from '../../electron/services/logs/events.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { Client } from '@opensearch-project/opensearch';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { formatCount } from '../../electron/contract/format.js';
+import { formatCount } from '#contract/format.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { down, up } from '../test-env/env.js';
 import { startServe } from '../../tests/support/cli.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createBackend } from '../../electron/backend.js';
-import type { Job } from '../../electron/contract/index.js';
+import type { Job } from '#contract/index.js';
 import { StackService } from '../../electron/services/stack/stack-service.js';
 import { playOperators, stackSetup } from '../../tests/stack/support.js';
 import { down, up } from '../test-env/env.js';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import type { DoctorCheck, DoctorCheckId } from '../../electron/contract/doctor.js';
+import type { DoctorCheck, DoctorCheckId } from '#contract/doctor.js';
 import { DevSecretsStore } from '../../electron/services/stack/secrets.js';
 import { preparedCharts } from '../charts/support.js';
 import { ensureNamespace, kubeConfigOf } from '../support/kube.js';

@@ -8,7 +8,7 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubern
 import YAML from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import { DOCTOR_CHECK_IDS, type DoctorCheckId } from '../../electron/contract/doctor.js';
+import { DOCTOR_CHECK_IDS, type DoctorCheckId } from '#contract/doctor.js';
 import { DevSecretsStore } from '../../electron/services/stack/secrets.js';
 import type { Running } from '../../scripts/test-env/component.js';
 import { cacheRoot, freePort } from '../../scripts/test-env/env.js';

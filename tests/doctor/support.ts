@@ -9,8 +9,8 @@ import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy,
 import { execa } from 'execa';
 import { expect } from 'vitest';
 import type { Backend } from '../../electron/backend.js';
-import { type ToolCommand, shellLine } from '../../electron/contract/command.js';
-import type { DoctorCheckId, FixResult } from '../../electron/contract/doctor.js';
+import { type ToolCommand, shellLine } from '#contract/command.js';
+import type { DoctorCheckId, FixResult } from '#contract/doctor.js';
 import { isEquivalentLine } from '../../electron/services/stack/ops/shown.js';
 import { ensureNamespace, waitFor } from '../support/kube.js';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CoreV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import type { ForwardStatus } from '../../electron/contract/index.js';
+import type { ForwardStatus } from '#contract/index.js';
 import { freePort } from '../../scripts/test-env/env.js';
 import { kubeConfigOf, serviceBackedBy, waitFor } from '../support/kube.js';
 import { type EndpointTypes, useTestEnv } from '../support/test-env.js';

@@ -1,8 +1,8 @@
 // Pure helpers of the Kafka CLI and pane: --since parsing, counts, and "copy as command" lines.
 import { describe, expect, it } from 'vitest';
 import { parseSince } from '../../electron/cli/commands/kafka.js';
-import { shellQuote } from '../../electron/contract/command.js';
-import { formatCount } from '../../electron/contract/format.js';
+import { shellQuote } from '#contract/command.js';
+import { formatCount } from '#contract/format.js';
 import { formatRate, prettyValue, produceCommand, tailCommand } from '../../renderer/src/features/kafka/format.js';
 
 describe('Kafka CLI and pane helpers', () => {

@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import type { KafkaMessage } from '../../electron/contract/kafka.js';
+import type { KafkaMessage } from '#contract/kafka.js';
 import { startBridge } from '../../electron/server/bridge-server.js';
 import { LOGCLAW_BIN, pathWith } from '../support/cli.js';
 import { useTempDir } from '../support/temp.js';

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import type { KafkaMessage } from '../../electron/contract/kafka.js';
+import type { KafkaMessage } from '#contract/kafka.js';
 import { DEFAULT_LIMITS } from '../../electron/services/kafka/tail.js';
 import { RingBuffer } from '../../renderer/src/features/kafka/ring-buffer.js';
 import { useTempDir } from '../support/temp.js';

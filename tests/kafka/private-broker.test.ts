@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import type { KafkaMessage, TailStatus } from '../../electron/contract/kafka.js';
+import type { KafkaMessage, TailStatus } from '#contract/kafka.js';
 import type { EnvContext, Running } from '../../scripts/test-env/component.js';
 import kafka, { type KafkaEndpoint, type KafkaState, restartKafka, startKafkaAgain, stopKafka } from '../../scripts/test-env/kafka/component.js';
 import { cacheRoot, freePort } from '../../scripts/test-env/env.js';

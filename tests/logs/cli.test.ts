@@ -2,7 +2,7 @@
 // the Vector stand-in and the real Kafka and OpenSearch.
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AnomalyEvent } from '../../electron/contract/logs.js';
+import { AnomalyEvent } from '#contract/logs.js';
 import { type VectorReceiver, ensurePipelineTopics, startVectorReceiver } from '../fakes/vector-receiver.js';
 import { pathWith, runCli } from '../support/cli.js';
 import { useTempDir } from '../support/temp.js';

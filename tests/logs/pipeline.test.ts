@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import { AnomalyEvent } from '../../electron/contract/logs.js';
+import { AnomalyEvent } from '#contract/logs.js';
 import { type VectorReceiver, ensurePipelineTopics, startVectorReceiver } from '../fakes/vector-receiver.js';
 import { useTempDir } from '../support/temp.js';
 import { useTestEnv } from '../support/test-env.js';

@@ -1,7 +1,7 @@
 // Helpers for the Logs tests: a backend wired to the test env's Kafka (and OpenSearch), and waiting
 // for a generator run to end.
 import type { Backend } from '../../electron/backend.js';
-import type { GeneratorStatus } from '../../electron/contract/logs.js';
+import type { GeneratorStatus } from '#contract/logs.js';
 
 export async function waitForRun(backend: Backend, id: string, timeoutMs = 120_000): Promise<GeneratorStatus> {
   const until = Date.now() + timeoutMs;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { Client } from '@opensearch-project/opensearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
-import type { SearchRequest, SearchResult } from '../../electron/contract/search.js';
+import type { SearchRequest, SearchResult } from '#contract/search.js';
 import { useTestEnv } from '../support/test-env.js';
 import { LEVELS, SERVICES, createIndex, dropIndices, logDocs, uniquePrefix } from './fixtures.js';
 

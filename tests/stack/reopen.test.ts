@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../electron/contract/index.js';
+import type { Job } from '#contract/index.js';
 import { createBackend } from '../../electron/backend.js';
 import { readPlan, selectReleases } from '../../electron/services/stack/plan.js';
 import { sourceRoot } from '../../electron/services/paths.js';

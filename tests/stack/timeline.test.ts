@@ -1,8 +1,8 @@
 // The Stack pane's ETA: what is left along the DAG's critical path, from earlier runs' durations.
 import { describe, expect, it } from 'vitest';
-import type { Job } from '../../electron/contract/index.js';
-import type { StepInfo } from '../../electron/contract/stack.js';
-import { formatDuration } from '../../electron/contract/format.js';
+import type { Job } from '#contract/index.js';
+import type { StepInfo } from '#contract/stack.js';
+import { formatDuration } from '#contract/format.js';
 import { elapsedMs, remainingMs } from '../../renderer/src/features/stack/timeline.js';
 
 const info = (id: string, dependsOn: string[], etaMs: number | null): StepInfo => ({ id, title: id, kind: 'release', dependsOn, skippable: false, etaMs, commands: [] });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StackStatus } from '../../electron/contract/stack.js';
+import type { StackStatus } from '#contract/stack.js';
 import { runCli } from '../support/cli.js';
 import { useTestEnv } from '../support/test-env.js';
 import { type StackTestSetup, jsonLines, playOperators, stackEnv, stackSetup } from './support.js';

@@ -1,6 +1,6 @@
 // App-wide commands: tools, contexts, serve.
 import { join } from 'node:path';
-import { AppError, type ToolReport } from '../../contract/index.js';
+import { AppError, type ToolReport } from '#contract/index.js';
 import { startBridge } from '../../server/bridge-server.js';
 import { sourceRoot } from '../../services/paths.js';
 import type { Command } from '../command.js';

@@ -1,6 +1,6 @@
 // logclaw doctor [--json] | doctor --fix <id> | bundle [--out FILE]
-import { AppError } from '../../contract/index.js';
-import { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorCheckId, DoctorCheckId as CheckIdSchema } from '../../contract/doctor.js';
+import { AppError } from '#contract/index.js';
+import { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorCheckId, DoctorCheckId as CheckIdSchema } from '#contract/doctor.js';
 import type { Command } from '../command.js';
 
 const ICON: Record<DoctorCheck['status'], string> = { ok: '✓', warn: '!', fail: '✗' };

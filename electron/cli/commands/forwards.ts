@@ -1,5 +1,5 @@
 // logclaw forward list | start <name>|--all | stop <name>|--all
-import { AppError, type ForwardStatus } from '../../contract/index.js';
+import { AppError, type ForwardStatus } from '#contract/index.js';
 import type { Backend } from '../../backend.js';
 import type { Command, CommandContext } from '../command.js';
 import { numberFlag } from '../flags.js';

@@ -1,8 +1,8 @@
 // Kafka commands: topics, groups, tail, produce. Each goes through the same backend channels as the
 // Kafka pane (the tail included: batched kafka:messages events, acknowledged with kafka:tailAck).
-import { AppError, type ErrorCode } from '../../contract/errors.js';
-import { formatCount } from '../../contract/format.js';
-import type { ConsumerGroup, KafkaMessage, TailStatus, TopicInfo } from '../../contract/kafka.js';
+import { AppError, type ErrorCode } from '#contract/errors.js';
+import { formatCount } from '#contract/format.js';
+import type { ConsumerGroup, KafkaMessage, TailStatus, TopicInfo } from '#contract/kafka.js';
 import type { Backend } from '../../backend.js';
 import { parseBrokerList } from '../../services/kafka/connection.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';

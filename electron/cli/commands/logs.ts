@@ -2,9 +2,9 @@
 // call the same logs:* channels as the Logs pane; --kafka-brokers and --opensearch-url work as in
 // the Kafka and Search commands.
 import { readFile } from 'node:fs/promises';
-import { AppError } from '../../contract/errors.js';
-import { formatBytes } from '../../contract/format.js';
-import type { GeneratorStatus, LogPayload, TraceResult } from '../../contract/logs.js';
+import { AppError } from '#contract/errors.js';
+import { formatBytes } from '#contract/format.js';
+import type { GeneratorStatus, LogPayload, TraceResult } from '#contract/logs.js';
 import type { Backend } from '../../backend.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { numberFlag, readStdin, stringFlag } from '../flags.js';

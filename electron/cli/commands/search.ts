@@ -1,9 +1,9 @@
 // OpenSearch commands: indices and search. Where OpenSearch is: --opensearch-url (with optional
 // basic auth and TLS options), else the connection saved in the app.
 import { readFile } from 'node:fs/promises';
-import { formatBytes, formatCount } from '../../contract/format.js';
-import { AppError } from '../../contract/index.js';
-import type { ClusterInfo, Endpoint, IndexInfo, SearchHit, SearchRequest } from '../../contract/search.js';
+import { formatBytes, formatCount } from '#contract/format.js';
+import { AppError } from '#contract/index.js';
+import type { ClusterInfo, Endpoint, IndexInfo, SearchHit, SearchRequest } from '#contract/search.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { numberFlag, readStdin } from '../flags.js';
 import { formatTable } from '../output.js';

@@ -1,8 +1,8 @@
 // logclaw up | status | down: the local stack from a terminal. Progress is one line per step change
 // (and per real signal from the step); --json prints one event object per line instead.
 import { createInterface } from 'node:readline/promises';
-import { AppError, type Job, type JobLine, type JobStep } from '../../contract/index.js';
-import { DEFAULT_CLUSTER, FailureDetail, type StackStatus, type StackTarget } from '../../contract/stack.js';
+import { AppError, type Job, type JobLine, type JobStep } from '#contract/index.js';
+import { DEFAULT_CLUSTER, FailureDetail, type StackStatus, type StackTarget } from '#contract/stack.js';
 import type { Backend } from '../../backend.js';
 import { managedCluster } from '../../services/stack/target.js';
 import type { Command, CommandContext } from '../command.js';

@@ -5,7 +5,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { VersionApi } from '@kubernetes/client-node';
-import type { BundleResult, DoctorReport, HealthReport } from '../../contract/doctor.js';
+import type { BundleResult, DoctorReport, HealthReport } from '#contract/doctor.js';
 import { isPortFree } from '../net/ports.js';
 import { helmList } from '../stack/helm.js';
 import { freeDiskBytes, readProcFile, runPreflight } from '../stack/preflight.js';

@@ -1,6 +1,6 @@
 // The shape of one doctor check: a detector that reads real state, a plain explanation, and (where
 // safe) a fix that changes the state; the service re-runs the detector after the fix.
-import type { DoctorCheckId, DoctorStatus, Evidence, FixPlan } from '../../contract/doctor.js';
+import type { DoctorCheckId, DoctorStatus, Evidence, FixPlan } from '#contract/doctor.js';
 import { type Shown, renderShown } from '../stack/ops/shown.js';
 import type { DoctorEnv } from './env.js';
 

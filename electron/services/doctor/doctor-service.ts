@@ -2,8 +2,8 @@
 // a confirmed fix and re-checks, builds the health checklist and the support bundle.
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, toErrorPayload } from '../../contract/index.js';
-import type { BundleResult, DoctorCheck, DoctorCheckId, DoctorReport, FixPlan, FixResult, HealthReport } from '../../contract/doctor.js';
+import { AppError, toErrorPayload } from '#contract/index.js';
+import type { BundleResult, DoctorCheck, DoctorCheckId, DoctorReport, FixPlan, FixResult, HealthReport } from '#contract/doctor.js';
 import type { BackendContext } from '../../domain.js';
 import { writeBundle } from './bundle.js';
 import { type CheckDefinition, type Detection, renderFix } from './check.js';

@@ -1,4 +1,4 @@
-import type { doctorChannels } from '../../contract/doctor.js';
+import type { doctorChannels } from '#contract/doctor.js';
 import type { BackendContext, Domain } from '../../domain.js';
 import { DoctorService } from './doctor-service.js';
 

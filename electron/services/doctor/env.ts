@@ -3,7 +3,7 @@
 // the app's dev secrets and this machine's /proc. Built once per doctor run.
 import { readFile } from 'node:fs/promises';
 import { ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type CoreV1Event as V1Event, type V1Pod } from '@kubernetes/client-node';
-import { redactText, shellLine } from '../../contract/command.js';
+import { redactText, shellLine } from '#contract/command.js';
 import type { BackendContext } from '../../domain.js';
 import { type HelmRelease, type RunTool, helmList } from '../stack/helm.js';
 import { STRIMZI_GROUP } from '../stack/ops/strimzi.js';

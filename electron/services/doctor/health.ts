@@ -1,6 +1,6 @@
 // The seed's step 5 ("Verify the stack") as a checklist: pods Running, the Kafka CR Ready,
 // OpenSearch health, every release deployed. Each item reads the resource's own status.
-import type { HealthItem } from '../../contract/doctor.js';
+import type { HealthItem } from '#contract/doctor.js';
 import { fill } from '../stack/plan.js';
 import { isPodReady, podReasons } from '../stack/diagnosis.js';
 import { assess } from '../stack/readiness.js';

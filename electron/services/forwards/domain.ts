@@ -1,4 +1,4 @@
-import type { forwardsChannels } from '../../contract/forwards.js';
+import type { forwardsChannels } from '#contract/forwards.js';
 import type { BackendContext, Domain } from '../../domain.js';
 
 export function forwardsDomain(ctx: BackendContext): Domain<keyof typeof forwardsChannels> {

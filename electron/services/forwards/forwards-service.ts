@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { AppError, type ErrorInfo, type ErrorPayload, ForwardSpec, type ForwardStatus, type Notice, toErrorPayload } from '../../contract/index.js';
+import { AppError, type ErrorInfo, type ErrorPayload, ForwardSpec, type ForwardStatus, type Notice, toErrorPayload } from '#contract/index.js';
 import { JsonFile } from '../json-file.js';
 import { isPortFree, nextFreePort, portOwner } from '../net/ports.js';
 import { STACK_SERVICES, serviceName, tenantNamespace } from '../stack/services.js';

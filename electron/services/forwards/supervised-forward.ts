@@ -4,7 +4,7 @@
 import { type Server, type Socket, createServer } from 'node:net';
 import { type Readable, Transform, Writable } from 'node:stream';
 import { type KubeConfig, PortForward } from '@kubernetes/client-node';
-import { AppError, type ForwardSpec, type ForwardState, type ForwardStatus, type StateChange } from '../../contract/index.js';
+import { AppError, type ForwardSpec, type ForwardState, type ForwardStatus, type StateChange } from '#contract/index.js';
 import { type ProbeOutcome, runProbe } from './probes.js';
 import { type ForwardTarget, resolveTarget } from './target.js';
 

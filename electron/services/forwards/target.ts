@@ -1,7 +1,7 @@
 // Finds where a forward should go right now: for a Service, a ready pod behind it and the container
 // port its port maps to. Re-resolved on every probe, so a new pod (rollout, crash) is picked up.
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 
 export interface ForwardTarget {
   pod: string;

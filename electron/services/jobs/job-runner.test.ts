@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError, type Job } from '../../contract/index.js';
+import { AppError, type Job } from '#contract/index.js';
 import { useTempDir } from '../../../tests/support/temp.js';
 import { EventBus } from '../events.js';
 import { type JobDefinition, JobRunner, type StepContext } from './job-runner.js';

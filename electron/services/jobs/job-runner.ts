@@ -8,7 +8,7 @@ import {
   JobLine,
   type JobStep,
   toErrorPayload,
-} from '../../contract/index.js';
+} from '#contract/index.js';
 import type { EventBus } from '../events.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 

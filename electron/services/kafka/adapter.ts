@@ -2,7 +2,7 @@
 // calls, types and errors into the plain KafkaClient of ./types.ts and coded AppErrors.
 import { isUtf8 } from 'node:buffer';
 import kafkajs, { type IHeaders, type Kafka as KafkaInstance, type KafkaMessage as KafkaJsMessage, type LogEntry } from 'kafkajs';
-import { AppError } from '../../contract/errors.js';
+import { AppError } from '#contract/errors.js';
 import { createAddressMapper, splitAddress } from './socket-factory.js';
 import type { BrokerNode, ConsumeOptions, ConsumerHandle, KafkaClient, KafkaConnectOptions, OutgoingMessage, RawMessage } from './types.js';
 

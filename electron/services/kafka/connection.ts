@@ -2,9 +2,9 @@
 // pane's "connect without saving"), LOGCLAW_KAFKA_BROKERS, the direct bootstrap saved in
 // <dataDir>/kafka.json, and finally the installed stack through port-forwards (`discover`).
 import { join } from 'node:path';
-import { AppError } from '../../contract/errors.js';
-import { BrokerAddress, type KafkaConnection, KafkaSettings } from '../../contract/kafka.js';
-import type { Notice } from '../../contract/schemas.js';
+import { AppError } from '#contract/errors.js';
+import { BrokerAddress, type KafkaConnection, KafkaSettings } from '#contract/kafka.js';
+import type { Notice } from '#contract/schemas.js';
 import { JsonFile } from '../json-file.js';
 import { readAdvertisedBrokers } from './adapter.js';
 

@@ -2,7 +2,7 @@
 // the tenant, open one forward per broker pod, and map every advertised broker address to its
 // forward (the user never sees advertised.listeners).
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import type { BackendContext } from '../../domain.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { tenantNamespace } from '../stack/services.js';

@@ -1,4 +1,4 @@
-import type { kafkaChannels } from '../../contract/kafka.js';
+import type { kafkaChannels } from '#contract/kafka.js';
 import type { BackendContext, Domain } from '../../domain.js';
 import { type DiscoverKafka, KafkaConnectionStore } from './connection.js';
 import { KafkaService } from './kafka-service.js';

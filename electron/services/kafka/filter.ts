@@ -1,7 +1,7 @@
 // Tail filters, compiled once per tail: text in key or value, text in key, and a JSON path into the
 // value (existing, or equal to a given text). Values are parsed only when a JSON path is asked for.
-import { AppError } from '../../contract/errors.js';
-import type { TailFilter } from '../../contract/kafka.js';
+import { AppError } from '#contract/errors.js';
+import type { TailFilter } from '#contract/kafka.js';
 
 export interface Candidate {
   key: string | null;

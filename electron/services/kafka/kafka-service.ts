@@ -1,7 +1,7 @@
 // The Kafka capability: one client per resolved connection (re-made when the connection changes),
 // topics with watermarks and rates, consumer groups with lag, live tails and a producer.
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../contract/errors.js';
+import { AppError } from '#contract/errors.js';
 import type {
   ConsumerGroup,
   GroupPartitionLag,
@@ -12,7 +12,7 @@ import type {
   TailStatus,
   TopicConfigEntry,
   TopicInfo,
-} from '../../contract/kafka.js';
+} from '#contract/kafka.js';
 import { createKafkaClient } from './adapter.js';
 import type { KafkaConnectionStore, ResolvedConnection } from './connection.js';
 import { RateTracker } from './rates.js';

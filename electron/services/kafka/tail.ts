@@ -9,8 +9,8 @@
 // Offsets stay continuous across broker restarts: the tail tracks the next offset of every partition
 // itself, re-seeks there whenever the consumer (re)joins, and skips anything below it.
 import { isUtf8 } from 'node:buffer';
-import { AppError, toErrorPayload } from '../../contract/errors.js';
-import type { KafkaMessage, TailFilter, TailState, TailStatus } from '../../contract/kafka.js';
+import { AppError, toErrorPayload } from '#contract/errors.js';
+import type { KafkaMessage, TailFilter, TailState, TailStatus } from '#contract/kafka.js';
 import { compileFilter, type MessageFilter } from './filter.js';
 import type { ConsumerEvent, ConsumerHandle, KafkaClient, RawBatch } from './types.js';
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 
 export interface KubeTarget {
   kubeconfig?: string;

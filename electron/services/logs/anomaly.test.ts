@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AnomalyEvent, AnomalyRequest, logsChannels } from '../../contract/logs.js';
-import { parseRequest } from '../../contract/validate.js';
+import { AnomalyEvent, AnomalyRequest, logsChannels } from '#contract/logs.js';
+import { parseRequest } from '#contract/validate.js';
 import { sourceRoot } from '../paths.js';
 
 describe('AnomalyEvent', () => {

@@ -4,11 +4,11 @@
 // duplicated (seen twice), out of order (seen after a later one), pending, and latency percentiles;
 // from those, one health value for the status bar.
 import { randomBytes } from 'node:crypto';
-import { AppError, toErrorPayload } from '../../contract/errors.js';
-import { formatAgo, formatDuration } from '../../contract/format.js';
-import { type CanaryHealth, type CanaryHopStats, type CanaryStatus, type Hop, RAW_LOGS_TOPIC, TRACE_FIELD } from '../../contract/logs.js';
-import type { KafkaMessage } from '../../contract/kafka.js';
-import type { Endpoint } from '../../contract/search.js';
+import { AppError, toErrorPayload } from '#contract/errors.js';
+import { formatAgo, formatDuration } from '#contract/format.js';
+import { type CanaryHealth, type CanaryHopStats, type CanaryStatus, type Hop, RAW_LOGS_TOPIC, TRACE_FIELD } from '#contract/logs.js';
+import type { KafkaMessage } from '#contract/kafka.js';
+import type { Endpoint } from '#contract/search.js';
 import type { Watch } from './pipeline.js';
 import type { TraceDeps } from './trace.js';
 import { parseValue } from './trace.js';

@@ -4,9 +4,9 @@
 // OpenSearch are reached through their own domains' channels, so their precedence holds (CLI flags,
 // saved connections, the stack's forwards).
 import { randomBytes } from 'node:crypto';
-import { shellWords } from '../../contract/command.js';
-import { AppError } from '../../contract/errors.js';
-import { ANOMALY_TOPIC, AnomalyEvent, type AnomalyResult, type GeneratorStatus, type logsChannels, type TraceResult } from '../../contract/logs.js';
+import { shellWords } from '#contract/command.js';
+import { AppError } from '#contract/errors.js';
+import { ANOMALY_TOPIC, AnomalyEvent, type AnomalyResult, type GeneratorStatus, type logsChannels, type TraceResult } from '#contract/logs.js';
 import type { BackendContext, Domain } from '../../domain.js';
 import { Canary } from './canary.js';
 import { Generator } from './generator.js';

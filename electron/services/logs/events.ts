@@ -1,7 +1,7 @@
 // Built-in templates and the generator's event factory: level and service drawn from weights, a
 // realistic message per service and level, error bursts, and the run id + sequence number that let
 // a receiver count exactly what arrived.
-import type { GeneratorSpec, LogEvent, LogTemplate } from '../../contract/logs.js';
+import type { GeneratorSpec, LogEvent, LogTemplate } from '#contract/logs.js';
 
 export const BUILTIN_TEMPLATES: LogTemplate[] = [
   {

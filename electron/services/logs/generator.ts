@@ -8,7 +8,7 @@
 // its slot (so a down endpoint slows the generator instead of piling events up); after maxAttempts,
 // or when stopped, its events count as failed under the last reason. Nothing is dropped silently.
 import { randomBytes } from 'node:crypto';
-import type { GeneratorSpec, GeneratorState, GeneratorStatus, RatePoint } from '../../contract/logs.js';
+import type { GeneratorSpec, GeneratorState, GeneratorStatus, RatePoint } from '#contract/logs.js';
 import { type EventFactory, eventFactory } from './events.js';
 import { batchSizeFor, dueAt, expectedTotal, rateAt } from './schedule.js';
 import type { PostOutcome, VectorClient } from './vector-client.js';

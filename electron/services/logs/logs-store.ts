@@ -2,8 +2,8 @@
 // atomic, one write at a time). A file that cannot be read is kept as logs.json.bak (templates are
 // never lost) and the pane starts from the built-in templates, with a notice.
 import { join } from 'node:path';
-import { AppError, type Notice } from '../../contract/index.js';
-import { type LogEvent, LogsFile, type LogsState, type LogTemplate } from '../../contract/logs.js';
+import { AppError, type Notice } from '#contract/index.js';
+import { type LogEvent, LogsFile, type LogsState, type LogTemplate } from '#contract/logs.js';
 import { JsonFile } from '../json-file.js';
 import { BUILTIN_TEMPLATES } from './events.js';
 

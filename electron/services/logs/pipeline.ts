@@ -2,9 +2,9 @@
 // (so their connection precedence holds: CLI flags, saved connections, the stack's forwards):
 // a Kafka tail on raw-logs filtered on an id, and OpenSearch searches for it.
 import { randomBytes } from 'node:crypto';
-import { AppError } from '../../contract/errors.js';
-import type { KafkaMessage, TailStatus } from '../../contract/kafka.js';
-import type { Endpoint } from '../../contract/search.js';
+import { AppError } from '#contract/errors.js';
+import type { KafkaMessage, TailStatus } from '#contract/kafka.js';
+import type { Endpoint } from '#contract/search.js';
 import type { BackendContext } from '../../domain.js';
 
 export type PipelineContext = Pick<BackendContext, 'call' | 'bus'>;

@@ -1,6 +1,6 @@
 // The generator's profiles as a cumulative count: how many events should have been made `t` ms after
 // the start. The sender pumps towards it, so timer jitter never accumulates into rate error.
-import type { GeneratorSpec } from '../../contract/logs.js';
+import type { GeneratorSpec } from '#contract/logs.js';
 
 export type ScheduleSpec = Pick<GeneratorSpec, 'profile' | 'rate' | 'durationS' | 'burst'>;
 

@@ -1,8 +1,8 @@
 // The trace's reasons, with the hops faked: forward down, topic missing, Kafka unreachable, a log
 // Vector accepted that never reaches Kafka, OpenSearch unreachable.
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../contract/errors.js';
-import type { KafkaMessage } from '../../contract/kafka.js';
+import { AppError } from '#contract/errors.js';
+import type { KafkaMessage } from '#contract/kafka.js';
 import { type TraceDeps, runTrace } from './trace.js';
 
 const options = { index: 'logclaw-logs-*', timeoutMs: 1_000, fields: {} };

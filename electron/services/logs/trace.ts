@@ -3,10 +3,10 @@
 // visible in search), concurrently. Each hop gets a latency from the send, or the reason it stopped
 // there: forward down, topic missing, index missing, not written within the timeout.
 import { randomBytes } from 'node:crypto';
-import { AppError, toErrorPayload } from '../../contract/errors.js';
-import { type Hop, type LogEvent, RAW_LOGS_TOPIC, TRACE_FIELD, type TraceHop, type TraceResult } from '../../contract/logs.js';
-import type { KafkaMessage } from '../../contract/kafka.js';
-import type { Endpoint } from '../../contract/search.js';
+import { AppError, toErrorPayload } from '#contract/errors.js';
+import { type Hop, type LogEvent, RAW_LOGS_TOPIC, TRACE_FIELD, type TraceHop, type TraceResult } from '#contract/logs.js';
+import type { KafkaMessage } from '#contract/kafka.js';
+import type { Endpoint } from '#contract/search.js';
 import { type FoundDoc, type Watch, type WatchOptions, dailyIndex, isIndexMissing } from './pipeline.js';
 import type { PostOutcome } from './vector-client.js';
 

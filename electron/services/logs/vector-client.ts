@@ -3,8 +3,8 @@
 // connection_refused, connection_reset, timeout, …) and whether trying again may help.
 import http from 'node:http';
 import https from 'node:https';
-import { shellWords } from '../../contract/command.js';
-import { AppError } from '../../contract/errors.js';
+import { shellWords } from '#contract/command.js';
+import { AppError } from '#contract/errors.js';
 
 export type PostOutcome =
   | { ok: true; status: number; latencyMs: number }

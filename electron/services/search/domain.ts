@@ -2,8 +2,8 @@
 // Where OpenSearch is: an explicit endpoint in the request (CLI --opensearch-url), else the
 // connection saved in the app, else the installed stack's OpenSearch through its port-forward
 // (started on demand, visible in the Forwards pane).
-import { AppError } from '../../contract/index.js';
-import type { ConnectionState, Endpoint, searchChannels } from '../../contract/search.js';
+import { AppError } from '#contract/index.js';
+import type { ConnectionState, Endpoint, searchChannels } from '#contract/search.js';
 import type { BackendContext, Domain } from '../../domain.js';
 import { connectionView } from './endpoint.js';
 import { unreachableHint } from './errors.js';

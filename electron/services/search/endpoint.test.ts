@@ -1,7 +1,7 @@
 import { errors } from '@opensearch-project/opensearch';
 import { describe, expect, it } from 'vitest';
-import { shellQuote } from '../../contract/command.js';
-import { AppError } from '../../contract/index.js';
+import { shellQuote } from '#contract/command.js';
+import { AppError } from '#contract/index.js';
 import { clientConfig, connectionView, curlCommand, normalizeEndpoint } from './endpoint.js';
 import { toAppError } from './errors.js';
 import { parseDsl } from './search-service.js';

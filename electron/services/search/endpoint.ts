@@ -2,9 +2,9 @@
 // client options and the redacted views (UI, curl, error messages) that never carry the password.
 import { readFile } from 'node:fs/promises';
 import type { ConnectionOptions } from 'node:tls';
-import { shellWords } from '../../contract/command.js';
-import { AppError } from '../../contract/index.js';
-import type { ConnectionView, Endpoint } from '../../contract/search.js';
+import { shellWords } from '#contract/command.js';
+import { AppError } from '#contract/index.js';
+import type { ConnectionView, Endpoint } from '#contract/search.js';
 
 /** What `resolveEndpoint()` gives the search service; the forwards service will supply one later. */
 export type ResolvedEndpoint = Endpoint;

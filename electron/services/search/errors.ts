@@ -2,7 +2,7 @@
 // query when it gives one). Details are rebuilt from the response body only: the client's `meta`
 // carries request headers (Authorization) and must never reach a log or the UI.
 import { errors } from '@opensearch-project/opensearch';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 
 export interface Cause {
   type: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { QuerySpec } from '../../contract/search.js';
+import { QuerySpec } from '#contract/search.js';
 import { buildSimpleBody, exactField, flattenMappings, indexPattern, intervalMs, pickInterval, resolveRange, sortClauses, spanMs } from './query-builder.js';
 
 const FIELDS = flattenMappings({

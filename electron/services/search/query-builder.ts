@@ -1,6 +1,6 @@
 // Pure pieces of the search service: time ranges, histogram intervals, the simple-search request
 // body, mapping flattening and index-pattern grouping. No I/O, unit-tested beside this file.
-import type { FieldInfo, QuerySpec, SortSpec, TimeRange } from '../../contract/search.js';
+import type { FieldInfo, QuerySpec, SortSpec, TimeRange } from '#contract/search.js';
 
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 

@@ -2,7 +2,7 @@
 // module that uses @opensearch-project/opensearch. Where OpenSearch is comes from `resolveEndpoint`
 // (a saved URL today; the stack's port-forward later), or from an explicit endpoint per call.
 import { Client } from '@opensearch-project/opensearch';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import {
   type ClusterHealth,
   type ClusterInfo,
@@ -15,7 +15,7 @@ import {
   type SearchHit,
   type SearchResult,
   type TermsBucket,
-} from '../../contract/search.js';
+} from '#contract/search.js';
 import { clientConfig, curlCommand, endpointKey, normalizeEndpoint, type ResolveEndpoint } from './endpoint.js';
 import { toAppError } from './errors.js';
 import { buildSimpleBody, flattenMappings, indexPattern, intervalMs } from './query-builder.js';

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { AppError, type Notice } from '../../contract/index.js';
-import { type ConnectionInput, Endpoint, type QuerySpec, SavedQuery } from '../../contract/search.js';
+import { AppError, type Notice } from '#contract/index.js';
+import { type ConnectionInput, Endpoint, type QuerySpec, SavedQuery } from '#contract/search.js';
 import { JsonFile } from '../json-file.js';
 import { normalizeEndpoint } from './endpoint.js';
 

@@ -5,7 +5,7 @@ import {
   Settings,
   type SettingsPatch,
   describeIssues,
-} from '../../contract/index.js';
+} from '#contract/index.js';
 import { JsonFile } from '../json-file.js';
 
 /**

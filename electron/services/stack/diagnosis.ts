@@ -1,7 +1,7 @@
 // Why resources are not ready, from their pods: events, reasons, the last log lines, and a
 // one-line next step.
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import type { Diagnosis } from '../../contract/stack.js';
+import type { Diagnosis } from '#contract/stack.js';
 import type { ResourceState } from './readiness.js';
 
 /** A one-line next step from what the pods say. */

@@ -1,4 +1,4 @@
-import type { stackChannels } from '../../contract/stack.js';
+import type { stackChannels } from '#contract/stack.js';
 import type { BackendContext, Domain } from '../../domain.js';
 import { StackService } from './stack-service.js';
 

@@ -1,8 +1,8 @@
 // helm's reads as the stack uses them: status, list and history as data, and the objects of a
 // release's manifest. The actions that change releases are in ops/releases.ts.
 import YAML from 'yaml';
-import type { ToolName } from '../../contract/index.js';
-import type { ReleaseInfo } from '../../contract/stack.js';
+import type { ToolName } from '#contract/index.js';
+import type { ReleaseInfo } from '#contract/stack.js';
 import type { RunOptions, RunResult } from '../tools/run-tool.js';
 import { ToolError } from '../tools/run-tool.js';
 import type { ToolCall } from '../tools/tools-service.js';

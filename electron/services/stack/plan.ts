@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { AppError, describeIssues } from '../../contract/index.js';
+import { AppError, describeIssues } from '#contract/index.js';
 
 const Operator = z.object({
   name: z.string(),

@@ -2,9 +2,9 @@
 // fix. Probes (files under /proc, the container runtime's info, free disk, ports, tool versions,
 // the stack's resource requests) are injected so the checks are tested on real and made-up machines.
 import { readFile, statfs } from 'node:fs/promises';
-import type { ToolReport } from '../../contract/index.js';
-import type { PreflightCheck, PreflightReport } from '../../contract/stack.js';
-import { formatBytes } from '../../contract/format.js';
+import type { ToolReport } from '#contract/index.js';
+import type { PreflightCheck, PreflightReport } from '#contract/stack.js';
+import { formatBytes } from '#contract/format.js';
 import { formatCpu } from './quantity.js';
 
 export type ToolReportLike = Pick<ToolReport, 'name' | 'found' | 'ok' | 'path' | 'version' | 'hint' | 'daemon'>;

@@ -2,7 +2,7 @@
 // ends), so progress messages are real signals; on a timeout the not-ready resources are explained
 // from their pods.
 import { type KubeConfig, KubernetesObjectApi, Watch } from '@kubernetes/client-node';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import { diagnose, hintFor } from './diagnosis.js';
 import type { ManifestObject } from './helm.js';
 import { type AnyObject, type ResourceState, WATCHED, assess, isWatched } from './readiness.js';

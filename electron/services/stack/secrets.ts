@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { DevSecret } from '../../contract/stack.js';
+import type { DevSecret } from '#contract/stack.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 
 const Stored = z.object({

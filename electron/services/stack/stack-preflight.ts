@@ -1,7 +1,7 @@
 // The probes the stack's preflight runs on this machine and cluster (preflight.ts holds the checks),
 // and its report as the preflight step's log lines.
 import { CoreV1Api } from '@kubernetes/client-node';
-import type { PreflightReport } from '../../contract/stack.js';
+import type { PreflightReport } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { isPortFree, portOwner } from '../net/ports.js';
 import { type StackPlan, chartPath, fill, selectReleases } from './plan.js';

@@ -3,9 +3,9 @@
 // cancellable); this service builds their steps from params and keeps one stack job per data folder.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { AppError, type Job, toErrorPayload } from '../../contract/index.js';
-import type { PreflightReport, StackStatus, StackTarget, StepInfo } from '../../contract/stack.js';
-import { UpRequest } from '../../contract/stack.js';
+import { AppError, type Job, toErrorPayload } from '#contract/index.js';
+import type { PreflightReport, StackStatus, StackTarget, StepInfo } from '#contract/stack.js';
+import { UpRequest } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { kubeconfigFiles, listContexts } from '../kube/kubeconfig.js';
 import { helmList } from './helm.js';

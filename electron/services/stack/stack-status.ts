@@ -1,8 +1,8 @@
 // What the cluster says about a tenant's stack: whether it answers, the helm status of the operators
 // and releases, and the tenant's pods grouped by component.
 import { CoreV1Api, type V1Pod, VersionApi } from '@kubernetes/client-node';
-import { toErrorPayload } from '../../contract/index.js';
-import type { StackStatus } from '../../contract/stack.js';
+import { toErrorPayload } from '#contract/index.js';
+import type { StackStatus } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { isPodReady, podReasons } from './diagnosis.js';
 import { type HelmRelease, helmList, releaseInfo } from './helm.js';

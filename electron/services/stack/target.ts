@@ -3,7 +3,7 @@
 // to the same cluster even if the app's current context changed meanwhile.
 import { delimiter, join, resolve } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { AppError } from '../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import { type KubeTarget, kubeconfigFiles, listContexts, loadKubeConfig } from '../kube/kubeconfig.js';
 import type { ToolCall } from '../tools/tools-service.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { AppError, describeIssues } from '../../contract/index.js';
+import { AppError, describeIssues } from '#contract/index.js';
 
 const PlatformArtifact = z.object({
   url: z.string().url(),

@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
-import { type ToolCommand, redactText } from '../../contract/command.js';
-import { AppError, type ErrorCode } from '../../contract/index.js';
+import { type ToolCommand, redactText } from '#contract/command.js';
+import { AppError, type ErrorCode } from '#contract/index.js';
 
 export interface RunOptions {
   signal?: AbortSignal;

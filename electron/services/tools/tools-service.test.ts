@@ -1,8 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ToolCommand, shellLine } from '../../contract/command.js';
-import { type Settings, Settings as SettingsSchema } from '../../contract/index.js';
+import { type ToolCommand, shellLine } from '#contract/command.js';
+import { type Settings, Settings as SettingsSchema } from '#contract/index.js';
 import { useTestEnv } from '../../../tests/support/test-env.js';
 import { useTempDir } from '../../../tests/support/temp.js';
 import { platformKey, sourceRoot } from '../paths.js';

@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { ToolCommand } from '../../contract/command.js';
-import { type Settings, TOOL_NAMES, type ToolName, type ToolReport } from '../../contract/index.js';
+import type { ToolCommand } from '#contract/command.js';
+import { type Settings, TOOL_NAMES, type ToolName, type ToolReport } from '#contract/index.js';
 import { platformKey } from '../paths.js';
 import { type ToolsLock, compareVersions, parseVersion } from './lock.js';
 import { type ExecObserver, type RunOptions, type RunResult, ToolError, runBinary } from './run-tool.js';

@@ -1,4 +1,4 @@
-import type { ErrorPayload } from '../../../electron/contract/index.js';
+import type { ErrorPayload } from '#contract/index.js';
 import { CopyButton } from './CopyButton.js';
 
 /** One actionable line (message + hint), the code small beside it, and "copy details". */

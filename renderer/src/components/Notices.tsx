@@ -1,4 +1,4 @@
-import type { Notice } from '../../../electron/contract/index.js';
+import type { Notice } from '#contract/index.js';
 
 /** Conditions the backend reports about a pane's setup (a saved file it ignored, a fallback it took). */
 export function Notices({ notices }: { notices: readonly Notice[] }) {

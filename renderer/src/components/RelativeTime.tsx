@@ -1,4 +1,4 @@
-import { formatAgo } from '../../../electron/contract/format.js';
+import { formatAgo } from '#contract/format.js';
 import { useNow } from './useNow.js';
 
 /** "3 s ago", with the absolute time on hover; re-renders itself every few seconds. */

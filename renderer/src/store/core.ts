@@ -1,6 +1,6 @@
 // The app-wide slice: navigation, app info, tools, settings, kube contexts and jobs.
 import type { StateCreator } from 'zustand';
-import type { AppInfo, ErrorPayload, Job, KubeContexts, Settings, SettingsPatch, ToolReport } from '../../../electron/contract/index.js';
+import type { AppInfo, ErrorPayload, Job, KubeContexts, Settings, SettingsPatch, ToolReport } from '#contract/index.js';
 import { invoke } from '../bridge.js';
 import { attempt, patcherFor } from './slice-helpers.js';
 import type { Store } from './index.js';

@@ -1,7 +1,7 @@
 // What every slice does the same way: merge a change into its own part of the store, and call the
 // backend with a failure filed as the contract's ErrorPayload (each slice under its own lastError).
 import type { StoreApi } from 'zustand';
-import { type ErrorPayload, toErrorPayload } from '../../../electron/contract/index.js';
+import { type ErrorPayload, toErrorPayload } from '#contract/index.js';
 import type { Store } from './index.js';
 
 /** The store's parts that are objects of their own (`stack`, `search`, `tools`…), not actions or scalars. */

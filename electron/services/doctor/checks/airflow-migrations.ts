@@ -2,8 +2,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import YAML from 'yaml';
-import type { Evidence } from '../../../contract/doctor.js';
-import { AppError } from '../../../contract/index.js';
+import type { Evidence } from '#contract/doctor.js';
+import { AppError } from '#contract/index.js';
 import { parseManifest } from '../../stack/helm.js';
 import { equivalent } from '../../stack/ops/shown.js';
 import { fill } from '../../stack/plan.js';

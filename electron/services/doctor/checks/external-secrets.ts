@@ -1,6 +1,6 @@
 // 11. ExternalSecrets not Ready: explained with their store and remote key (the cause is in the
 // secret store, so the fix is by hand).
-import type { Evidence } from '../../../contract/doctor.js';
+import type { Evidence } from '#contract/doctor.js';
 import type { Condition } from '../../stack/readiness.js';
 import { type CheckDefinition, ok } from '../check.js';
 import { orNull } from '../env.js';

@@ -1,6 +1,6 @@
 // 10. Helm releases stuck pending-* or failed, repaired as the installer repairs them before an
 // install (stack/ops/releases.ts).
-import type { Evidence } from '../../../contract/doctor.js';
+import type { Evidence } from '#contract/doctor.js';
 import { type HistoryEntry, helmHistory } from '../../stack/helm.js';
 import { type ReleaseRepair, planRepair, repairCommand } from '../../stack/ops/releases.js';
 import { runs } from '../../stack/ops/shown.js';

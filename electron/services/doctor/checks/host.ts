@@ -1,7 +1,7 @@
 // Host kernel settings the stack needs when the cluster shares this machine's kernel (kind nodes are
 // containers): the stack installer's preflight checks, run as doctor checks. Not one-click: they
 // need root on this machine (or in Docker Desktop's/Podman's VM), so the commands are shown.
-import type { PreflightCheck } from '../../../contract/stack.js';
+import type { PreflightCheck } from '#contract/stack.js';
 import { runPreflight } from '../../stack/preflight.js';
 import { type CheckDefinition, type Detection, ok } from '../check.js';
 import type { DoctorEnv } from '../env.js';

@@ -1,8 +1,8 @@
 // 4. OpenSearch credentials that differ from the app's dev secrets.
 import type { V1Secret } from '@kubernetes/client-node';
 import YAML from 'yaml';
-import type { Evidence } from '../../../contract/doctor.js';
-import { AppError } from '../../../contract/index.js';
+import type { Evidence } from '#contract/doctor.js';
+import { AppError } from '#contract/index.js';
 import { rolloutRestart } from '../../stack/ops/rollout.js';
 import { equivalent, runs } from '../../stack/ops/shown.js';
 import type { ToolCall } from '../../tools/tools-service.js';

@@ -1,9 +1,9 @@
 // 6. OpenSearch cluster_manager_not_discovered_exception: the operator-managed dev cluster without
 // quorum, switched to the standalone single-node OpenSearch.
 import { existsSync } from 'node:fs';
-import { shellLine } from '../../../contract/command.js';
-import type { Evidence } from '../../../contract/doctor.js';
-import { AppError } from '../../../contract/index.js';
+import { shellLine } from '#contract/command.js';
+import type { Evidence } from '#contract/doctor.js';
+import { AppError } from '#contract/index.js';
 import { helmUpgrade } from '../../stack/ops/releases.js';
 import { equivalent, runs } from '../../stack/ops/shown.js';
 import { assertChartReady, chartPath, fill } from '../../stack/plan.js';

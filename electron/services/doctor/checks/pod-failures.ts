@@ -1,6 +1,6 @@
 // 12. Pods in CrashLoopBackOff or failing to pull their image: reported with their events and last
 // logs (the cause needs a person, so the fix is by hand).
-import type { Evidence } from '../../../contract/doctor.js';
+import type { Evidence } from '#contract/doctor.js';
 import { type CheckDefinition, ok } from '../check.js';
 import { eventLines, listPods, logLines, podName } from '../env.js';
 

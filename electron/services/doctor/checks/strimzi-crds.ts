@@ -1,6 +1,6 @@
 // 1. Strimzi CRDs without kafka.strimzi.io/v1: the same check and upgrade as the installer's
 // crds:strimzi step (stack/ops/strimzi.ts).
-import type { Evidence } from '../../../contract/doctor.js';
+import type { Evidence } from '#contract/doctor.js';
 import { runs } from '../../stack/ops/shown.js';
 import { STRIMZI_CRDS, STRIMZI_OPERATOR, applyStrimziCrds, readStrimziCrds, restartStrimziOperator, servesV1, strimziCrdsUrl, strimziOperator } from '../../stack/ops/strimzi.js';
 import type { ToolCall } from '../../tools/tools-service.js';

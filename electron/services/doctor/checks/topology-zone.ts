@@ -1,7 +1,7 @@
 // 5. Pods Pending on topology spread because a node has no zone label: labelled as the installer
 // labels a node (stack/ops/nodes.ts).
 import type { V1Pod } from '@kubernetes/client-node';
-import type { Evidence } from '../../../contract/doctor.js';
+import type { Evidence } from '#contract/doctor.js';
 import { ZONE, ZONE_LABEL } from '../../stack/kind.js';
 import { labelZone } from '../../stack/ops/nodes.js';
 import { runs } from '../../stack/ops/shown.js';

@@ -1,6 +1,6 @@
 // 7. Vector → Kafka: Vector's bootstrap address is the Kafka bootstrap Service, and the Kafka CR
 // has a listener on that port.
-import type { Evidence } from '../../../contract/doctor.js';
+import type { Evidence } from '#contract/doctor.js';
 import { runs } from '../../stack/ops/shown.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import { type CheckDefinition, ok } from '../check.js';

@@ -3,7 +3,7 @@
 // own readiness watches, client-node reads and writes, checks). An equivalent ends in a trailing
 // "# equivalent" comment rather than starting with one: a copied list still runs as a script, and
 // no line passes for something the app ran.
-import { type ToolCommand, shellLine } from '../../../contract/command.js';
+import { type ToolCommand, shellLine } from '#contract/command.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 
 export type Shown = { run: ToolCall } | { equivalent: ToolCommand[] };

@@ -3,7 +3,7 @@
 // CRDs without kafka.strimzi.io/v1 and Strimzi 0.50's entity operator crash-loops (the seed's
 // troubleshooting): the fix applies the matching CRDs server-side and restarts the operator.
 import type { ApiextensionsV1Api } from '@kubernetes/client-node';
-import type { ToolCommand } from '../../../contract/command.js';
+import type { ToolCommand } from '#contract/command.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import type { PlanOperator, StackPlan } from '../plan.js';
 import { type ResolvedTarget, targetCommand } from '../target.js';

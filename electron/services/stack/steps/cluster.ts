@@ -2,7 +2,7 @@
 // or an existing one checked), the tenant's namespace, and its dev secrets.
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, StorageV1Api, VersionApi } from '@kubernetes/client-node';
-import { AppError } from '../../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import type { ToolCall } from '../../tools/tools-service.js';

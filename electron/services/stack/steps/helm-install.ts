@@ -3,8 +3,8 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import YAML from 'yaml';
-import { shellLine } from '../../../contract/command.js';
-import { AppError } from '../../../contract/index.js';
+import { shellLine } from '#contract/command.js';
+import { AppError } from '#contract/index.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { ToolCall } from '../../tools/tools-service.js';

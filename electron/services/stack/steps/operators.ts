@@ -1,8 +1,8 @@
 // The operators (once per cluster, shared by every tenant) and the Strimzi CRD check after them.
 import { join } from 'node:path';
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
-import { shellLine } from '../../../contract/command.js';
-import { AppError } from '../../../contract/index.js';
+import { shellLine } from '#contract/command.js';
+import { AppError } from '#contract/index.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import { helmManifest, helmRelease } from '../helm.js';

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AppError } from '../../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import { helmManifest } from '../helm.js';

@@ -2,8 +2,8 @@
 // (its place in the DAG, whether it may be skipped, what it shows), and the tools a running step
 // uses: reads nobody is shown, and commands that are shown on the step as they run.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { shellLine } from '../../../contract/command.js';
-import type { StepKind } from '../../../contract/stack.js';
+import { shellLine } from '#contract/command.js';
+import type { StepKind } from '#contract/stack.js';
 import type { BackendContext } from '../../../domain.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { RunResult } from '../../tools/run-tool.js';

@@ -1,7 +1,7 @@
 // The uninstall job: the tenant's releases in the reverse of their install order, then its
 // namespace; or, instead, the deletion of the app's kind cluster.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { AppError } from '../../../contract/index.js';
+import { AppError } from '#contract/index.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import { helmRelease } from '../helm.js';
 import { forgetCluster } from '../kind.js';

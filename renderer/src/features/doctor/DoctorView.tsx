@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { DoctorCheck, DoctorStatus, FixResult, HealthItem } from '../../../../electron/contract/doctor.js';
-import { formatBytes } from '../../../../electron/contract/format.js';
+import type { DoctorCheck, DoctorStatus, FixResult, HealthItem } from '#contract/doctor.js';
+import { formatBytes } from '#contract/format.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { CopyButton, CopyCommand } from '../../components/CopyButton.js';
 import { EmptyState } from '../../components/EmptyState.js';

@@ -1,8 +1,8 @@
 // Doctor pane state: the last report (also pushed by `doctor:report` after runs and fixes, which
 // feeds the nav badge), the live health checklist, the fix in progress and its result, the bundle.
 import type { StateCreator } from 'zustand';
-import type { BundleResult, DoctorCheckId, DoctorReport, FixResult, HealthReport } from '../../../../electron/contract/doctor.js';
-import type { ErrorPayload } from '../../../../electron/contract/index.js';
+import type { BundleResult, DoctorCheckId, DoctorReport, FixResult, HealthReport } from '#contract/doctor.js';
+import type { ErrorPayload } from '#contract/index.js';
 import { invoke } from '../../bridge.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';
 import type { Status, Store } from '../../store/index.js';

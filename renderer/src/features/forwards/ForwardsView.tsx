@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { formatBytes } from '../../../../electron/contract/format.js';
-import type { ForwardState, ForwardStatus } from '../../../../electron/contract/index.js';
+import { formatBytes } from '#contract/format.js';
+import type { ForwardState, ForwardStatus } from '#contract/index.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';

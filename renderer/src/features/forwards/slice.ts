@@ -1,7 +1,7 @@
 // Forwards pane state: the forwards with live status from `forward:changed`, per-forward traffic
 // samples for the sparklines, and the last start error per forward (e.g. a port conflict).
 import type { StateCreator } from 'zustand';
-import type { ErrorPayload, ForwardStatus, Request } from '../../../../electron/contract/index.js';
+import type { ErrorPayload, ForwardStatus, Request } from '#contract/index.js';
 import { invoke } from '../../bridge.js';
 import type { Store } from '../../store/index.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { KafkaConnection } from '../../../../electron/contract/kafka.js';
+import type { KafkaConnection } from '#contract/kafka.js';
 import { useStore } from '../../store/index.js';
 
 /** Direct bootstrap (any Kafka) or the installed stack through port-forwards. */

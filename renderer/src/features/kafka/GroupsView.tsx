@@ -1,10 +1,10 @@
 import { Fragment, useState } from 'react';
-import type { ConsumerGroup } from '../../../../electron/contract/kafka.js';
+import type { ConsumerGroup } from '#contract/kafka.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
-import { formatCount } from '../../../../electron/contract/format.js';
+import { formatCount } from '#contract/format.js';
 
 function groupTone(state: string): Tone {
   if (state === 'Stable') return 'ok';

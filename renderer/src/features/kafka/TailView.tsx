@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
-import { formatBytes, formatCount } from '../../../../electron/contract/format.js';
-import type { KafkaMessage, TailFilter, TailFrom, TailStatus } from '../../../../electron/contract/kafka.js';
+import { formatBytes, formatCount } from '#contract/format.js';
+import type { KafkaMessage, TailFilter, TailFrom, TailStatus } from '#contract/kafka.js';
 import { CopyButton, CopyCommand } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';

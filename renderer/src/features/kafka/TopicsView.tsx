@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
-import type { TopicInfo } from '../../../../electron/contract/kafka.js';
+import type { TopicInfo } from '#contract/kafka.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { CopyCommand } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
-import { shellWords } from '../../../../electron/contract/command.js';
-import { formatCount } from '../../../../electron/contract/format.js';
+import { shellWords } from '#contract/command.js';
+import { formatCount } from '#contract/format.js';
 import { formatRate } from './format.js';
 import { Sparkline } from '../../components/Sparkline.js';
 

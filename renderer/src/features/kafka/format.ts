@@ -1,7 +1,7 @@
 // Rates, message values and the equivalent `logclaw` commands for the Kafka pane.
-import { shellWords } from '../../../../electron/contract/command.js';
-import { formatCount } from '../../../../electron/contract/format.js';
-import type { KafkaConnection, TailFilter } from '../../../../electron/contract/kafka.js';
+import { shellWords } from '#contract/command.js';
+import { formatCount } from '#contract/format.js';
+import type { KafkaConnection, TailFilter } from '#contract/kafka.js';
 import type { TailSettings } from './tail-settings.js';
 
 export function formatRate(rate: number | null): string {

@@ -2,7 +2,7 @@
 // the producer. Tail messages live outside the store in a capped ring (tail-buffer.ts); the store
 // only carries counters and a version, updated at most every 100 ms.
 import type { StateCreator } from 'zustand';
-import type { ErrorPayload } from '../../../../electron/contract/errors.js';
+import type { ErrorPayload } from '#contract/errors.js';
 import type {
   ConsumerGroup,
   KafkaCluster,
@@ -13,7 +13,7 @@ import type {
   TailStatus,
   TopicConfigEntry,
   TopicInfo,
-} from '../../../../electron/contract/kafka.js';
+} from '#contract/kafka.js';
 import { invoke, on } from '../../bridge.js';
 import type { Status, Store } from '../../store/index.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';

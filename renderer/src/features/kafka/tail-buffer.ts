@@ -1,6 +1,6 @@
 // The live tail's messages: the newest 10 000 (and at most 32 MB of values), outside the store so a
 // fast topic costs a ring write per batch, not a React state copy.
-import type { KafkaMessage } from '../../../../electron/contract/kafka.js';
+import type { KafkaMessage } from '#contract/kafka.js';
 import { RingBuffer } from './ring-buffer.js';
 
 export const TAIL_CAP = 10_000;

@@ -1,4 +1,4 @@
-import type { TailFilter, TailFrom } from '../../../../electron/contract/kafka.js';
+import type { TailFilter, TailFrom } from '#contract/kafka.js';
 
 /** What the tail form asks for (pure data: shared by the slice, the form and "copy as command"). */
 export interface TailSettings {

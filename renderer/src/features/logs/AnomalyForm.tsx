@@ -1,8 +1,8 @@
 // The anomaly producer: a form for the anomaly-events schema (the same zod schema the backend
 // validates with), produced to Kafka topic anomaly-events.
 import { useState } from 'react';
-import { shellWords } from '../../../../electron/contract/command.js';
-import { AnomalyEvent, Severity } from '../../../../electron/contract/logs.js';
+import { shellWords } from '#contract/command.js';
+import { AnomalyEvent, Severity } from '#contract/logs.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';

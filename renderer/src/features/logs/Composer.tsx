@@ -1,8 +1,8 @@
 // The log composer: templates on the left, the JSON editor with validation, send one (Ctrl+Enter),
 // save as a template, and the equivalent commands.
 import { useState } from 'react';
-import { shellWords } from '../../../../electron/contract/command.js';
-import { LogPayload } from '../../../../electron/contract/logs.js';
+import { shellWords } from '#contract/command.js';
+import { LogPayload } from '#contract/logs.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { JsonCodeEditor } from '../../components/JsonCodeEditor.js';

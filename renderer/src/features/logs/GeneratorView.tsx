@@ -1,7 +1,7 @@
 // The generator: profile, rate, duration, batching, level/service weights and error bursts; live
 // counters (generated, sent, accepted, failed by reason, retried, in flight) and the rate chart.
 import { useState } from 'react';
-import type { GeneratorSpecInput, LogEvent } from '../../../../electron/contract/logs.js';
+import type { GeneratorSpecInput, LogEvent } from '#contract/logs.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot } from '../../components/StatusDot.js';

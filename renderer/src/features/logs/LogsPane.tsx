@@ -1,7 +1,7 @@
 // The Logs pane: where Vector is, the composer, the generator, the pipeline trace, the canary and
 // the anomaly producer.
 import { useEffect, useState } from 'react';
-import type { LogEvent } from '../../../../electron/contract/logs.js';
+import type { LogEvent } from '#contract/logs.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { Notices } from '../../components/Notices.js';
 import { useStore } from '../../store/index.js';

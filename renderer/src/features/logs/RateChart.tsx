@@ -1,6 +1,6 @@
 // The generator's rate chart (SVG, no library): the profile's target rate as a dashed line, the
 // accepted rate as an area, retries as amber and failures as red bars, over the run's time.
-import type { RatePoint } from '../../../../electron/contract/logs.js';
+import type { RatePoint } from '#contract/logs.js';
 import { compact } from './format.js';
 
 export function RateChart({ points, durationMs, width = 560, height = 150 }: { points: readonly RatePoint[]; durationMs: number; width?: number; height?: number }) {

@@ -1,6 +1,6 @@
 // The pipeline trace: one log followed hop by hop, as a latency strip (each hop placed at its
 // latency from the send) and a row per hop with what was found or why it stopped there.
-import type { TraceHop, TraceResult } from '../../../../electron/contract/logs.js';
+import type { TraceHop, TraceResult } from '#contract/logs.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';

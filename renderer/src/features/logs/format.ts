@@ -1,5 +1,5 @@
 // Small formatting helpers for the Logs pane.
-import type { CanaryHealth } from '../../../../electron/contract/logs.js';
+import type { CanaryHealth } from '#contract/logs.js';
 import type { Tone } from '../../components/StatusDot.js';
 
 /** 1234 → "1.2k", 2500000 → "2.5M". */

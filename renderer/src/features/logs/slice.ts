@@ -2,7 +2,7 @@
 // generator run (live from `logs:generator`), the anomaly producer, the trace (live from
 // `logs:traceProgress`) and the canary (live from `logs:canary`, also shown in the top bar).
 import type { StateCreator } from 'zustand';
-import type { ErrorPayload } from '../../../../electron/contract/errors.js';
+import type { ErrorPayload } from '#contract/errors.js';
 import type {
   AnomalyRequest,
   AnomalyResult,
@@ -15,7 +15,7 @@ import type {
   LogsState,
   SendResult,
   TraceResult,
-} from '../../../../electron/contract/logs.js';
+} from '#contract/logs.js';
 import { invoke } from '../../bridge.js';
 import type { Status, Store } from '../../store/index.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';

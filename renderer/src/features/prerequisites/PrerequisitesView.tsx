@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ToolName, ToolReport } from '../../../../electron/contract/index.js';
+import type { ToolName, ToolReport } from '#contract/index.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';

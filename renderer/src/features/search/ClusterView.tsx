@@ -1,8 +1,8 @@
 // Cluster health (colour, nodes, shards) and the indices grouped by pattern, with delete behind a
 // confirmation that names the index.
 import { useMemo, useState } from 'react';
-import { formatBytes, formatCount } from '../../../../electron/contract/format.js';
-import type { ClusterHealth, IndexInfo } from '../../../../electron/contract/search.js';
+import { formatBytes, formatCount } from '#contract/format.js';
+import type { ClusterHealth, IndexInfo } from '#contract/search.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { RelativeTime } from '../../components/RelativeTime.js';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { FieldInfo } from '../../../../electron/contract/search.js';
+import type { FieldInfo } from '#contract/search.js';
 import { useStore } from '../../store/index.js';
 import { SOURCE_COLUMN } from './ResultsTable.js';
 

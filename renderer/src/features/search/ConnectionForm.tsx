@@ -1,7 +1,7 @@
 // Where OpenSearch is: a URL, optional basic auth, TLS trust (CA file or insecure). Saved in the
 // app's data folder; the password is never sent back to the UI.
 import { useState } from 'react';
-import type { ConnectionView } from '../../../../electron/contract/search.js';
+import type { ConnectionView } from '#contract/search.js';
 import { useStore } from '../../store/index.js';
 
 export function ConnectionForm({ connection, onDone }: { connection: ConnectionView | null; onDone?(): void }) {

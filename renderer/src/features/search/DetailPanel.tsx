@@ -1,6 +1,6 @@
 // One document as formatted JSON in a side panel, with copy; Esc or × closes it.
 import { useEffect } from 'react';
-import type { SearchHit } from '../../../../electron/contract/search.js';
+import type { SearchHit } from '#contract/search.js';
 import { CopyButton } from '../../components/CopyButton.js';
 
 export function DetailPanel({ hit, position, total, onClose, onMove }: { hit: SearchHit; position: number; total: number; onClose(): void; onMove(delta: number): void }) {

@@ -1,7 +1,7 @@
 // Search: the query bar (query string or DSL), time range, level/service quick filters, the
 // histogram, the result bar ("showing N of M", pages, columns), the results table and the row detail.
 import { useCallback } from 'react';
-import { formatCount } from '../../../../electron/contract/format.js';
+import { formatCount } from '#contract/format.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';

@@ -1,8 +1,8 @@
 // The query DSL editor: the shared JSON editor, completing the index's field names (and common DSL
 // keys) inside strings, with OpenSearch's own error shown at the line and column it names.
 import { useMemo } from 'react';
-import type { ErrorPayload } from '../../../../electron/contract/index.js';
-import type { FieldInfo } from '../../../../electron/contract/search.js';
+import type { ErrorPayload } from '#contract/index.js';
+import type { FieldInfo } from '#contract/search.js';
 import { type JsonProblem, JsonCodeEditor } from '../../components/JsonCodeEditor.js';
 
 const DSL_KEYS = [

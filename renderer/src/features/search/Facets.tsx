@@ -1,7 +1,7 @@
 // Quick filters: the level and service values of the current hits with their counts; each toggles
 // a filter (a facet's counts ignore its own selection).
-import { formatCount } from '../../../../electron/contract/format.js';
-import type { TermsBucket } from '../../../../electron/contract/search.js';
+import { formatCount } from '#contract/format.js';
+import type { TermsBucket } from '#contract/search.js';
 import { useStore } from '../../store/index.js';
 
 export function Facets() {

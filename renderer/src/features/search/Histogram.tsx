@@ -1,7 +1,7 @@
 // Hits over time as SVG bars (no chart library). Clicking a bar zooms the time range to it.
 import { useEffect, useRef, useState } from 'react';
-import { formatCount } from '../../../../electron/contract/format.js';
-import type { Histogram as HistogramData } from '../../../../electron/contract/search.js';
+import { formatCount } from '#contract/format.js';
+import type { Histogram as HistogramData } from '#contract/search.js';
 import { formatAbsolute } from '../../local-time.js';
 import { formatTick } from './format.js';
 

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { TimeRange } from '../../../../electron/contract/search.js';
+import type { TimeRange } from '#contract/search.js';
 import { fromLocalInput, toLocalInput } from '../../local-time.js';
 import { RANGE_PRESETS, rangeKey } from './format.js';
 

@@ -2,8 +2,8 @@
 // as 50. Sticky header, sortable columns, numbers right-aligned, times relative (absolute on hover).
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { formatAgo } from '../../../../electron/contract/format.js';
-import type { FieldInfo, SearchHit, SortSpec } from '../../../../electron/contract/search.js';
+import { formatAgo } from '#contract/format.js';
+import type { FieldInfo, SearchHit, SortSpec } from '#contract/search.js';
 import { formatAbsolute } from '../../local-time.js';
 import { cellText, fieldValue, isDate, isNumeric, toEpoch } from './format.js';
 import { markPaintedSoon } from './perf.js';

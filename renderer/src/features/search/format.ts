@@ -1,6 +1,6 @@
 // Search pane helpers: axis ticks, document fields and cell values, time ranges. Counts, sizes and
 // ages come from the contract's formatter, wall-clock times from local-time.ts.
-import type { FieldInfo, TimeRange } from '../../../../electron/contract/search.js';
+import type { FieldInfo, TimeRange } from '#contract/search.js';
 import { formatAbsolute } from '../../local-time.js';
 
 /** Axis label precise enough for the span shown: "12:03:04", "12:03", "11-01 12:03" or "2026-11-01". */

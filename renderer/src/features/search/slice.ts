@@ -1,7 +1,7 @@
 // The Search pane's slice: connection, cluster and indices, the query form, results (with pages
 // beyond the first), the selected row and saved queries.
 import type { StateCreator } from 'zustand';
-import type { ErrorPayload, Notice } from '../../../../electron/contract/index.js';
+import type { ErrorPayload, Notice } from '#contract/index.js';
 import {
   type ClusterInfo,
   type ConnectionInput,
@@ -16,7 +16,7 @@ import {
   type SearchResult,
   type SortSpec,
   type TimeRange,
-} from '../../../../electron/contract/search.js';
+} from '#contract/search.js';
 import { invoke } from '../../bridge.js';
 import type { Status, Store } from '../../store/index.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';

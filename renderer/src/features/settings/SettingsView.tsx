@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Settings } from '../../../../electron/contract/index.js';
+import type { Settings } from '#contract/index.js';
 import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 

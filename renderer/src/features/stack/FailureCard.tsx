@@ -1,7 +1,7 @@
 // What failed, why (the resources' and pods' own story: events, log tails, stderr), and what to do:
 // retry, skip (when nothing depends on the step), the doctor, or copy the commands.
-import type { Job } from '../../../../electron/contract/index.js';
-import { type Diagnosis, FailureDetail, PreflightReport, type StepInfo } from '../../../../electron/contract/stack.js';
+import type { Job } from '#contract/index.js';
+import { type Diagnosis, FailureDetail, PreflightReport, type StepInfo } from '#contract/stack.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { useStore } from '../../store/index.js';
 import { PreflightList } from './PreflightList.js';

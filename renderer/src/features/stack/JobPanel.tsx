@@ -1,9 +1,9 @@
 // A stack job as a timeline: each step with its state, elapsed time and the ETA from earlier runs,
 // its equivalent commands, the failure card and the live log of the selected step.
 import { useMemo, useState } from 'react';
-import { formatDuration } from '../../../../electron/contract/format.js';
-import type { Job, JobStep } from '../../../../electron/contract/index.js';
-import type { StepInfo } from '../../../../electron/contract/stack.js';
+import { formatDuration } from '#contract/format.js';
+import type { Job, JobStep } from '#contract/index.js';
+import type { StepInfo } from '#contract/stack.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useNow } from '../../components/useNow.js';

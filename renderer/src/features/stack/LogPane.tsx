@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { JobStep } from '../../../../electron/contract/index.js';
+import type { JobStep } from '#contract/index.js';
 import { useStore } from '../../store/index.js';
 
 /** The job's output, of the selected step or of all steps, scrolled to the newest line; kept after a failure. */

@@ -1,5 +1,5 @@
 // The installed stack: Helm releases (operators and tenant), pods grouped by component, dev secrets.
-import type { StackStatus } from '../../../../electron/contract/stack.js';
+import type { StackStatus } from '#contract/stack.js';
 import { RelativeTime } from '../../components/RelativeTime.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { SecretsPanel } from './SecretsPanel.js';

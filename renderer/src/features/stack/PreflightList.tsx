@@ -1,4 +1,4 @@
-import type { CheckStatus, PreflightReport } from '../../../../electron/contract/stack.js';
+import type { CheckStatus, PreflightReport } from '#contract/stack.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { StatusDot, type Tone } from '../../components/StatusDot.js';
 

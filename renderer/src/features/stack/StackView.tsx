@@ -1,7 +1,7 @@
 // The Stack pane: the tenant's install (set-up, the job's timeline and log, its failure), then the
 // releases, pods and dev secrets, and uninstall or cluster delete behind a named confirmation.
 import { useEffect, useState } from 'react';
-import type { StackStatus } from '../../../../electron/contract/stack.js';
+import type { StackStatus } from '#contract/stack.js';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { EmptyState } from '../../components/EmptyState.js';
 import { ErrorLine } from '../../components/ErrorLine.js';

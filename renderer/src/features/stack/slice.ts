@@ -2,9 +2,9 @@
 // the preflight report, the live log of the current job (history from `jobs:lines`, then
 // `job:line` events), dev secrets and the install form.
 import type { StateCreator } from 'zustand';
-import type { ErrorPayload, Job, JobLine } from '../../../../electron/contract/index.js';
-import type { DevSecret, PreflightReport, StackStatus, StackTarget, UpRequest } from '../../../../electron/contract/stack.js';
-import { DEFAULT_CLUSTER } from '../../../../electron/contract/stack.js';
+import type { ErrorPayload, Job, JobLine } from '#contract/index.js';
+import type { DevSecret, PreflightReport, StackStatus, StackTarget, UpRequest } from '#contract/stack.js';
+import { DEFAULT_CLUSTER } from '#contract/stack.js';
 import { invoke } from '../../bridge.js';
 import type { Store } from '../../store/index.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';

@@ -1,7 +1,7 @@
 // Timeline arithmetic: elapsed time per step and the job's remaining time along the DAG's critical
 // path, from the durations of earlier runs on this machine (never a made-up percentage).
-import type { Job, JobStep } from '../../../../electron/contract/index.js';
-import type { StepInfo } from '../../../../electron/contract/stack.js';
+import type { Job, JobStep } from '#contract/index.js';
+import type { StepInfo } from '#contract/stack.js';
 
 export function elapsedMs(step: Pick<JobStep, 'startedAt' | 'endedAt' | 'state'>, now: number): number | null {
   if (step.startedAt === undefined) return null;
