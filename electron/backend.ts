@@ -2,7 +2,19 @@
 // channel to a handler. Electron IPC, the loopback bridge and the CLI all call `invoke` here.
 // Each capability contributes its handlers through a Domain (see ./domain.ts).
 import { join } from 'node:path';
-import { AppError, type AppInfo, CHANNELS, type Channel, type Envelope, type Response, Settings, describeIssues, fail, ok, parseRequest } from '#contract/index.js';
+import {
+  AppError,
+  type AppInfo,
+  CHANNELS,
+  type Channel,
+  type Envelope,
+  type Response,
+  Settings,
+  describeIssues,
+  fail,
+  ok,
+  parseRequest,
+} from '#contract/index.js';
 import { coreDomain } from './core-domain.js';
 import type { BackendContext, Domain, Handlers } from './domain.js';
 import { doctorDomain } from './services/doctor/domain.js';
@@ -49,7 +61,15 @@ export interface Backend extends BackendContext {
 }
 
 /** Every capability, in start order; closed in reverse. */
-const DOMAINS: Array<(ctx: BackendContext) => Domain> = [coreDomain, forwardsDomain, searchDomain, (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) }), stackDomain, logsDomain, doctorDomain];
+const DOMAINS: Array<(ctx: BackendContext) => Domain> = [
+  coreDomain,
+  forwardsDomain,
+  searchDomain,
+  (ctx) => kafkaDomain(ctx, { discover: discoverStackKafka(ctx) }),
+  stackDomain,
+  logsDomain,
+  doctorDomain,
+];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
   const env = options.env ?? process.env;

@@ -35,12 +35,32 @@ describe('fetch-tools against a local HTTP server', () => {
 
   function lockFile(dir: string, overrides: { kindHash?: string; helmUrl?: string } = {}): string {
     const path = join(dir, 'tools.lock.json');
-    writeFileSync(path, JSON.stringify({
-      tools: {
-        kind: { version: '0.27.0', minimum: '0.27.0', platforms: { 'linux-x64': { url: `${base}/kind-linux-amd64`, sha256: overrides.kindHash ?? sha256(files.get('/kind-linux-amd64')!) } } },
-        helm: { version: '3.17.2', minimum: '3.14.0', platforms: { 'linux-x64': { url: overrides.helmUrl ?? `${base}/helm-linux-amd64.tar.gz`, sha256: sha256(files.get('/helm-linux-amd64.tar.gz')!), archive: 'tar.gz', member: 'linux-amd64/helm' } } },
-      },
-    }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        tools: {
+          kind: {
+            version: '0.27.0',
+            minimum: '0.27.0',
+            platforms: {
+              'linux-x64': { url: `${base}/kind-linux-amd64`, sha256: overrides.kindHash ?? sha256(files.get('/kind-linux-amd64')!) },
+            },
+          },
+          helm: {
+            version: '3.17.2',
+            minimum: '3.14.0',
+            platforms: {
+              'linux-x64': {
+                url: overrides.helmUrl ?? `${base}/helm-linux-amd64.tar.gz`,
+                sha256: sha256(files.get('/helm-linux-amd64.tar.gz')!),
+                archive: 'tar.gz',
+                member: 'linux-amd64/helm',
+              },
+            },
+          },
+        },
+      }),
+    );
     return path;
   }
 
@@ -57,7 +77,9 @@ describe('fetch-tools against a local HTTP server', () => {
   it('refuses a download whose sha256 does not match and leaves nothing behind', async () => {
     const dir = tempDir();
     const wrong = 'f'.repeat(64);
-    await expect(fetchTools({ lockPath: lockFile(dir, { kindHash: wrong }), outDir: join(dir, 'bin'), platform: 'linux-x64', tools: ['kind'] })).rejects.toMatchObject({
+    await expect(
+      fetchTools({ lockPath: lockFile(dir, { kindHash: wrong }), outDir: join(dir, 'bin'), platform: 'linux-x64', tools: ['kind'] }),
+    ).rejects.toMatchObject({
       code: 'HASH_MISMATCH',
       message: expect.stringContaining(`expected ${wrong}`),
     });
@@ -66,7 +88,16 @@ describe('fetch-tools against a local HTTP server', () => {
 
   it('reports HTTP errors and unpinned platforms with coded errors', async () => {
     const dir = tempDir();
-    await expect(fetchTools({ lockPath: lockFile(dir, { helmUrl: `${base}/missing.tar.gz` }), outDir: join(dir, 'bin'), platform: 'linux-x64', tools: ['helm'] })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
-    await expect(fetchTools({ lockPath: lockFile(dir), outDir: join(dir, 'bin'), platform: 'win32-arm64', tools: ['kind'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      fetchTools({
+        lockPath: lockFile(dir, { helmUrl: `${base}/missing.tar.gz` }),
+        outDir: join(dir, 'bin'),
+        platform: 'linux-x64',
+        tools: ['helm'],
+      }),
+    ).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
+    await expect(
+      fetchTools({ lockPath: lockFile(dir), outDir: join(dir, 'bin'), platform: 'win32-arm64', tools: ['kind'] }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -91,7 +91,10 @@ async function cli(): Promise<void> {
       lockPath: resolve(values.lock),
       outDir: resolve(values.out),
       platform: values.platform,
-      tools: values.tools?.split(',').map((tool) => tool.trim()).filter(Boolean),
+      tools: values.tools
+        ?.split(',')
+        .map((tool) => tool.trim())
+        .filter(Boolean),
       log: (line) => console.log(line),
     });
   } catch (error) {

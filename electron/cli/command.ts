@@ -21,4 +21,3 @@ export interface Command {
   options: Record<string, OptionSpec>;
   run(ctx: CommandContext): Promise<number>;
 }
-

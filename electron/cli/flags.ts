@@ -9,12 +9,26 @@ export function stringFlag(values: CommandContext['values'], name: string): stri
 }
 
 /** A numeric flag's value within its range; undefined when it was not given. */
-export function numberFlag(values: CommandContext['values'], name: string, options: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+export function numberFlag(
+  values: CommandContext['values'],
+  name: string,
+  options: { min?: number; max?: number; integer?: boolean } = {},
+): number | undefined {
   const raw = stringFlag(values, name);
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!Number.isFinite(n) || (options.integer && !Number.isInteger(n)) || (options.min !== undefined && n < options.min) || (options.max !== undefined && n > options.max)) {
-    const range = options.min !== undefined && options.max !== undefined ? ` from ${options.min} to ${options.max}` : options.min !== undefined ? ` ≥ ${options.min}` : '';
+  if (
+    !Number.isFinite(n) ||
+    (options.integer && !Number.isInteger(n)) ||
+    (options.min !== undefined && n < options.min) ||
+    (options.max !== undefined && n > options.max)
+  ) {
+    const range =
+      options.min !== undefined && options.max !== undefined
+        ? ` from ${options.min} to ${options.max}`
+        : options.min !== undefined
+          ? ` ≥ ${options.min}`
+          : '';
     throw new AppError('INVALID_REQUEST', `--${name} must be ${options.integer ? 'a whole number' : 'a number'}${range}, not "${raw}"`);
   }
   return n;

@@ -40,7 +40,10 @@ export function listSessions(dataDir: string): ForwardSession[] {
   return sessions;
 }
 
-export function registerSession(dataDir: string, ids: string[]): { update(ids: string[]): void; takeStopRequests(): string[]; close(): void } {
+export function registerSession(
+  dataDir: string,
+  ids: string[],
+): { update(ids: string[]): void; takeStopRequests(): string[]; close(): void } {
   const file = join(dir(dataDir), `${process.pid}.json`);
   const stopFile = join(dir(dataDir), `${process.pid}.stop`);
   const write = (current: string[]) => writeFileSync(file, JSON.stringify({ pid: process.pid, ids: current }));

@@ -21,7 +21,15 @@ const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', description: 'show help' },
 };
 
-const COMMANDS: Record<string, Command> = { ...coreCommands, ...forwardCommands, ...searchCommands, ...kafkaCommands, ...stackCommands, ...doctorCommands, ...logsCommands };
+const COMMANDS: Record<string, Command> = {
+  ...coreCommands,
+  ...forwardCommands,
+  ...searchCommands,
+  ...kafkaCommands,
+  ...stackCommands,
+  ...doctorCommands,
+  ...logsCommands,
+};
 
 function helpText(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
@@ -37,17 +45,29 @@ function helpText(): string {
     'Global options:',
     ...formatOptions(GLOBAL_OPTIONS),
     '',
-    'Run `logclaw <command> --help` for a command\'s options.',
+    "Run `logclaw <command> --help` for a command's options.",
   ].join('\n');
 }
 
 function commandHelp(name: string, command: Command): string {
   const own = formatOptions(command.options);
-  return [`${command.summary}`, '', `Usage: ${command.usage}`, ...(own.length ? ['', 'Options:', ...own] : []), '', 'Global options:', ...formatOptions(GLOBAL_OPTIONS)].join('\n').replace(/^/, name ? '' : '');
+  return [
+    `${command.summary}`,
+    '',
+    `Usage: ${command.usage}`,
+    ...(own.length ? ['', 'Options:', ...own] : []),
+    '',
+    'Global options:',
+    ...formatOptions(GLOBAL_OPTIONS),
+  ]
+    .join('\n')
+    .replace(/^/, name ? '' : '');
 }
 
 function formatOptions(options: Record<string, OptionSpec>): string[] {
-  const labels = Object.entries(options).map(([name, spec]) => `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.placeholder ? ` ${spec.placeholder}` : ''}`);
+  const labels = Object.entries(options).map(
+    ([name, spec]) => `${spec.short ? `-${spec.short}, ` : ''}--${name}${spec.placeholder ? ` ${spec.placeholder}` : ''}`,
+  );
   const width = Math.max(0, ...labels.map((label) => label.length));
   return Object.values(options).map((spec, i) => `  ${labels[i]!.padEnd(width)}  ${spec.description}`);
 }
@@ -61,7 +81,11 @@ export async function main(argv: string[], io: Io = processIo, stopSignal = unti
   }
   const command = COMMANDS[name];
   if (!command) {
-    reportError(io, new AppError('INVALID_REQUEST', `Unknown command "${name}"`, { hint: 'Run `logclaw --help` for the list of commands.' }), wantsJson);
+    reportError(
+      io,
+      new AppError('INVALID_REQUEST', `Unknown command "${name}"`, { hint: 'Run `logclaw --help` for the list of commands.' }),
+      wantsJson,
+    );
     return 2;
   }
   let parsed: ReturnType<typeof parseArgs>;

@@ -10,8 +10,24 @@ import { logsChannels, logsEvents } from './logs.js';
 import { searchChannels, searchEvents } from './search.js';
 import { stackChannels, stackEvents } from './stack.js';
 
-export const invokeSchemas = { ...coreChannels, ...forwardsChannels, ...searchChannels, ...kafkaChannels, ...stackChannels, ...logsChannels, ...doctorChannels } as const;
-export const eventSchemas = { ...coreEvents, ...forwardsEvents, ...searchEvents, ...kafkaEvents, ...stackEvents, ...logsEvents, ...doctorEvents } as const;
+export const invokeSchemas = {
+  ...coreChannels,
+  ...forwardsChannels,
+  ...searchChannels,
+  ...kafkaChannels,
+  ...stackChannels,
+  ...logsChannels,
+  ...doctorChannels,
+} as const;
+export const eventSchemas = {
+  ...coreEvents,
+  ...forwardsEvents,
+  ...searchEvents,
+  ...kafkaEvents,
+  ...stackEvents,
+  ...logsEvents,
+  ...doctorEvents,
+} as const;
 
 type Schemas = typeof invokeSchemas;
 export type Channel = keyof Schemas;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, CHANNELS, ERROR_CODES, EVENTS, fail, invokeSchemas, eventSchemas, ok, parseRequest, toErrorPayload, unwrap } from './index.js';
+import {
+  AppError,
+  CHANNELS,
+  ERROR_CODES,
+  EVENTS,
+  fail,
+  invokeSchemas,
+  eventSchemas,
+  ok,
+  parseRequest,
+  toErrorPayload,
+  unwrap,
+} from './index.js';
 
 describe('contract', () => {
   it('lists every channel and event with schemas', () => {
@@ -37,7 +49,10 @@ describe('contract', () => {
 
   it('round-trips errors through the envelope as typed AppErrors', () => {
     const envelope = fail(new AppError('PORT_IN_USE', 'Port 9200 is taken', { hint: 'use 9201', detail: { port: 9200 } }));
-    expect(envelope).toEqual({ ok: false, error: { code: 'PORT_IN_USE', message: 'Port 9200 is taken', hint: 'use 9201', detail: { port: 9200 } } });
+    expect(envelope).toEqual({
+      ok: false,
+      error: { code: 'PORT_IN_USE', message: 'Port 9200 is taken', hint: 'use 9201', detail: { port: 9200 } },
+    });
     const json = JSON.parse(JSON.stringify(envelope));
     expect(() => unwrap(json)).toThrowError(expect.objectContaining({ code: 'PORT_IN_USE', hint: 'use 9201' }));
     expect(unwrap(JSON.parse(JSON.stringify(ok(42))))).toBe(42);

@@ -9,7 +9,10 @@ const jobId = z.object({ id: z.string().min(1) }).strict();
 export const coreChannels = {
   'app:info': { request: empty, response: AppInfo },
   'tools:detect': {
-    request: z.object({ only: z.array(ToolName).optional() }).strict().default({}),
+    request: z
+      .object({ only: z.array(ToolName).optional() })
+      .strict()
+      .default({}),
     response: z.array(ToolReport),
   },
   'kube:contexts': { request: empty, response: KubeContexts },

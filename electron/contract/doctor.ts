@@ -117,7 +117,10 @@ const byTenant = z.object({ tenant: tenant.optional() }).strict();
 
 export const doctorChannels = {
   'doctor:run': {
-    request: byTenant.extend({ only: z.array(DoctorCheckId).optional() }).strict().default({}),
+    request: byTenant
+      .extend({ only: z.array(DoctorCheckId).optional() })
+      .strict()
+      .default({}),
     response: DoctorReport,
   },
   'doctor:fix': {
@@ -126,7 +129,10 @@ export const doctorChannels = {
   },
   'doctor:health': { request: byTenant.default({}), response: HealthReport },
   'doctor:bundle': {
-    request: byTenant.extend({ out: z.string().min(1).optional() }).strict().default({}),
+    request: byTenant
+      .extend({ out: z.string().min(1).optional() })
+      .strict()
+      .default({}),
     response: BundleResult,
   },
 } as const satisfies ChannelMap;

@@ -9,7 +9,9 @@ export type ForwardState = z.infer<typeof ForwardState>;
 export const ProbeKind = z.enum(['http', 'opensearch', 'kafka', 'tcp']);
 
 const port = z.number().int().min(1).max(65535);
-const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name (lowercase letters, digits, "-" and ".")');
+const dnsName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name (lowercase letters, digits, "-" and ".")');
 
 export const ForwardSpec = z.object({
   id: z.string().regex(/^[a-z0-9][-a-z0-9]*$/),

@@ -211,7 +211,10 @@ export type KafkaMessage = z.infer<typeof KafkaMessage>;
 export const TailStartRequest = z
   .object({
     /** Chosen by the receiver so it can match batches that arrive before this call answers. */
-    tailId: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/, 'a tail id is 4–64 letters, digits, "_" or "-"').optional(),
+    tailId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{4,64}$/, 'a tail id is 4–64 letters, digits, "_" or "-"')
+      .optional(),
     topic: TopicName,
     from: TailFrom.default({ kind: 'latest' }),
     /** Only this partition (default: all). */
@@ -256,12 +259,18 @@ export const kafkaChannels = {
         save: z.boolean().default(true),
       })
       .strict()
-      .refine((r) => r.mode === 'auto' || r.brokers.length > 0, { message: 'direct mode needs at least one broker address', path: ['brokers'] }),
+      .refine((r) => r.mode === 'auto' || r.brokers.length > 0, {
+        message: 'direct mode needs at least one broker address',
+        path: ['brokers'],
+      }),
     response: KafkaConnection,
   },
   'kafka:cluster': { request: empty, response: KafkaCluster },
   'kafka:listTopics': {
-    request: z.object({ internal: z.boolean().default(false) }).strict().default({ internal: false }),
+    request: z
+      .object({ internal: z.boolean().default(false) })
+      .strict()
+      .default({ internal: false }),
     response: z.object({ topics: z.array(TopicInfo), sampledAt: z.number() }),
   },
   'kafka:describeTopic': {
@@ -288,7 +297,10 @@ export const kafkaChannels = {
     response: z.object({ deleted: z.string() }),
   },
   'kafka:listGroups': {
-    request: z.object({ internal: z.boolean().default(false) }).strict().default({ internal: false }),
+    request: z
+      .object({ internal: z.boolean().default(false) })
+      .strict()
+      .default({ internal: false }),
     response: z.array(ConsumerGroup),
   },
   'kafka:tailStart': { request: TailStartRequest, response: TailStatus },

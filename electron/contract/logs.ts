@@ -76,17 +76,25 @@ export type SendResult = z.infer<typeof SendResult>;
 export const Level = z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']);
 export type Level = z.infer<typeof Level>;
 
-const weights = z.record(z.string().min(1).max(100), z.number().nonnegative()).refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be above 0');
+const weights = z
+  .record(z.string().min(1).max(100), z.number().nonnegative())
+  .refine((w) => Object.values(w).some((v) => v > 0), 'at least one weight must be above 0');
 
 export const GeneratorSpec = z
   .object({
     ...target,
-    /** steady: `rate` all along; burst: `rate` during `burst.lengthS` of every `burst.periodS`, quiet between; ramp: 0 → `rate` linearly. */
+    /**
+     * steady: `rate` all along; burst: `rate` during `burst.lengthS` of every `burst.periodS`, quiet
+     * between; ramp: 0 → `rate` linearly.
+     */
     profile: z.enum(['steady', 'burst', 'ramp']).default('steady'),
     /** Events per second (the peak rate for burst and ramp). */
     rate: z.number().positive().max(200_000),
     durationS: z.number().positive().max(86_400),
-    burst: z.object({ periodS: z.number().positive().max(3600).default(5), lengthS: z.number().positive().max(3600).default(1) }).strict().default({ periodS: 5, lengthS: 1 }),
+    burst: z
+      .object({ periodS: z.number().positive().max(3600).default(5), lengthS: z.number().positive().max(3600).default(1) })
+      .strict()
+      .default({ periodS: 5, lengthS: 1 }),
     /** Events per POST; null: about 10 ms worth of events (at most 500; up to 20× that to catch up with a slow endpoint). */
     batchSize: z.number().int().min(1).max(5_000).nullable().default(null),
     /**
@@ -100,7 +108,11 @@ export const GeneratorSpec = z
     levels: weights.default({ INFO: 70, WARN: 15, ERROR: 10, DEBUG: 5 }),
     services: weights.default({ 'payment-api': 4, checkout: 3, auth: 2, inventory: 1 }),
     /** Every `everyS`, `lengthS` seconds in which every event is an ERROR of one service. */
-    errorBurst: z.object({ everyS: z.number().positive().max(3600), lengthS: z.number().positive().max(3600) }).strict().nullable().default(null),
+    errorBurst: z
+      .object({ everyS: z.number().positive().max(3600), lengthS: z.number().positive().max(3600) })
+      .strict()
+      .nullable()
+      .default(null),
     /** Concurrent POSTs. */
     maxInFlight: z.number().int().min(1).max(64).default(8),
     /** Attempts per batch (first try included) for 5xx, 429 and connection failures. */
@@ -110,8 +122,10 @@ export const GeneratorSpec = z
   })
   .strict()
   .superRefine((spec, ctx) => {
-    if (spec.profile === 'burst' && spec.burst.lengthS > spec.burst.periodS) ctx.addIssue({ code: 'custom', path: ['burst', 'lengthS'], message: 'a burst cannot be longer than its period' });
-    if (spec.rate * spec.durationS > 100_000_000) ctx.addIssue({ code: 'custom', path: ['durationS'], message: 'at most 100 million events per run' });
+    if (spec.profile === 'burst' && spec.burst.lengthS > spec.burst.periodS)
+      ctx.addIssue({ code: 'custom', path: ['burst', 'lengthS'], message: 'a burst cannot be longer than its period' });
+    if (spec.rate * spec.durationS > 100_000_000)
+      ctx.addIssue({ code: 'custom', path: ['durationS'], message: 'at most 100 million events per run' });
   });
 export type GeneratorSpec = z.infer<typeof GeneratorSpec>;
 export type GeneratorSpecInput = z.input<typeof GeneratorSpec>;
@@ -191,7 +205,13 @@ export const AnomalyRequest = AnomalyEvent.extend({
 }).strict();
 export type AnomalyRequest = z.input<typeof AnomalyRequest>;
 
-export const AnomalyResult = z.object({ event: AnomalyEvent, topic: z.string(), partition: z.number(), offset: z.string(), command: z.string() });
+export const AnomalyResult = z.object({
+  event: AnomalyEvent,
+  topic: z.string(),
+  partition: z.number(),
+  offset: z.string(),
+  command: z.string(),
+});
 export type AnomalyResult = z.infer<typeof AnomalyResult>;
 
 // ---- Pipeline trace -------------------------------------------------------------------------
@@ -214,7 +234,9 @@ export const TraceHop = z.object({
   reason: z.string().nullable(),
   code: ErrorCodeSchema.nullable(),
   hint: z.string().nullable(),
-  where: z.object({ partition: z.number().optional(), offset: z.string().optional(), index: z.string().optional(), id: z.string().optional() }).nullable(),
+  where: z
+    .object({ partition: z.number().optional(), offset: z.string().optional(), index: z.string().optional(), id: z.string().optional() })
+    .nullable(),
 });
 export type TraceHop = z.infer<typeof TraceHop>;
 

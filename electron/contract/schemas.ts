@@ -33,10 +33,7 @@ export const Settings = z.object({
   schemaVersion: z.literal(1).default(1),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
   /** Explicit binaries; when unset the app looks on PATH, then in its bundled resources/bin. */
-  toolPaths: z
-    .object({ docker: toolPath, podman: toolPath, kind: toolPath, helm: toolPath, kubectl: toolPath })
-    .strict()
-    .default({}),
+  toolPaths: z.object({ docker: toolPath, podman: toolPath, kind: toolPath, helm: toolPath, kubectl: toolPath }).strict().default({}),
   /** Empty means kubectl's rules: $KUBECONFIG, else ~/.kube/config. */
   kubeconfig: z.string().optional(),
   context: z.string().optional(),

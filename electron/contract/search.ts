@@ -192,8 +192,10 @@ export const SearchRequest = QuerySpec.extend({
 })
   .strict()
   .superRefine((request, ctx) => {
-    if (request.mode === 'dsl' && request.dsl.trim() === '') ctx.addIssue({ code: 'custom', path: ['dsl'], message: 'the query DSL body is empty' });
-    if (request.searchAfter && request.from !== undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'use searchAfter or from, not both' });
+    if (request.mode === 'dsl' && request.dsl.trim() === '')
+      ctx.addIssue({ code: 'custom', path: ['dsl'], message: 'the query DSL body is empty' });
+    if (request.searchAfter && request.from !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'use searchAfter or from, not both' });
   });
 export type SearchRequest = z.input<typeof SearchRequest>;
 
@@ -268,7 +270,10 @@ export const searchChannels = {
   'search:setConnection': { request: z.object({ connection: ConnectionInput.nullable() }).strict(), response: ConnectionState },
   'search:cluster': { request: z.object(target).strict().default({}), response: ClusterInfo },
   'search:indices': {
-    request: z.object({ ...target, index: IndexPattern.default('*') }).strict().default({ index: '*' }),
+    request: z
+      .object({ ...target, index: IndexPattern.default('*') })
+      .strict()
+      .default({ index: '*' }),
     response: z.array(IndexInfo),
   },
   /** Deletes one index; `confirm` must repeat its name. */
@@ -279,7 +284,13 @@ export const searchChannels = {
       .refine((request) => request.confirm === request.index, { message: 'confirm must repeat the index name exactly', path: ['confirm'] }),
     response: z.object({ deleted: z.string() }),
   },
-  'search:mapping': { request: z.object({ ...target, index: IndexPattern.default(DEFAULT_INDEX) }).strict().default({ index: DEFAULT_INDEX }), response: MappingInfo },
+  'search:mapping': {
+    request: z
+      .object({ ...target, index: IndexPattern.default(DEFAULT_INDEX) })
+      .strict()
+      .default({ index: DEFAULT_INDEX }),
+    response: MappingInfo,
+  },
   'search:query': { request: SearchRequest, response: SearchResult },
   'search:savedQueries': { request: z.object({}).strict().default({}), response: z.array(SavedQuery) },
   /** Saves under a name; saving an existing name replaces that query. */

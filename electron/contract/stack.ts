@@ -80,7 +80,9 @@ export const Diagnosis = z.object({
       phase: z.string(),
       /** Waiting/terminated reasons and unmet conditions, one line each. */
       reasons: z.array(z.string()),
-      events: z.array(z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number(), at: z.string().nullable() })),
+      events: z.array(
+        z.object({ type: z.string(), reason: z.string(), message: z.string(), count: z.number(), at: z.string().nullable() }),
+      ),
       logTail: z.array(z.string()),
     }),
   ),

@@ -78,7 +78,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const refused = checkOrigin(req, port) ?? checkToken(req, url, token) ?? (url.pathname === '/api/events' ? null : new AppError('NOT_FOUND', 'No such socket'));
+    const refused =
+      checkOrigin(req, port) ??
+      checkToken(req, url, token) ??
+      (url.pathname === '/api/events' ? null : new AppError('NOT_FOUND', 'No such socket'));
     if (refused) {
       const status = STATUS[refused.code] ?? 404;
       socket.end(`HTTP/1.1 ${status} ${refused.code}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -97,7 +100,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new AppError('PORT_IN_USE', `Port ${options.port} on 127.0.0.1 is already in use`, { hint: 'Pick another with --port, or omit it for a free one.' })
+          ? new AppError('PORT_IN_USE', `Port ${options.port} on 127.0.0.1 is already in use`, {
+              hint: 'Pick another with --port, or omit it for a free one.',
+            })
           : error,
       );
     });
@@ -135,7 +140,9 @@ function checkOrigin(req: IncomingMessage, port: number): AppError | null {
       originHost = null;
     }
     if (!originHost || !allowed.has(originHost)) {
-      return new AppError('FORBIDDEN', `Requests from ${origin} are not allowed`, { hint: 'Only the LogClaw UI served by this bridge may call it.' });
+      return new AppError('FORBIDDEN', `Requests from ${origin} are not allowed`, {
+        hint: 'Only the LogClaw UI served by this bridge may call it.',
+      });
     }
   }
   return null;
@@ -195,7 +202,11 @@ async function serveStatic(root: string, pathname: string, res: ServerResponse):
     if (!info) return sendText(res, 503, 'The UI is not built yet: run `npm run build:renderer`, then reload.');
   }
   const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
-  const headers: Record<string, string> = { 'Content-Type': type, 'Content-Length': String(info.size), 'X-Content-Type-Options': 'nosniff' };
+  const headers: Record<string, string> = {
+    'Content-Type': type,
+    'Content-Length': String(info.size),
+    'X-Content-Type-Options': 'nosniff',
+  };
   if (type.startsWith('text/html')) {
     headers['Content-Security-Policy'] = CONTENT_SECURITY_POLICY;
     headers['Cache-Control'] = 'no-store';

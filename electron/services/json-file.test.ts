@@ -7,7 +7,11 @@ import { JsonFile } from './json-file.js';
 
 const tempDir = useTempDir('logclaw-json-file-');
 const Schema = z.object({ items: z.array(z.string()).default([]) });
-const corruptNotice = ({ problem, backup }: { problem: string; backup: string }) => ({ id: 'test-corrupt', message: problem, hint: backup });
+const corruptNotice = ({ problem, backup }: { problem: string; backup: string }) => ({
+  id: 'test-corrupt',
+  message: problem,
+  hint: backup,
+});
 
 describe('JsonFile', () => {
   it('applies queued changes in order; load() answers the current content, not the first read', async () => {

@@ -93,7 +93,14 @@ function NavList({ items }: { items: { view: View; label: string }[] }) {
   const forwardsRunning = useStore((s) => s.forwards.list.filter((f) => f.state !== 'stopped').length);
   const doctorFail = useStore((s) => doctorProblems(s.doctor.report).fail);
   const doctorWarn = useStore((s) => doctorProblems(s.doctor.report).warn);
-  const prereqTone: Tone = reports.length === 0 ? 'idle' : reports.some((r) => toolTone(r, reports) === 'fail') ? 'fail' : reports.some((r) => toolTone(r, reports) === 'warn') ? 'warn' : 'ok';
+  const prereqTone: Tone =
+    reports.length === 0
+      ? 'idle'
+      : reports.some((r) => toolTone(r, reports) === 'fail')
+        ? 'fail'
+        : reports.some((r) => toolTone(r, reports) === 'warn')
+          ? 'warn'
+          : 'ok';
   return (
     <ul>
       {items.map((item) => (
@@ -114,7 +121,10 @@ function NavList({ items }: { items: { view: View; label: string }[] }) {
             <span>{item.label}</span>
             {item.view === 'prerequisites' && <StatusDot tone={prereqTone} />}
             {item.view === 'doctor' && doctorFail + doctorWarn > 0 && (
-              <span className={`badge badge-${doctorFail > 0 ? 'fail' : 'warn'}`} aria-label={`Doctor: ${doctorFail} failing, ${doctorWarn} warnings`}>
+              <span
+                className={`badge badge-${doctorFail > 0 ? 'fail' : 'warn'}`}
+                aria-label={`Doctor: ${doctorFail} failing, ${doctorWarn} warnings`}
+              >
                 {doctorFail + doctorWarn}
               </span>
             )}
@@ -145,7 +155,12 @@ function TopBar() {
         <span className="muted">namespace</span> <span className="mono">logclaw-{settings?.tenant ?? 'dev-local'}</span>
       </div>
       {running && (
-        <button type="button" className="job-chip" aria-label={`Running job: ${running.title}, open its timeline`} onClick={() => setView('stack')}>
+        <button
+          type="button"
+          className="job-chip"
+          aria-label={`Running job: ${running.title}, open its timeline`}
+          onClick={() => setView('stack')}
+        >
           <StatusDot tone="busy" /> {running.title} · step {Math.min(done + 1, running.steps.length)}/{running.steps.length}
         </button>
       )}
@@ -178,7 +193,12 @@ function ContextSwitcher() {
   return (
     <label className="context" title={`From ${contexts.files.join(', ')}`}>
       <span className="muted">context</span>{' '}
-      <select aria-label="Kubernetes context" className="mono" value={contexts.current} onChange={(event) => void switchContext(event.target.value)}>
+      <select
+        aria-label="Kubernetes context"
+        className="mono"
+        value={contexts.current}
+        onChange={(event) => void switchContext(event.target.value)}
+      >
         {!known && <option value={contexts.current}>{contexts.current || '(none)'} – missing</option>}
         {contexts.contexts.map((context) => (
           <option key={context.name} value={context.name}>
@@ -208,8 +228,19 @@ function PaletteDialog() {
   const actions = useMemo(
     () => [
       ...ALL_NAV.map((item, i) => ({ label: `Go to ${item.label}`, keys: `Alt+${i + 1}`, run: () => setView(item.view) })),
-      { label: 'Re-check prerequisites', keys: '', run: () => { setView('prerequisites'); void detectTools(); } },
-      { label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`, keys: '', run: () => void updateSettings({ theme: theme === 'dark' ? 'light' : 'dark' }) },
+      {
+        label: 'Re-check prerequisites',
+        keys: '',
+        run: () => {
+          setView('prerequisites');
+          void detectTools();
+        },
+      },
+      {
+        label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`,
+        keys: '',
+        run: () => void updateSettings({ theme: theme === 'dark' ? 'light' : 'dark' }),
+      },
     ],
     [setView, detectTools, updateSettings, theme],
   );
@@ -243,7 +274,13 @@ function PaletteDialog() {
         />
         <ul role="listbox" aria-label="Actions">
           {matches.map((action, i) => (
-            <li key={action.label} role="option" aria-selected={i === selected} className={i === selected ? 'selected' : ''} onMouseDown={() => runAt(i)}>
+            <li
+              key={action.label}
+              role="option"
+              aria-selected={i === selected}
+              className={i === selected ? 'selected' : ''}
+              onMouseDown={() => runAt(i)}
+            >
               <span>{action.label}</span>
               <kbd>{action.keys}</kbd>
             </li>

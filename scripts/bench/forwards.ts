@@ -71,16 +71,34 @@ const stateDir = mkdtempSync(join(tmpdir(), 'logclaw-bench-'));
 try {
   const env = (await up(['kube', 'tools'], { stateDir, log: () => undefined })) as { kube: KubeEndpoint; tools: ToolsEndpoint };
   const server = await target();
-  await serviceBackedBy(env.kube, { namespace: NAMESPACE, name: `logclaw-ticketing-agent-${TENANT}`, port: 8080, realPort: (server.address() as { port: number }).port });
+  await serviceBackedBy(env.kube, {
+    namespace: NAMESPACE,
+    name: `logclaw-ticketing-agent-${TENANT}`,
+    port: 8080,
+    realPort: (server.address() as { port: number }).port,
+  });
 
   const dataDir = join(stateDir, 'app');
-  const backend = await createBackend({ transport: 'cli', dataDir, tenant: TENANT, kubeTarget: { kubeconfig: env.kube.kubeconfig }, forwardTiming: { probeIntervalMs: 100, backoffMs: 50, maxBackoffMs: 500, failAfter: 100, probeTimeoutMs: 2000 } });
+  const backend = await createBackend({
+    transport: 'cli',
+    dataDir,
+    tenant: TENANT,
+    kubeTarget: { kubeconfig: env.kube.kubeconfig },
+    forwardTiming: { probeIntervalMs: 100, backoffMs: 50, maxBackoffMs: 500, failAfter: 100, probeTimeoutMs: 2000 },
+  });
   const appPort = await freePort();
   await backend.call('forwards:start', { id: 'ticketing', localPort: appPort });
-  await waitFor(async () => (await backend.call('forwards:list')).find((f) => f.id === 'ticketing')?.state === 'ready', 'app forward ready');
+  await waitFor(
+    async () => (await backend.call('forwards:list')).find((f) => f.id === 'ticketing')?.state === 'ready',
+    'app forward ready',
+  );
 
   const kubectlPort = await freePort();
-  const kubectl = spawn(env.tools.kubectl, ['--kubeconfig', env.kube.kubeconfig, '-n', NAMESPACE, 'port-forward', `svc/logclaw-ticketing-agent-${TENANT}`, `${kubectlPort}:8080`], { stdio: 'ignore' });
+  const kubectl = spawn(
+    env.tools.kubectl,
+    ['--kubeconfig', env.kube.kubeconfig, '-n', NAMESPACE, 'port-forward', `svc/logclaw-ticketing-agent-${TENANT}`, `${kubectlPort}:8080`],
+    { stdio: 'ignore' },
+  );
   await waitFor(async () => (await get(kubectlPort, '/small', false).catch(() => 0)) === 2, 'kubectl port-forward');
 
   const app = await measure(appPort);
@@ -94,10 +112,14 @@ try {
     const before = (await backend.call('forwards:list')).find((f) => f.id === 'ticketing')!.pod!;
     const t = performance.now();
     await core.deleteNamespacedPod({ namespace: NAMESPACE, name: before, gracePeriodSeconds: 0 });
-    await waitFor(async () => {
-      const now = (await backend.call('forwards:list')).find((f) => f.id === 'ticketing')!;
-      return now.state === 'ready' && now.pod !== before && (await get(appPort, '/small', false).catch(() => 0)) === 2;
-    }, 'reconnect', 60_000);
+    await waitFor(
+      async () => {
+        const now = (await backend.call('forwards:list')).find((f) => f.id === 'ticketing')!;
+        return now.state === 'ready' && now.pod !== before && (await get(appPort, '/small', false).catch(() => 0)) === 2;
+      },
+      'reconnect',
+      60_000,
+    );
     reconnects.push(performance.now() - t);
   }
   reconnects.sort((a, b) => a - b);
@@ -105,9 +127,15 @@ try {
   server.close();
 
   const fmt = (n: number) => n.toFixed(1);
-  console.log(`forward throughput, 100 MB:   app ${fmt(app.mbPerSec)} MB/s, kubectl ${fmt(cli.mbPerSec)} MB/s → ratio app/kubectl ${(app.mbPerSec / cli.mbPerSec).toFixed(2)}`);
-  console.log(`1 000 small requests, median: app ${fmt(app.medianMs)} ms, kubectl ${fmt(cli.medianMs)} ms → ratio app/kubectl ${(app.medianMs / cli.medianMs).toFixed(2)} (p95 app ${fmt(app.p95Ms)} ms, kubectl ${fmt(cli.p95Ms)} ms)`);
-  console.log(`reconnect after pod replacement, ${REPLACEMENTS} runs: median ${fmt(reconnects[REPLACEMENTS / 2]!)} ms, max ${fmt(reconnects.at(-1)!)} ms`);
+  console.log(
+    `forward throughput, 100 MB:   app ${fmt(app.mbPerSec)} MB/s, kubectl ${fmt(cli.mbPerSec)} MB/s → ratio app/kubectl ${(app.mbPerSec / cli.mbPerSec).toFixed(2)}`,
+  );
+  console.log(
+    `1 000 small requests, median: app ${fmt(app.medianMs)} ms, kubectl ${fmt(cli.medianMs)} ms → ratio app/kubectl ${(app.medianMs / cli.medianMs).toFixed(2)} (p95 app ${fmt(app.p95Ms)} ms, kubectl ${fmt(cli.p95Ms)} ms)`,
+  );
+  console.log(
+    `reconnect after pod replacement, ${REPLACEMENTS} runs: median ${fmt(reconnects[REPLACEMENTS / 2]!)} ms, max ${fmt(reconnects.at(-1)!)} ms`,
+  );
 } finally {
   await down({ stateDir, log: () => undefined });
   rmSync(stateDir, { recursive: true, force: true });

@@ -70,7 +70,14 @@ function watchPeak(pid: number): () => number {
 
 /** One JSON document of about SIZE bytes, like a log line after Vector. */
 function payload(i: number): string {
-  const base = { '@timestamp': new Date(1_735_689_600_000 + i).toISOString(), level: i % 20 === 0 ? 'error' : 'info', service: `svc-${i % 12}`, pod: `pod-${i % 40}`, i, message: '' };
+  const base = {
+    '@timestamp': new Date(1_735_689_600_000 + i).toISOString(),
+    level: i % 20 === 0 ? 'error' : 'info',
+    service: `svc-${i % 12}`,
+    pod: `pod-${i % 40}`,
+    i,
+    message: '',
+  };
   const fill = SIZE - JSON.stringify(base).length;
   base.message = 'x'.repeat(Math.max(0, fill));
   return JSON.stringify(base);
@@ -138,14 +145,27 @@ async function startServe(brokers: string, home: string): Promise<{ child: Child
 async function runOurs(
   brokers: string,
   topic: string,
-): Promise<{ seconds: number; count: number; events: number; peakRss: number; idleRss: number; peakHeld: number; backendCpu: number; clientCpu: number }> {
+): Promise<{
+  seconds: number;
+  count: number;
+  events: number;
+  peakRss: number;
+  idleRss: number;
+  peakHeld: number;
+  backendCpu: number;
+  clientCpu: number;
+}> {
   const home = await mkdtemp(join(tmpdir(), 'logclaw-bench-'));
   const { child, url } = await startServe(brokers, home);
   try {
     const token = url.searchParams.get('token')!;
     const base = `http://${url.host}`;
     const invoke = async (channel: string, body: unknown) => {
-      const response = await fetch(`${base}/api/invoke/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(`${base}/api/invoke/${channel}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       const envelope = (await response.json()) as { ok: boolean; value?: unknown; error?: { code: string; message: string } };
       if (!envelope.ok) throw new Error(`${channel}: ${envelope.error?.code} ${envelope.error?.message}`);
       return envelope.value as Record<string, unknown>;
@@ -165,7 +185,10 @@ async function runOurs(
     const started = performance.now();
     const finished = new Promise<void>((resolve, reject) => {
       socket.on('message', (data) => {
-        const { event, payload } = JSON.parse(String(data)) as { event: string; payload: { tailId: string; seq: number; messages: unknown[]; state: string; peakHeld: number; reason: string } };
+        const { event, payload } = JSON.parse(String(data)) as {
+          event: string;
+          payload: { tailId: string; seq: number; messages: unknown[]; state: string; peakHeld: number; reason: string };
+        };
         if (payload.tailId !== tailId) return;
         if (event === 'kafka:messages') {
           count += payload.messages.length;
@@ -228,7 +251,16 @@ async function main(): Promise<void> {
         messages: COUNT,
         sizeBytes: SIZE,
         kcat: { seconds: kcat.seconds, rate: kcatRate, peakRssBytes: kcat.peakRss },
-        logclaw: { seconds: ours.seconds, rate: ourRate, peakRssBytes: ours.peakRss, idleRssBytes: ours.idleRss, events: ours.events, peakHeld: ours.peakHeld, backendCpuSeconds: ours.backendCpu, clientCpuSeconds: ours.clientCpu },
+        logclaw: {
+          seconds: ours.seconds,
+          rate: ourRate,
+          peakRssBytes: ours.peakRss,
+          idleRssBytes: ours.idleRss,
+          events: ours.events,
+          peakHeld: ours.peakHeld,
+          backendCpuSeconds: ours.backendCpu,
+          clientCpuSeconds: ours.clientCpu,
+        },
         load: loadavg()[0],
         ratio: ourRate / kcatRate,
       }) + '\n',

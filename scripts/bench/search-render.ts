@@ -47,7 +47,9 @@ function median(numbers: number[]): number {
 function documents(count: number, newest: number): object[] {
   const levels = ['INFO', 'INFO', 'INFO', 'WARN', 'ERROR', 'DEBUG'];
   const services = ['checkout', 'payment-api', 'auth', 'inventory', 'gateway', 'notifications'];
-  const words = 'request completed upstream timeout retry cache miss user session order payment token refresh queue latency shard'.split(' ');
+  const words = 'request completed upstream timeout retry cache miss user session order payment token refresh queue latency shard'.split(
+    ' ',
+  );
   return Array.from({ length: count }, (_, i) => ({
     ingest_timestamp: new Date(newest - i * 200).toISOString(),
     level: levels[i % levels.length],
@@ -91,7 +93,10 @@ try {
   });
   const docs = documents(DOCS, Date.now() - 60_000);
   for (let i = 0; i < docs.length; i += 2000) {
-    const bulk = await client.bulk({ body: docs.slice(i, i + 2000).flatMap((doc) => [{ index: { _index: index } }, doc]), refresh: i + 2000 >= docs.length });
+    const bulk = await client.bulk({
+      body: docs.slice(i, i + 2000).flatMap((doc) => [{ index: { _index: index } }, doc]),
+      refresh: i + 2000 >= docs.length,
+    });
     if (bulk.body.errors) throw new Error('bulk indexing failed');
   }
 
@@ -99,7 +104,12 @@ try {
     log('building the renderer…');
     await build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
   }
-  const served = await startServe({ PATH: process.env.PATH, HOME: process.env.HOME, LOGCLAW_HOME: join(home, 'data'), KUBECONFIG: join(home, 'none') });
+  const served = await startServe({
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOGCLAW_HOME: join(home, 'data'),
+    KUBECONFIG: join(home, 'none'),
+  });
   serve = served.child;
   const token = new URL(served.url).searchParams.get('token')!;
   const saved = await fetch(new URL('/api/invoke/search:setConnection', served.url), {
@@ -111,12 +121,22 @@ try {
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(served.url);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Search/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Search/ })
+      .click();
     await page.getByRole('combobox', { name: 'Index pattern' }).fill(index);
     await page.getByRole('combobox', { name: 'Time range' }).selectOption('all');
     const status = page.getByRole('status', { name: 'Result count' });
@@ -130,7 +150,9 @@ try {
       const text = await status.textContent();
       const shown = Number(/showing ([\d,]+)/.exec(text ?? '')?.[1]?.replaceAll(',', ''));
       if (shown !== size) throw new Error(`expected ${size} hits shown, the page says "${text}"`);
-      const took = Number(/took ([\d,]+) ms/.exec((await page.locator('.sr-resultbar').textContent()) ?? '')?.[1]?.replaceAll(',', '') ?? 0);
+      const took = Number(
+        /took ([\d,]+) ms/.exec((await page.locator('.sr-resultbar').textContent()) ?? '')?.[1]?.replaceAll(',', '') ?? 0,
+      );
       const marks = await page.evaluate(() => ({
         total: performance.getEntriesByName('search:render').at(-1)!.duration,
         paint: performance.getEntriesByName('search:paint').at(-1)!.duration,
@@ -165,7 +187,9 @@ try {
     console.log(`search → table painted in Chromium (median of ${RUNS} runs, ${DOCS} docs indexed, histogram + facets included)`);
     console.log(`${pad('hits', 6)}  ${pad('run→painted', 12)}  ${pad('response→painted', 17)}  ${pad('OpenSearch took', 16)}`);
     for (const row of rows) {
-      console.log(`${pad(String(row.size), 6)}  ${pad(`${row.total.toFixed(0)} ms`, 12)}  ${pad(`${row.paint.toFixed(0)} ms`, 17)}  ${pad(`${row.took.toFixed(0)} ms`, 16)}`);
+      console.log(
+        `${pad(String(row.size), 6)}  ${pad(`${row.total.toFixed(0)} ms`, 12)}  ${pad(`${row.paint.toFixed(0)} ms`, 17)}  ${pad(`${row.took.toFixed(0)} ms`, 16)}`,
+      );
     }
     console.log(JSON.stringify({ bench: 'search-render', runs: RUNS, results: rows }));
   } finally {

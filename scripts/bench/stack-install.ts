@@ -45,7 +45,12 @@ try {
   });
   const stack = new StackService(backend);
   const install = async (tenant: string, schedule: 'dag' | 'serial'): Promise<Job> => {
-    const params = await stack.upParams({ tenant, target: { mode: 'existing', context: env.kube.context }, timeout: '5m', ignorePreflight: ['all'] });
+    const params = await stack.upParams({
+      tenant,
+      target: { mode: 'existing', context: env.kube.context },
+      timeout: '5m',
+      ignorePreflight: ['all'],
+    });
     const started = await stack.startUp({ ...params, schedule });
     const done = await backend.jobs.wait(started.id);
     if (done.state !== 'succeeded') throw new Error(`${tenant} (${schedule}) ${done.state}: ${done.failure?.message ?? ''}`);
@@ -60,7 +65,9 @@ try {
       for (const schedule of round % 2 ? (['serial', 'dag'] as const) : (['dag', 'serial'] as const)) {
         const job = await install(`bench${schedule[0]}${round}`, schedule);
         times[schedule].push(releasePhase(job));
-        console.log(`  round ${round + 1} ${schedule.padEnd(6)} ${(releasePhase(job) / 1000).toFixed(1)} s for ${job.steps.filter((s) => s.id.startsWith('release:')).length} releases`);
+        console.log(
+          `  round ${round + 1} ${schedule.padEnd(6)} ${(releasePhase(job) / 1000).toFixed(1)} s for ${job.steps.filter((s) => s.id.startsWith('release:')).length} releases`,
+        );
       }
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;

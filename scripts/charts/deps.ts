@@ -68,7 +68,9 @@ export async function prepareDependencies(opts: PrepareOptions): Promise<Prepare
 }
 
 /** Download the real chart and check its digest. false when it can't be downloaded. */
-async function fetchUpstream(helm: string, u: UpstreamChart, target: string, chartsDir: string, pin: boolean, log: (l: string) => void): Promise<boolean> {
+type Log = (line: string) => void;
+
+async function fetchUpstream(helm: string, u: UpstreamChart, target: string, chartsDir: string, pin: boolean, log: Log): Promise<boolean> {
   try {
     await runOrThrow(helm, ['pull', u.name, '--repo', u.repository, '--version', u.version, '-d', target]);
   } catch (error) {

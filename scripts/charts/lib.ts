@@ -91,7 +91,13 @@ export interface RunResult {
 }
 
 /** Run a command without a shell; never throws on a non-zero exit (callers decide). */
-export async function run(cmd: string, args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+export interface RunOpts {
+  cwd?: string;
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function run(cmd: string, args: string[], opts: RunOpts = {}): Promise<RunResult> {
   const r = await execa(cmd, args, { reject: false, cwd: opts.cwd, input: opts.input, env: opts.env, stripFinalNewline: false });
   return { stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), exitCode: r.exitCode ?? 1 };
 }

@@ -14,7 +14,13 @@ export interface TenantRender {
 }
 
 /** The helm arguments that render a tenant file (shared with charts:diff). */
-export function tenantTemplateArgs(file: string, opts: { namespace?: string; release?: string; apiVersions?: string[] } = {}): TenantRender {
+interface TenantTemplateOptions {
+  namespace?: string;
+  release?: string;
+  apiVersions?: string[];
+}
+
+export function tenantTemplateArgs(file: string, opts: TenantTemplateOptions = {}): TenantRender {
   const values = (YAML.parse(readFileSync(file, 'utf8')) ?? {}) as { global?: { tenantId?: string } };
   const tenantId = values.global?.tenantId;
   if (!tenantId && !(opts.namespace && opts.release)) throw new Error(`${file}: global.tenantId is not set (or pass --namespace and --release)`);

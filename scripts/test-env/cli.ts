@@ -9,7 +9,8 @@ const usage = `usage: npm run test-env -- up|provision <${Object.keys(COMPONENTS
 try {
   if (command === 'up' || command === 'provision') {
     const unknown = args.filter((name) => !(name in COMPONENTS));
-    if (args.length === 0 || unknown.length) throw new Error(unknown.length ? `unknown component(s): ${unknown.join(', ')}\n${usage}` : usage);
+    if (args.length === 0 || unknown.length)
+      throw new Error(unknown.length ? `unknown component(s): ${unknown.join(', ')}\n${usage}` : usage);
     if (command === 'provision') await provision(args as ComponentName[]);
     else process.stdout.write(JSON.stringify(await up(args as ComponentName[])) + '\n');
   } else if (command === 'down') {

@@ -117,7 +117,10 @@ export async function up(names: ComponentName[], options: { stateDir?: string; l
 }
 
 /** Downloads and builds into the cache without starting anything (CI does this first, with timings). */
-export async function provision(names: ComponentName[], log: (line: string) => void = (line) => process.stderr.write(line + '\n')): Promise<void> {
+export async function provision(
+  names: ComponentName[],
+  log: (line: string) => void = (line) => process.stderr.write(line + '\n'),
+): Promise<void> {
   const ctx = context(defaultStateDir(), log);
   for (const name of withNeeds(names)) {
     const started = Date.now();

@@ -42,7 +42,10 @@ export function tail(file: string, lines = 40): string {
   try {
     const buf = fs.readFileSync(file);
     const text = buf.subarray(Math.max(0, buf.length - 64 * 1024)).toString('utf8');
-    return text.split('\n').slice(-lines - 1).join('\n');
+    return text
+      .split('\n')
+      .slice(-lines - 1)
+      .join('\n');
   } catch (e) {
     return `(cannot read ${file}: ${(e as Error).message})`;
   }
@@ -54,7 +57,10 @@ export function errorLines(file: string, max = 12): string {
     const text = fs.readFileSync(file, 'utf8');
     const since = text.slice(Math.max(0, text.lastIndexOf('===== logclaw test-env:')));
     const hits = since.split('\n').filter((l) => /\b(ERROR|FATAL)\b|Exception\b|Caused by|Error:/.test(l) && !/^\s+at /.test(l));
-    return hits.slice(0, max).map((l) => (l.length > 400 ? l.slice(0, 400) + '…' : l)).join('\n');
+    return hits
+      .slice(0, max)
+      .map((l) => (l.length > 400 ? l.slice(0, 400) + '…' : l))
+      .join('\n');
   } catch {
     return '';
   }
@@ -111,7 +117,8 @@ export async function mavenCopyDependencies(
   let downloads = 0;
   const args = [
     '-B',
-    '-f', pom,
+    '-f',
+    pom,
     'org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies',
     '-DincludeScope=runtime',
     `-DoutputDirectory=${tmp}`,
@@ -341,7 +348,10 @@ export function jvmServer<S extends JvmState, E>(spec: {
   }
 
   /** Stops (default SIGTERM), stays down `downMs`, starts again; resolves with the new Running (new pid). */
-  async function restart(target: Target<E>, opts: { signal?: NodeJS.Signals; downMs?: number; timeoutMs?: number } = {}): Promise<Running<E>> {
+  async function restart(
+    target: Target<E>,
+    opts: { signal?: NodeJS.Signals; downMs?: number; timeoutMs?: number } = {},
+  ): Promise<Running<E>> {
     await stop(target, { signal: opts.signal });
     if (opts.downMs) await sleep(opts.downMs);
     return startAgain(target, { timeoutMs: opts.timeoutMs });

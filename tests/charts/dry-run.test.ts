@@ -26,7 +26,10 @@ beforeAll(async () => {
 }, 600_000);
 
 const scenarios = () =>
-  INSTALLABLE.flatMap((chart) => ciValuesFiles(join(chartsDir, chart)).map((file) => ({ chart, file: file.slice(join(chartsDir, chart).length + 1) })));
+  INSTALLABLE.flatMap((chart) => {
+    const dir = join(chartsDir, chart);
+    return ciValuesFiles(dir).map((file) => ({ chart, file: file.slice(dir.length + 1) }));
+  });
 
 async function ensureNamespace(namespace: string): Promise<void> {
   const yaml = `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${namespace}\n`;
@@ -43,7 +46,8 @@ describe('server-side dry-run against kube-apiserver with the upstream CRDs', ()
       // The local profile runs on kind without KServe, VPA or Prometheus CRDs; the others where they exist.
       const local = file === 'ci/default-values.yaml';
       const release = chart === 'logclaw-tenant' ? namespace : `${chart}-${tenant}`;
-      const manifest = await renderText(helm, chartsDir, chart, { release, namespace, files: [file], apiVersions: local ? [] : OPTIONAL_APIS });
+      const apiVersions = local ? [] : OPTIONAL_APIS;
+      const manifest = await renderText(helm, chartsDir, chart, { release, namespace, files: [file], apiVersions });
       if (!manifest.includes('kind:')) continue; // logclaw-flink's local profile renders nothing
       try {
         const out = await kubectlRun(kubectl, target, ['apply', '--server-side', '--dry-run=server', '--validate=strict', '--force-conflicts', '-n', namespace, '-f', '-'], { input: manifest });

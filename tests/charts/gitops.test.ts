@@ -17,7 +17,14 @@ const tenantFiles = readdirSync(TENANTS_DIR).filter((f) => /^tenant-.*\.yaml$/.t
 
 type AppSetSpec = {
   generators: { git: { repoURL: string; files: { path: string }[] } }[];
-  template: { metadata: { name: string }; spec: { project: string; source: { path: string; helm: { releaseName: string; valueFiles: string[] } }; destination: { namespace: string } } };
+  template: {
+    metadata: { name: string };
+    spec: {
+      project: string;
+      source: { path: string; helm: { releaseName: string; valueFiles: string[] } };
+      destination: { namespace: string };
+    };
+  };
 };
 const spec = appSet.spec as unknown as AppSetSpec;
 

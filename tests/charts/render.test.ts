@@ -26,12 +26,19 @@ function ticketing(enabled: string[]): Record<string, { enabled: boolean }> {
   return Object.fromEntries(PLATFORMS.map((p) => [p, { enabled: enabled.includes(p) }]));
 }
 
-function agentConfig(docs: K8sObject[]): { routing: Record<string, string[]>; platforms: Record<string, unknown>; llm: Record<string, string> } {
+interface AgentConfig {
+  routing: Record<string, string[]>;
+  platforms: Record<string, unknown>;
+  llm: Record<string, string>;
+}
+
+function agentConfig(docs: K8sObject[]): AgentConfig {
   return YAML.parse((get(docs, 'ConfigMap', 'logclaw-ticketing-agent-acme').data as Record<string, string>)['config.yaml']!);
 }
 
 function containerEnv(deployment: K8sObject, container = 0): Record<string, unknown> {
-  const spec = (deployment.spec as { template: { spec: { containers: { env?: { name: string; value?: string; valueFrom?: unknown }[] }[] } } }).template.spec;
+  type Env = { name: string; value?: string; valueFrom?: unknown }[];
+  const spec = (deployment.spec as { template: { spec: { containers: { env?: Env }[] } } }).template.spec;
   return Object.fromEntries((spec.containers[container]!.env ?? []).map((e) => [e.name, e.value ?? e.valueFrom]));
 }
 
@@ -99,7 +106,8 @@ describe('LLM providers', () => {
     const values = (provider: string) => ({ global: { ...PROD, llm: { provider, model: 'llama3.2:3b' } }, feast: { production: { s3Path: 's3://b' } } });
     const withOllama = await render(helm, chartsDir, 'logclaw-ml-engine', { values: values('ollama') });
     const deployment = get(withOllama, 'Deployment', 'logclaw-ml-engine-acme-ollama');
-    const init = (deployment.spec as { template: { spec: { initContainers: { env: { name: string; value: string }[] }[] } } }).template.spec.initContainers[0]!;
+    type InitContainer = { env: { name: string; value: string }[] };
+    const init = (deployment.spec as { template: { spec: { initContainers: InitContainer[] } } }).template.spec.initContainers[0]!;
     expect(init.env).toContainEqual({ name: 'MODEL', value: 'llama3.2:3b' });
     expect(get(withOllama, 'Service', 'logclaw-ml-engine-acme-ollama').spec).toMatchObject({ ports: [{ port: 11434 }] });
     const withClaude = await render(helm, chartsDir, 'logclaw-ml-engine', { values: values('claude') });
@@ -208,7 +216,12 @@ describe('tiers', () => {
     const ingestion = await render(helm, chartsDir, 'logclaw-ingestion', { values });
     const spec = get(ingestion, 'Deployment', 'logclaw-ingestion-acme').spec as {
       replicas: number;
-      template: { spec: { topologySpreadConstraints: { topologyKey: string; whenUnsatisfiable: string }[]; containers: { resources: { requests: { cpu: string } } }[] } };
+      template: {
+        spec: {
+          topologySpreadConstraints: { topologyKey: string; whenUnsatisfiable: string }[];
+          containers: { resources: { requests: { cpu: string } } }[];
+        };
+      };
     };
     expect(spec.replicas).toBe(e.replicas);
     expect(spec.template.spec.containers[0]!.resources.requests.cpu).toBe(e.cpu);
@@ -374,7 +387,13 @@ describe('Flink and Zammad', () => {
     const jobs = ofKind(docs, 'FlinkDeployment');
     expect(jobs.map((j) => j.metadata.name)).toEqual(['logclaw-flink-acme-etl', 'logclaw-flink-acme-enrichment', 'logclaw-flink-acme-anomaly']);
     for (const job of jobs) {
-      const s = job.spec as { flinkVersion: string; serviceAccount: string; flinkConfiguration: Record<string, unknown>; jobManager: { replicas: number }; job: { args: string[] } };
+      const s = job.spec as {
+        flinkVersion: string;
+        serviceAccount: string;
+        flinkConfiguration: Record<string, unknown>;
+        jobManager: { replicas: number };
+        job: { args: string[] };
+      };
       expect(job.apiVersion).toBe('flink.apache.org/v1beta1');
       expect(s.flinkVersion).toBe('v1_19');
       expect(s.serviceAccount).toBe('logclaw-flink-acme');

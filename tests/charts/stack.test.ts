@@ -162,7 +162,19 @@ describe('local profile (the seed\'s step 5)', () => {
       api: { address: string };
       sources: Record<string, { type: string; address?: string; decoding?: { codec: string } }>;
       transforms: { stamp: { source: string } };
-      sinks: Record<string, { type: string; topic?: string; bootstrap_servers?: string; encoding?: { codec: string }; endpoints?: string[]; bulk?: { index: string }; api_version?: string; address?: string }>;
+      sinks: Record<
+        string,
+        {
+          type: string;
+          topic?: string;
+          bootstrap_servers?: string;
+          encoding?: { codec: string };
+          endpoints?: string[];
+          bulk?: { index: string };
+          api_version?: string;
+          address?: string;
+        }
+      >;
     };
     expect(config.sources.http_in).toMatchObject({ type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' } });
     expect(config.api.address).toBe('0.0.0.0:8686');

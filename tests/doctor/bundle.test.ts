@@ -18,7 +18,16 @@ import { HEALTHY_PROC, event, fakeProc, helm, readyDeployment, setReleaseStatus,
 
 const TENANT = `db${Date.now().toString(36).slice(-5)}`;
 const NAMESPACE = `logclaw-${TENANT}`;
-const PLANTED = ['pl4nted-Secret-data-1', 'pl4nted-Secret-token-2', 'pl4nted-env-pass-3', 'pl4nted-env-token-4', 'pl4nted-config-pass-5', 'pl4nted-url-pass-6', 'pl4nted-helm-pass-7', 'pl4nted-bearer-8xyz'];
+const PLANTED = [
+  'pl4nted-Secret-data-1',
+  'pl4nted-Secret-token-2',
+  'pl4nted-env-pass-3',
+  'pl4nted-env-token-4',
+  'pl4nted-config-pass-5',
+  'pl4nted-url-pass-6',
+  'pl4nted-helm-pass-7',
+  'pl4nted-bearer-8xyz',
+];
 
 describe('logclaw doctor / bundle (CLI)', () => {
   let env: Pick<EndpointTypes, 'kube' | 'tools'>;
@@ -27,30 +36,67 @@ describe('logclaw doctor / bundle (CLI)', () => {
   let proc: string;
   let cliEnv: NodeJS.ProcessEnv;
   let devSecrets: string[];
-  const cli = (...args: string[]) => runCli([...args, '--tenant', TENANT, '--kubeconfig', env.kube.kubeconfig, '--context', env.kube.context], cliEnv);
+  const cli = (...args: string[]) =>
+    runCli([...args, '--tenant', TENANT, '--kubeconfig', env.kube.kubeconfig, '--context', env.kube.context], cliEnv);
 
   beforeAll(async () => {
     env = await useTestEnv('kube', 'tools');
     kc = kubeConfigOf(env.kube);
     home = mkdtempSync(join(tmpdir(), 'logclaw-doctor-cli-'));
     proc = fakeProc(HEALTHY_PROC);
-    cliEnv = { PATH: pathWith(dirname(env.tools.helm), dirname(env.tools.kubectl), dirname(process.execPath)), HOME: process.env.HOME, LOGCLAW_HOME: home, LOGCLAW_DOCTOR_PROC_ROOT: proc };
+    cliEnv = {
+      PATH: pathWith(dirname(env.tools.helm), dirname(env.tools.kubectl), dirname(process.execPath)),
+      HOME: process.env.HOME,
+      LOGCLAW_HOME: home,
+      LOGCLAW_DOCTOR_PROC_ROOT: proc,
+    };
     devSecrets = secretValues((await new DevSecretsStore(home).ensure(TENANT)).secrets);
     await ensureNamespace(kc, NAMESPACE);
     const core = kc.makeApiClient(CoreV1Api);
-    await core.createNamespacedSecret({ namespace: NAMESPACE, body: { metadata: { name: 'planted' }, stringData: { anything: PLANTED[0]!, token: PLANTED[1]! } } });
-    await readyDeployment(kc, NAMESPACE, `logclaw-ticketing-agent-${TENANT}`, { env: [{ name: 'DB_PASSWORD', value: PLANTED[2] }, { name: 'SLACK_TOKEN', value: PLANTED[3] }, { name: 'LOG_LEVEL', value: 'debug' }] });
-    await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: `logclaw-ingestion-${TENANT}` }, data: { 'app.ini': `[db]\npassword = ${PLANTED[4]}\n`, connection: `postgresql://postgres:${PLANTED[5]}@db:5432/airflow` } } });
-    await event(kc, NAMESPACE, { kind: 'Pod', name: 'somepod' }, { reason: 'Probe', message: `GET /health with Authorization: Bearer ${PLANTED[7]} failed` });
+    await core.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: { metadata: { name: 'planted' }, stringData: { anything: PLANTED[0]!, token: PLANTED[1]! } },
+    });
+    await readyDeployment(kc, NAMESPACE, `logclaw-ticketing-agent-${TENANT}`, {
+      env: [
+        { name: 'DB_PASSWORD', value: PLANTED[2] },
+        { name: 'SLACK_TOKEN', value: PLANTED[3] },
+        { name: 'LOG_LEVEL', value: 'debug' },
+      ],
+    });
+    await core.createNamespacedConfigMap({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: `logclaw-ingestion-${TENANT}` },
+        data: { 'app.ini': `[db]\npassword = ${PLANTED[4]}\n`, connection: `postgresql://postgres:${PLANTED[5]}@db:5432/airflow` },
+      },
+    });
+    await event(
+      kc,
+      NAMESPACE,
+      { kind: 'Pod', name: 'somepod' },
+      { reason: 'Probe', message: `GET /health with Authorization: Bearer ${PLANTED[7]} failed` },
+    );
     const chart = tinyChart();
-    await helm(env.tools.helm, env.kube, ['install', `logclaw-platform-${TENANT}`, chart, '-n', NAMESPACE, '--set', `auth.password=${PLANTED[6]}`]);
+    await helm(env.tools.helm, env.kube, [
+      'install',
+      `logclaw-platform-${TENANT}`,
+      chart,
+      '-n',
+      NAMESPACE,
+      '--set',
+      `auth.password=${PLANTED[6]}`,
+    ]);
     await helm(env.tools.helm, env.kube, ['install', `logclaw-kafka-${TENANT}`, chart, '-n', NAMESPACE]);
     await setReleaseStatus(kc, NAMESPACE, `logclaw-kafka-${TENANT}`, 1, 'pending-install');
     rmSync(chart, { recursive: true, force: true });
     // A finished install job whose log mentions a dev secret (the installer masks them; the bundle must too).
     const jobs = new JobRunner(home, new EventBus());
     await jobs.init();
-    jobs.register('stack-up', () => ({ title: `Install ${TENANT}`, steps: [{ id: 'secrets', title: 'Dev secrets', run: async (s) => s.line(`wrote values with ${devSecrets[0]}`) }] }));
+    jobs.register('stack-up', () => ({
+      title: `Install ${TENANT}`,
+      steps: [{ id: 'secrets', title: 'Dev secrets', run: async (s) => s.line(`wrote values with ${devSecrets[0]}`) }],
+    }));
     const job = await jobs.start('stack-up', { tenant: TENANT });
     await jobs.wait(job.id);
     await jobs.close();
@@ -63,9 +109,15 @@ describe('logclaw doctor / bundle (CLI)', () => {
   it('`doctor --json` prints {id, status, summary, fix?} per check and exits 1 when one fails', async () => {
     const result = await cli('doctor', '--json');
     expect(result.stderr).toBe('');
-    const checks = JSON.parse(result.stdout) as Array<{ id: string; status: string; summary: string; fix?: { commands: string[]; automatic: boolean } }>;
+    const checks = JSON.parse(result.stdout) as Array<{
+      id: string;
+      status: string;
+      summary: string;
+      fix?: { commands: string[]; automatic: boolean };
+    }>;
     expect(checks).toHaveLength(12);
-    for (const check of checks) expect(Object.keys(check).sort()).toEqual(check.fix ? ['fix', 'id', 'status', 'summary'] : ['id', 'status', 'summary']);
+    for (const check of checks)
+      expect(Object.keys(check).sort()).toEqual(check.fix ? ['fix', 'id', 'status', 'summary'] : ['id', 'status', 'summary']);
     const helmCheck = checks.find((c) => c.id === 'helm-releases')!;
     expect(helmCheck).toMatchObject({ status: 'fail', summary: `logclaw-kafka-${TENANT} is pending-install.` });
     expect(helmCheck.fix!.commands[0]).toContain(`helm uninstall logclaw-kafka-${TENANT} -n ${NAMESPACE}`);
@@ -78,19 +130,24 @@ describe('logclaw doctor / bundle (CLI)', () => {
     // Other test files share this cluster's operator namespaces, so the re-check is asserted for
     // this tenant's releases only.
     expect(result.stdout).toMatch(/Re-check:\n. helm-releases /);
-    const left = await kc.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace: NAMESPACE, labelSelector: 'owner=helm,status=pending-install' });
+    const left = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedSecret({ namespace: NAMESPACE, labelSelector: 'owner=helm,status=pending-install' });
     expect(left.items).toEqual([]);
     const unknown = await cli('doctor', '--fix', 'nope');
     expect(unknown.exitCode).toBe(1);
     expect(unknown.stderr).toContain('Unknown check "nope"');
   });
 
-  it('`doctor --health` is the seed\'s step-5 checklist', async () => {
+  it("`doctor --health` is the seed's step-5 checklist", async () => {
     const result = await cli('doctor', '--health', '--json');
     const report = JSON.parse(result.stdout) as { items: Array<{ id: string; status: string; summary: string }> };
     expect(report.items.map((item) => item.id)).toEqual(['pods', 'kafka', 'opensearch', 'releases']);
     expect(report.items.find((item) => item.id === 'pods')).toMatchObject({ status: 'ok', summary: '1/1 pods Running and ready.' });
-    expect(report.items.find((item) => item.id === 'kafka')).toMatchObject({ status: 'fail', summary: `No Kafka cluster in ${NAMESPACE}.` });
+    expect(report.items.find((item) => item.id === 'kafka')).toMatchObject({
+      status: 'fail',
+      summary: `No Kafka cluster in ${NAMESPACE}.`,
+    });
     expect(report.items.find((item) => item.id === 'releases')).toMatchObject({ status: 'fail', summary: '1/8 releases deployed.' });
     expect(result.exitCode).toBe(1);
   });
@@ -103,7 +160,24 @@ describe('logclaw doctor / bundle (CLI)', () => {
     expect(summary.path).toBe(out);
     const files = new Map(Object.entries(unzipSync(readFileSync(out))).map(([name, data]) => [name, strFromU8(data)]));
     const names = [...files.keys()];
-    for (const name of ['README.txt', 'versions.json', 'settings.json', 'doctor.json', 'health.json', 'preflight.json', 'forwards.json', 'jobs/index.json', 'helm/releases.json', `helm/${NAMESPACE}/logclaw-platform-${TENANT}/history.json`, `helm/${NAMESPACE}/logclaw-platform-${TENANT}/values.json`, 'resources/pods.json', 'resources/deployments.json', 'resources/secrets.json', 'resources/configmaps.json', `events/${NAMESPACE}.json`]) {
+    for (const name of [
+      'README.txt',
+      'versions.json',
+      'settings.json',
+      'doctor.json',
+      'health.json',
+      'preflight.json',
+      'forwards.json',
+      'jobs/index.json',
+      'helm/releases.json',
+      `helm/${NAMESPACE}/logclaw-platform-${TENANT}/history.json`,
+      `helm/${NAMESPACE}/logclaw-platform-${TENANT}/values.json`,
+      'resources/pods.json',
+      'resources/deployments.json',
+      'resources/secrets.json',
+      'resources/configmaps.json',
+      `events/${NAMESPACE}.json`,
+    ]) {
       expect(names).toContain(name);
     }
     expect(names.some((name) => /^jobs\/.+\.log$/.test(name))).toBe(true);
@@ -118,7 +192,9 @@ describe('logclaw doctor / bundle (CLI)', () => {
     expect(all).toMatch(/"name": "LOG_LEVEL",\s+"value": "debug"/);
     expect(all).toContain(`wrote values with [REDACTED]`);
     const releases = JSON.parse(files.get('helm/releases.json')!) as Array<{ name: string; namespace: string; status: string }>;
-    expect(releases.filter((release) => release.namespace === NAMESPACE)).toEqual([expect.objectContaining({ name: `logclaw-platform-${TENANT}`, status: 'deployed' })]);
+    expect(releases.filter((release) => release.namespace === NAMESPACE)).toEqual([
+      expect.objectContaining({ name: `logclaw-platform-${TENANT}`, status: 'deployed' }),
+    ]);
     expect(summary.redactions).toBeGreaterThanOrEqual(PLANTED.length);
     // A standard unzip reads it too.
     if (existsSync('/usr/bin/unzip')) expect((await execa('unzip', ['-t', out], { reject: false })).stdout).toContain('No errors detected');

@@ -17,7 +17,17 @@ import { crdsDir, kubectlRun } from '../../scripts/test-env/kube/helpers.js';
 import { killPids } from '../../scripts/test-env/kube/kwok.js';
 import { ensureNamespace, kubeConfigOf, serviceBackedBy, waitFor } from '../support/kube.js';
 import { type EndpointTypes, useTestEnv } from '../support/test-env.js';
-import { HEALTHY_PROC, execRecorder, fakeProc, fixRunningWhatItShows, helm, patchCustomStatus, readyDeployment, setProc, tinyChart } from './support.js';
+import {
+  HEALTHY_PROC,
+  execRecorder,
+  fakeProc,
+  fixRunningWhatItShows,
+  helm,
+  patchCustomStatus,
+  readyDeployment,
+  setProc,
+  tinyChart,
+} from './support.js';
 
 const TENANT = `dc${Date.now().toString(36).slice(-5)}`;
 const NAMESPACE = `logclaw-${TENANT}`;
@@ -45,14 +55,26 @@ describe('doctor on a private cluster', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'logclaw-doctor-'));
     const bundle = join(dataDir, 'strimzi-crds-0.50.1.yaml');
     const strimzi = join(crdsDir(), 'strimzi');
-    writeFileSync(bundle, readdirSync(strimzi).filter((name) => name.endsWith('.yaml')).sort().map((name) => readFileSync(join(strimzi, name), 'utf8')).join('\n---\n'));
+    writeFileSync(
+      bundle,
+      readdirSync(strimzi)
+        .filter((name) => name.endsWith('.yaml'))
+        .sort()
+        .map((name) => readFileSync(join(strimzi, name), 'utf8'))
+        .join('\n---\n'),
+    );
     temps.push(ctx.runDir, proc, dataDir);
     backend = await createBackend({
       transport: 'cli',
       dataDir,
       onExec: recorder.onExec,
       kubeTarget: { kubeconfig: endpoint.kubeconfig, context: endpoint.context },
-      env: { ...process.env, PATH: [dirname(env.tools.helm), dirname(env.tools.kubectl), process.env.PATH].join(':'), LOGCLAW_DOCTOR_PROC_ROOT: proc, LOGCLAW_STRIMZI_CRDS_URL: bundle },
+      env: {
+        ...process.env,
+        PATH: [dirname(env.tools.helm), dirname(env.tools.kubectl), process.env.PATH].join(':'),
+        LOGCLAW_DOCTOR_PROC_ROOT: proc,
+        LOGCLAW_STRIMZI_CRDS_URL: bundle,
+      },
       forwardTiming: { probeIntervalMs: 300, backoffMs: 100, maxBackoffMs: 1000, failAfter: 30, probeTimeoutMs: 2000 },
     });
     await backend.call('settings:update', { tenant: TENANT, toolPaths: { helm: env.tools.helm, kubectl: env.tools.kubectl } });
@@ -74,22 +96,62 @@ describe('doctor on a private cluster', () => {
     const chart = tinyChart();
     temps.push(chart);
     // The local profile's eight releases, deployed.
-    const releases = ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'ticketing-agent'].map((name) => `logclaw-${name}-${TENANT}`);
+    const releases = ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'ticketing-agent'].map(
+      (name) => `logclaw-${name}-${TENANT}`,
+    );
     await Promise.all(releases.map((release) => helm(env.tools.helm, endpoint, ['install', release, chart, '-n', NAMESPACE])));
     const { secrets } = await new DevSecretsStore(backend.dataDir).ensure(TENANT);
-    await core.createNamespacedSecret({ namespace: NAMESPACE, body: { metadata: { name: 'opensearch-admin-credentials' }, stringData: { username: 'admin', password: secrets.opensearchAdminPassword } } });
-    await readyDeployment(kc, NAMESPACE, `logclaw-airflow-${TENANT}-webserver`, { labels: { tier: 'airflow', component: 'webserver' }, container: 'webserver', memory: '2Gi' });
-    await readyDeployment(kc, NAMESPACE, `logclaw-airflow-${TENANT}-scheduler`, { labels: { tier: 'airflow', component: 'scheduler' }, container: 'scheduler' });
+    await core.createNamespacedSecret({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: 'opensearch-admin-credentials' },
+        stringData: { username: 'admin', password: secrets.opensearchAdminPassword },
+      },
+    });
+    await readyDeployment(kc, NAMESPACE, `logclaw-airflow-${TENANT}-webserver`, {
+      labels: { tier: 'airflow', component: 'webserver' },
+      container: 'webserver',
+      memory: '2Gi',
+    });
+    await readyDeployment(kc, NAMESPACE, `logclaw-airflow-${TENANT}-scheduler`, {
+      labels: { tier: 'airflow', component: 'scheduler' },
+      container: 'scheduler',
+    });
     await readyDeployment(kc, NAMESPACE, `logclaw-ingestion-${TENANT}`);
     const kafka = `logclaw-kafka-${TENANT}`;
     const ref = { group: 'kafka.strimzi.io', version: 'v1', plural: 'kafkas', namespace: NAMESPACE, name: kafka };
-    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ ...ref, body: { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: kafka }, spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } } } });
-    await patchCustomStatus(kc, ref, { observedGeneration: 1, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }] });
-    await core.createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: `logclaw-ingestion-${TENANT}` }, data: { 'vector.yaml': `sinks:\n  kafka:\n    bootstrap_servers: "${kafka}-kafka-bootstrap:9092"\n` } } });
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      ...ref,
+      body: {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'Kafka',
+        metadata: { name: kafka },
+        spec: { kafka: { listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } },
+      },
+    });
+    await patchCustomStatus(kc, ref, {
+      observedGeneration: 1,
+      conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: new Date().toISOString() }],
+    });
+    await core.createNamespacedConfigMap({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: `logclaw-ingestion-${TENANT}` },
+        data: { 'vector.yaml': `sinks:\n  kafka:\n    bootstrap_servers: "${kafka}-kafka-bootstrap:9092"\n` },
+      },
+    });
     // OpenSearch (standalone): the Service reaches the real test OpenSearch through kwok; the forward reads its health.
-    await serviceBackedBy(endpoint, { namespace: NAMESPACE, name: `logclaw-opensearch-${TENANT}`, port: 9200, realPort: Number(new URL(env.opensearch.url).port) });
+    await serviceBackedBy(endpoint, {
+      namespace: NAMESPACE,
+      name: `logclaw-opensearch-${TENANT}`,
+      port: 9200,
+      realPort: Number(new URL(env.opensearch.url).port),
+    });
     await backend.call('forwards:start', { id: 'opensearch', localPort: await freePort() });
-    await waitFor(async () => (await backend.call('forwards:list')).find((f) => f.id === 'opensearch')?.state === 'ready', 'the OpenSearch forward');
+    await waitFor(
+      async () => (await backend.call('forwards:list')).find((f) => f.id === 'opensearch')?.state === 'ready',
+      'the OpenSearch forward',
+    );
 
     const report = await backend.call('doctor:run', {});
     expect(report.error).toBeUndefined();
@@ -99,7 +161,12 @@ describe('doctor on a private cluster', () => {
     expect(report.checks.find((c) => c.id === 'strimzi-crds')!.summary).toBe('4 Strimzi CRDs serve v1.');
 
     const health = await backend.call('doctor:health', {});
-    expect(Object.fromEntries(health.items.map((item) => [item.id, item.status])), JSON.stringify(health.items, null, 2)).toEqual({ pods: 'ok', kafka: 'ok', opensearch: 'ok', releases: 'ok' });
+    expect(Object.fromEntries(health.items.map((item) => [item.id, item.status])), JSON.stringify(health.items, null, 2)).toEqual({
+      pods: 'ok',
+      kafka: 'ok',
+      opensearch: 'ok',
+      releases: 'ok',
+    });
     expect(health.items.find((item) => item.id === 'releases')!.summary).toBe('8/8 releases deployed.');
     expect(health.items.find((item) => item.id === 'opensearch')!.summary).toMatch(/: (green|yellow)/);
     await backend.call('forwards:stop', { id: 'opensearch' });
@@ -114,12 +181,16 @@ describe('doctor on a private cluster', () => {
     const check = await detect('strimzi-crds');
     expect(check.status).toBe('fail');
     expect(check.summary).toBe('kafkausers does not serve kafka.strimzi.io/v1 (older CRDs than Strimzi 0.50.1).');
-    expect(check.evidence[0]!.lines.find((line) => line.startsWith('kafkausers'))).toMatch(/^kafkausers.kafka.strimzi.io: serves (?!.*\bv1\b)/);
+    expect(check.evidence[0]!.lines.find((line) => line.startsWith('kafkausers'))).toMatch(
+      /^kafkausers.kafka.strimzi.io: serves (?!.*\bv1\b)/,
+    );
     expect(check.fix!.commands[1]).toContain('kubectl rollout restart deployment -n strimzi-system strimzi-cluster-operator');
     const result = await fixRunningWhatItShows(backend, recorder, { id: 'strimzi-crds' });
     expect(result.applied).toContain('restarted deployment strimzi-system/strimzi-cluster-operator');
     expect(result.after.status).toBe('ok');
-    const operator = await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ name: 'strimzi-cluster-operator', namespace: 'strimzi-system' });
+    const operator = await kc
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: 'strimzi-cluster-operator', namespace: 'strimzi-system' });
     expect(operator.spec?.template.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBeTruthy();
   });
 
@@ -136,7 +207,14 @@ describe('doctor on a private cluster', () => {
           template: {
             metadata: { labels: { app: name } },
             spec: {
-              topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: name } } }],
+              topologySpreadConstraints: [
+                {
+                  maxSkew: 1,
+                  topologyKey: 'topology.kubernetes.io/zone',
+                  whenUnsatisfiable: 'DoNotSchedule',
+                  labelSelector: { matchLabels: { app: name } },
+                },
+              ],
               containers: [{ name: 'main', image: 'registry.invalid/stand-in:1' }],
             },
           },
@@ -148,26 +226,49 @@ describe('doctor on a private cluster', () => {
     const check = await detect('topology-zone');
     expect(check.summary).toContain('node(s) kwok-node-0 have no topology.kubernetes.io/zone label');
     expect(check.evidence.flatMap((e) => e.lines).join('\n')).toMatch(/didn't match pod topology spread constraints/);
-    expect(check.fix!.commands).toEqual([expect.stringContaining('kubectl label node kwok-node-0 topology.kubernetes.io/zone=zone-a --overwrite')]);
+    expect(check.fix!.commands).toEqual([
+      expect.stringContaining('kubectl label node kwok-node-0 topology.kubernetes.io/zone=zone-a --overwrite'),
+    ]);
     const result = await fixRunningWhatItShows(backend, recorder, { id: 'topology-zone' });
     expect(result.after.status).toBe('ok');
-    await waitFor(async () => (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: `app=${name}` })).items.some((pod) => pod.status?.phase === 'Running'), 'the pod to run');
+    await waitFor(
+      async () =>
+        (await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: NAMESPACE, labelSelector: `app=${name}` })).items.some(
+          (pod) => pod.status?.phase === 'Running',
+        ),
+      'the pod to run',
+    );
   });
 
   it('8 vm-max-map-count and 9 inotify: low host limits fail with the sysctl commands (not one-click); raised, they pass', async () => {
     setProc(proc, { maxMapCount: 65_530, watches: 8192, instances: 128 });
     const [maps, watches] = (await backend.call('doctor:run', { only: ['vm-max-map-count', 'inotify'] })).checks;
-    expect(maps).toMatchObject({ status: 'fail', fix: { automatic: false, commands: expect.arrayContaining(['sudo sysctl -w vm.max_map_count=262144']) } });
+    expect(maps).toMatchObject({
+      status: 'fail',
+      fix: { automatic: false, commands: expect.arrayContaining(['sudo sysctl -w vm.max_map_count=262144']) },
+    });
     expect(maps!.summary).toContain('vm.max_map_count is 65530');
-    expect(watches).toMatchObject({ status: 'warn', fix: { automatic: false, commands: expect.arrayContaining(['sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512']) } });
-    await expect(backend.call('doctor:fix', { id: 'vm-max-map-count', confirm: 'vm-max-map-count' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(watches).toMatchObject({
+      status: 'warn',
+      fix: {
+        automatic: false,
+        commands: expect.arrayContaining(['sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512']),
+      },
+    });
+    await expect(backend.call('doctor:fix', { id: 'vm-max-map-count', confirm: 'vm-max-map-count' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
     // What the sysctl commands do.
     setProc(proc, HEALTHY_PROC);
     expect((await backend.call('doctor:run', { only: ['vm-max-map-count', 'inotify'] })).checks.map((c) => c.status)).toEqual(['ok', 'ok']);
   });
 
-  it('8/9 on this machine\'s real /proc: the local cluster (API server on loopback) is judged by the host kernel', async () => {
-    const real = await createBackend({ transport: 'cli', dataDir: mkdtempSync(join(tmpdir(), 'logclaw-doctor-real-')), kubeTarget: { kubeconfig: endpoint.kubeconfig, context: endpoint.context } });
+  it("8/9 on this machine's real /proc: the local cluster (API server on loopback) is judged by the host kernel", async () => {
+    const real = await createBackend({
+      transport: 'cli',
+      dataDir: mkdtempSync(join(tmpdir(), 'logclaw-doctor-real-')),
+      kubeTarget: { kubeconfig: endpoint.kubeconfig, context: endpoint.context },
+    });
     temps.push(real.dataDir);
     try {
       const [maps, watches] = (await real.call('doctor:run', { only: ['vm-max-map-count', 'inotify'] })).checks;
@@ -181,5 +282,4 @@ describe('doctor on a private cluster', () => {
       await real.close();
     }
   });
-
 });

@@ -29,14 +29,41 @@ describe('Doctor pane in a browser', () => {
     const kc = kubeConfigOf(kube);
     await ensureNamespace(kc, NAMESPACE);
     const kafka = `logclaw-kafka-${TENANT}`;
-    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ group: 'kafka.strimzi.io', version: 'v1', plural: 'kafkas', namespace: NAMESPACE, body: { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: kafka }, spec: { kafka: { listeners: [{ name: 'tls', port: 9093, type: 'internal', tls: true }] } } } });
-    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace: NAMESPACE, body: { metadata: { name: `logclaw-ingestion-${TENANT}` }, data: { 'vector.yaml': `sinks:\n  kafka:\n    bootstrap_servers: "${kafka}-kafka-bootstrap:9092"\n` } } });
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      plural: 'kafkas',
+      namespace: NAMESPACE,
+      body: {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'Kafka',
+        metadata: { name: kafka },
+        spec: { kafka: { listeners: [{ name: 'tls', port: 9093, type: 'internal', tls: true }] } },
+      },
+    });
+    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+      namespace: NAMESPACE,
+      body: {
+        metadata: { name: `logclaw-ingestion-${TENANT}` },
+        data: { 'vector.yaml': `sinks:\n  kafka:\n    bootstrap_servers: "${kafka}-kafka-bootstrap:9092"\n` },
+      },
+    });
     home = mkdtempSync(join(tmpdir(), 'logclaw-e2e-doctor-'));
     proc = fakeProc(HEALTHY_PROC);
-    const started = await startServe({ PATH: pathWith(dirname(tools.helm), dirname(tools.kubectl), dirname(process.execPath)), HOME: process.env.HOME, LOGCLAW_HOME: home, KUBECONFIG: kube.kubeconfig, LOGCLAW_DOCTOR_PROC_ROOT: proc });
+    const started = await startServe({
+      PATH: pathWith(dirname(tools.helm), dirname(tools.kubectl), dirname(process.execPath)),
+      HOME: process.env.HOME,
+      LOGCLAW_HOME: home,
+      KUBECONFIG: kube.kubeconfig,
+      LOGCLAW_DOCTOR_PROC_ROOT: proc,
+    });
     serve = started.child;
     const token = new URL(started.url).searchParams.get('token');
-    await fetch(new URL('/api/invoke/settings:update', started.url), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ tenant: TENANT }) });
+    await fetch(new URL('/api/invoke/settings:update', started.url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ tenant: TENANT }),
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(started.url);
@@ -57,11 +84,15 @@ describe('Doctor pane in a browser', () => {
     await expect.poll(() => nav.getByLabel(/^Doctor: [1-9]\d* failing/).count()).toBe(1);
     await expect.poll(() => page.getByRole('listitem', { name: /^All pods Running: / }).count(), { timeout: 30_000 }).toBe(1);
     await vector.getByRole('button', { name: /Vector reaches Kafka/ }).click();
-    await expect.poll(() => vector.getByLabel('Evidence').textContent()).toContain(`bootstrap_servers: logclaw-kafka-${TENANT}-kafka-bootstrap:9092`);
+    await expect
+      .poll(() => vector.getByLabel('Evidence').textContent())
+      .toContain(`bootstrap_servers: logclaw-kafka-${TENANT}-kafka-bootstrap:9092`);
     expect(await vector.locator('pre').last().textContent()).toContain(`patch kafka logclaw-kafka-${TENANT} --type=json`);
     await vector.getByRole('button', { name: 'Add the plain listener' }).click();
     const dialog = vector.getByRole('dialog', { name: 'Confirm: Add the plain listener' });
-    expect(await dialog.textContent()).toContain(`Adds the listener {name: plain, port: 9092, type: internal, tls: false} to kafka/logclaw-kafka-${TENANT}`);
+    expect(await dialog.textContent()).toContain(
+      `Adds the listener {name: plain, port: 9092, type: internal, tls: false} to kafka/logclaw-kafka-${TENANT}`,
+    );
     await page.screenshot({ path: screenshotPath('doctor-confirm') });
     await dialog.getByRole('button', { name: 'Apply fix' }).click();
     await checks.getByRole('listitem', { name: 'Vector reaches Kafka: ok' }).waitFor({ timeout: 60_000 });

@@ -5,7 +5,15 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, PatchStrategy, type V1Pod, setHeaderOptions } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  PatchStrategy,
+  type V1Pod,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { expect } from 'vitest';
 import type { Backend } from '../../electron/backend.js';
@@ -18,24 +26,49 @@ export const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
 /** Applies a status patch (merge) through the status subresource, as a kubelet or operator would. */
 export async function patchPodStatus(kc: KubeConfig, namespace: string, name: string, status: V1Pod['status']): Promise<void> {
-  await kc.makeApiClient(CoreV1Api).patchNamespacedPodStatus({ name, namespace, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
+  await kc
+    .makeApiClient(CoreV1Api)
+    .patchNamespacedPodStatus({ name, namespace, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch));
 }
 
-export async function patchCustomStatus(kc: KubeConfig, ref: { group: string; version: string; plural: string; namespace: string; name: string }, status: unknown): Promise<void> {
-  await kc.makeApiClient(CustomObjectsApi).patchNamespacedCustomObjectStatus({ ...ref, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+export async function patchCustomStatus(
+  kc: KubeConfig,
+  ref: { group: string; version: string; plural: string; namespace: string; name: string },
+  status: unknown,
+): Promise<void> {
+  await kc
+    .makeApiClient(CustomObjectsApi)
+    .patchNamespacedCustomObjectStatus({ ...ref, body: { status } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
 }
 
 /** A pod the scheduler cannot place (nothing matches its nodeSelector): no kubelet ever touches its status. */
-export async function unschedulablePod(kc: KubeConfig, namespace: string, name: string, spec: Partial<V1Pod['spec']> & { labels?: Record<string, string> } = {}): Promise<void> {
+export async function unschedulablePod(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  spec: Partial<V1Pod['spec']> & { labels?: Record<string, string> } = {},
+): Promise<void> {
   const { labels, ...rest } = spec;
   await ensureNamespace(kc, namespace);
   await kc.makeApiClient(CoreV1Api).createNamespacedPod({
     namespace,
-    body: { metadata: { name, labels }, spec: { nodeSelector: { 'doctor.logclaw.io/none': 'true' }, containers: [{ name: 'main', image: 'registry.invalid/stand-in:1' }], ...rest } },
+    body: {
+      metadata: { name, labels },
+      spec: {
+        nodeSelector: { 'doctor.logclaw.io/none': 'true' },
+        containers: [{ name: 'main', image: 'registry.invalid/stand-in:1' }],
+        ...rest,
+      },
+    },
   });
 }
 
-export async function event(kc: KubeConfig, namespace: string, involved: { kind: string; name: string; apiVersion?: string }, fields: { type?: string; reason: string; message: string }): Promise<void> {
+export async function event(
+  kc: KubeConfig,
+  namespace: string,
+  involved: { kind: string; name: string; apiVersion?: string },
+  fields: { type?: string; reason: string; message: string },
+): Promise<void> {
   const now = new Date();
   await kc.makeApiClient(CoreV1Api).createNamespacedEvent({
     namespace,
@@ -54,7 +87,17 @@ export async function event(kc: KubeConfig, namespace: string, involved: { kind:
 }
 
 /** A one-replica Deployment kwok makes Ready. */
-export async function readyDeployment(kc: KubeConfig, namespace: string, name: string, options: { labels?: Record<string, string>; container?: string; memory?: string; env?: Array<{ name: string; value?: string; valueFrom?: unknown }> } = {}): Promise<V1Pod> {
+export async function readyDeployment(
+  kc: KubeConfig,
+  namespace: string,
+  name: string,
+  options: {
+    labels?: Record<string, string>;
+    container?: string;
+    memory?: string;
+    env?: Array<{ name: string; value?: string; valueFrom?: unknown }>;
+  } = {},
+): Promise<V1Pod> {
   await ensureNamespace(kc, namespace);
   const labels = { app: name, ...options.labels };
   await kc.makeApiClient(AppsV1Api).createNamespacedDeployment({
@@ -66,7 +109,16 @@ export async function readyDeployment(kc: KubeConfig, namespace: string, name: s
         selector: { matchLabels: { app: name } },
         template: {
           metadata: { labels },
-          spec: { containers: [{ name: options.container ?? 'main', image: 'registry.invalid/stand-in:1', env: options.env as never, resources: options.memory ? { limits: { memory: options.memory } } : undefined }] },
+          spec: {
+            containers: [
+              {
+                name: options.container ?? 'main',
+                image: 'registry.invalid/stand-in:1',
+                env: options.env as never,
+                resources: options.memory ? { limits: { memory: options.memory } } : undefined,
+              },
+            ],
+          },
         },
       },
     },
@@ -86,7 +138,10 @@ export function tinyChart(): string {
   mkdirSync(join(dir, 'templates'));
   writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: tiny\nversion: 0.1.0\nappVersion: "1"\n');
   writeFileSync(join(dir, 'values.yaml'), 'message: hello\nauth:\n  password: ""\n');
-  writeFileSync(join(dir, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  message: {{ .Values.message | quote }}\n');
+  writeFileSync(
+    join(dir, 'templates', 'cm.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  message: {{ .Values.message | quote }}\n',
+  );
   return dir;
 }
 
@@ -104,11 +159,17 @@ export async function setReleaseStatus(kc: KubeConfig, namespace: string, name: 
   const core = kc.makeApiClient(CoreV1Api);
   const secretName = `sh.helm.release.v1.${name}.v${revision}`;
   const secret = await core.readNamespacedSecret({ name: secretName, namespace });
-  const body = JSON.parse(gunzipSync(Buffer.from(Buffer.from(secret.data!.release!, 'base64').toString('utf8'), 'base64')).toString('utf8')) as { info: { status: string; description: string } };
+  const body = JSON.parse(
+    gunzipSync(Buffer.from(Buffer.from(secret.data!.release!, 'base64').toString('utf8'), 'base64')).toString('utf8'),
+  ) as { info: { status: string; description: string } };
   body.info.status = status;
   body.info.description = status === 'failed' ? 'Upgrade "' + name + '" failed: context deadline exceeded' : 'Initial install underway';
   const encoded = Buffer.from(gzipSync(Buffer.from(JSON.stringify(body))).toString('base64')).toString('base64');
-  await core.replaceNamespacedSecret({ name: secretName, namespace, body: { ...secret, metadata: { ...secret.metadata, labels: { ...secret.metadata?.labels, status } }, data: { release: encoded } } });
+  await core.replaceNamespacedSecret({
+    name: secretName,
+    namespace,
+    body: { ...secret, metadata: { ...secret.metadata, labels: { ...secret.metadata?.labels, status } }, data: { release: encoded } },
+  });
 }
 
 /** A /proc/sys stand-in with the given values. */
@@ -149,7 +210,11 @@ export function execRecorder() {
 }
 
 /** Applies a fix and asserts that what ran is, line for line, what the fix showed (its equivalents aside). */
-export async function fixRunningWhatItShows(backend: Backend, recorder: ReturnType<typeof execRecorder>, request: { id: DoctorCheckId; tenant?: string }): Promise<FixResult> {
+export async function fixRunningWhatItShows(
+  backend: Backend,
+  recorder: ReturnType<typeof execRecorder>,
+  request: { id: DoctorCheckId; tenant?: string },
+): Promise<FixResult> {
   const { result, ran } = await recorder.changesDuring(() => backend.call('doctor:fix', { ...request, confirm: request.id }));
   const shown = (result.before.fix?.commands ?? []).filter((line) => !isEquivalentLine(line));
   expect(ran, 'the commands the fix ran are the ones it showed').toEqual(shown);

@@ -24,13 +24,32 @@ describe('Forwards pane in a browser', () => {
     feast = createServer((_req, res) => res.end('{"status":"ok"}'));
     await new Promise<void>((resolve) => feast.listen(0, '127.0.0.1', resolve));
     const namespace = `logclaw-${TENANT}`;
-    await serviceBackedBy(kube, { namespace, name: `logclaw-opensearch-${TENANT}`, port: 9200, realPort: Number(new URL(opensearch.url).port) });
-    await serviceBackedBy(kube, { namespace, name: `logclaw-ml-engine-${TENANT}-feast-server`, port: 6567, realPort: (feast.address() as { port: number }).port });
+    await serviceBackedBy(kube, {
+      namespace,
+      name: `logclaw-opensearch-${TENANT}`,
+      port: 9200,
+      realPort: Number(new URL(opensearch.url).port),
+    });
+    await serviceBackedBy(kube, {
+      namespace,
+      name: `logclaw-ml-engine-${TENANT}-feast-server`,
+      port: 6567,
+      realPort: (feast.address() as { port: number }).port,
+    });
     home = mkdtempSync(join(tmpdir(), 'logclaw-e2e-forwards-'));
-    ({ child: serve } = await startServe({ PATH: process.env.PATH, HOME: process.env.HOME, LOGCLAW_HOME: home, KUBECONFIG: kube.kubeconfig }).then(async (started) => {
+    ({ child: serve } = await startServe({
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LOGCLAW_HOME: home,
+      KUBECONFIG: kube.kubeconfig,
+    }).then(async (started) => {
       const token = new URL(started.url).searchParams.get('token');
       // The tenant comes from Settings, like a user who set it once.
-      await fetch(new URL('/api/invoke/settings:update', started.url), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ tenant: TENANT }) });
+      await fetch(new URL('/api/invoke/settings:update', started.url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ tenant: TENANT }),
+      });
       browser = await launchChromium();
       page = await browser.newPage({ viewport: { width: 1400, height: 820 } });
       await page.goto(started.url);
@@ -45,13 +64,18 @@ describe('Forwards pane in a browser', () => {
   });
 
   it('starts all forwards and shows the live ones ready, the missing ones not', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Forwards/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Forwards/ })
+      .click();
     const table = page.getByRole('table', { name: 'Forwards' });
     await table.locator('tr[data-forward="opensearch"]').waitFor();
     // Free ports for the two live services (the seed's defaults may be taken on a shared machine).
     await page.getByRole('button', { name: 'Start all' }).click();
     for (const id of ['opensearch', 'feast']) {
-      await expect.poll(() => table.locator(`tr[data-forward="${id}"]`).getAttribute('data-state'), { timeout: 30_000 }).toMatch(/ready|starting|reconnecting|failed/);
+      await expect
+        .poll(() => table.locator(`tr[data-forward="${id}"]`).getAttribute('data-state'), { timeout: 30_000 })
+        .toMatch(/ready|starting|reconnecting|failed/);
     }
     const state = (id: string) => table.locator(`tr[data-forward="${id}"]`).getAttribute('data-state');
     const conflict = page.getByRole('button', { name: /^Use port \d+$/ });
@@ -61,7 +85,14 @@ describe('Forwards pane in a browser', () => {
     await expect.poll(() => state('feast'), { timeout: 30_000 }).toBe('ready');
     await expect.poll(() => state('airflow'), { timeout: 30_000 }).toMatch(/starting|reconnecting|failed/);
     expect(await table.locator('tr[data-forward="airflow"]').textContent()).toContain('does not exist');
-    await expect.poll(() => page.getByRole('navigation', { name: 'Main' }).getByLabel(/forwards ready/).textContent()).toMatch(/^2\/\d+$/);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('navigation', { name: 'Main' })
+          .getByLabel(/forwards ready/)
+          .textContent(),
+      )
+      .toMatch(/^2\/\d+$/);
     await table.locator('tr[data-forward="opensearch"]').click();
     await page.getByRole('list', { name: 'State changes' }).waitFor();
     expect(await page.getByRole('list', { name: 'State changes' }).textContent()).toContain('ready');

@@ -21,9 +21,25 @@ describe('app shell in a browser (loopback bridge)', () => {
     const kubeconfig = join(home, 'kubeconfig');
     writeFileSync(
       kubeconfig,
-      ['apiVersion: v1', 'kind: Config', 'current-context: kind-logclaw-dev', 'clusters:', ...['kind-logclaw-dev', 'staging'].flatMap((n) => [`- name: ${n}`, `  cluster: {server: "https://${n}:6443"}`]), 'users:', '- name: u', '  user: {token: t}', 'contexts:', ...['kind-logclaw-dev', 'staging'].flatMap((n) => [`- name: ${n}`, `  context: {cluster: ${n}, user: u}`])].join('\n'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: kind-logclaw-dev',
+        'clusters:',
+        ...['kind-logclaw-dev', 'staging'].flatMap((n) => [`- name: ${n}`, `  cluster: {server: "https://${n}:6443"}`]),
+        'users:',
+        '- name: u',
+        '  user: {token: t}',
+        'contexts:',
+        ...['kind-logclaw-dev', 'staging'].flatMap((n) => [`- name: ${n}`, `  context: {cluster: ${n}, user: u}`]),
+      ].join('\n'),
     );
-    ({ url, child: serve } = await startServe({ PATH: pathWith(dirname(tools.helm)), HOME: process.env.HOME, LOGCLAW_HOME: join(home, 'data'), KUBECONFIG: kubeconfig }));
+    ({ url, child: serve } = await startServe({
+      PATH: pathWith(dirname(tools.helm)),
+      HOME: process.env.HOME,
+      LOGCLAW_HOME: join(home, 'data'),
+      KUBECONFIG: kubeconfig,
+    }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
@@ -45,7 +61,10 @@ describe('app shell in a browser (loopback bridge)', () => {
   });
 
   it('lists the prerequisites with status, versions and fix hints', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Prerequisites/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Prerequisites/ })
+      .click();
     const table = page.getByRole('table', { name: 'Tools' });
     await table.locator('tr[data-tool="kubectl"]').waitFor();
     const status = (tool: string) => table.locator(`tr[data-tool="${tool}"]`).getAttribute('data-status');
@@ -65,7 +84,9 @@ describe('app shell in a browser (loopback bridge)', () => {
     await table.getByRole('button', { name: 'Set path to kind' }).click();
     await table.getByRole('textbox', { name: 'Path to kind' }).fill('/nowhere/kind');
     await table.getByRole('button', { name: 'Save' }).click();
-    await expect.poll(() => table.locator('tr[data-tool="kind"]').textContent()).toContain('The path set in Settings for kind (/nowhere/kind)');
+    await expect
+      .poll(() => table.locator('tr[data-tool="kind"]').textContent())
+      .toContain('The path set in Settings for kind (/nowhere/kind)');
   });
 
   it('opens the command palette with Ctrl+K and navigates with the keyboard', async () => {

@@ -61,19 +61,27 @@ describe('Stack pane in a browser', () => {
     await steps.locator('li[data-step="cluster"]').waitFor({ timeout: 60_000 });
     await expect.poll(() => steps.locator('li[data-state="running"]').count(), { timeout: 120_000 }).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath('stack-installing'), fullPage: true });
-    await expect.poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 600_000, interval: 1000 }).toBe('succeeded');
+    await expect
+      .poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 600_000, interval: 1000 })
+      .toBe('succeeded');
     expect(await steps.locator('li[data-step]').count()).toBe(18);
     expect(await steps.locator('li[data-state="done"]').count()).toBe(18);
 
     // The overview: every release deployed, pods grouped by component, dev secrets with copy buttons.
     const releases = page.getByRole('table', { name: 'Helm releases' });
     await expect.poll(() => releases.locator('tr[data-status="deployed"]').count(), { timeout: 60_000 }).toBe(13);
-    await page.getByRole('table', { name: 'Pods' }).locator('tr[data-pod^="logclaw-kafka"], tr[data-pod^="opensearch-dev-local-0"]').first().waitFor();
+    await page
+      .getByRole('table', { name: 'Pods' })
+      .locator('tr[data-pod^="logclaw-kafka"], tr[data-pod^="opensearch-dev-local-0"]')
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Copy OpenSearch admin password' }).waitFor();
 
     // Every step offers its commands.
     await steps.getByRole('button', { name: 'Commands of Release logclaw-kafka-dev-local' }).click();
-    expect(await steps.locator('li[data-step="release:kafka"] pre').textContent()).toContain('helm upgrade --install logclaw-kafka-dev-local');
+    expect(await steps.locator('li[data-step="release:kafka"] pre').textContent()).toContain(
+      'helm upgrade --install logclaw-kafka-dev-local',
+    );
     await page.getByRole('button', { name: /^Release logclaw-kafka-dev-local: done/ }).click();
     await expect.poll(() => page.getByRole('region', { name: 'Step log' }).textContent()).toContain('kafka/logclaw-kafka-dev-local');
     // Tall enough to show the timeline, the log and the overview below it.
@@ -81,13 +89,15 @@ describe('Stack pane in a browser', () => {
     await page.screenshot({ path: screenshotPath('stack'), fullPage: true });
   }, 900_000);
 
-  it('shows a failing step\'s pod events in the failure card, and skips it', async () => {
+  it("shows a failing step's pod events in the failure card, and skips it", async () => {
     await page.setViewportSize({ width: 1440, height: 1000 });
     await page.getByRole('button', { name: 'Install again / change options…' }).click();
     const pane = page.getByRole('region', { name: 'Install the stack' });
     await pane.getByLabel('Ready timeout per step').fill('15s');
     await pane.getByRole('button', { name: 'Values overrides (YAML)…' }).click();
-    await pane.getByLabel('Values overrides').fill('logclaw-ingestion:\n  receiver:\n    resources:\n      requests: {cpu: "64", memory: 64Mi}\n');
+    await pane
+      .getByLabel('Values overrides')
+      .fill('logclaw-ingestion:\n  receiver:\n    resources:\n      requests: {cpu: "64", memory: 64Mi}\n');
     await pane.getByRole('button', { name: /^Install/ }).click();
     const failure = page.getByRole('alert', { name: 'Failure' });
     await failure.waitFor({ timeout: 300_000 });
@@ -97,7 +107,11 @@ describe('Stack pane in a browser', () => {
     await failure.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath('stack-failure'), fullPage: true });
     await failure.getByRole('button', { name: 'Skip step' }).click();
-    await expect.poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 300_000, interval: 1000 }).toBe('succeeded');
-    expect(await page.getByRole('list', { name: 'Install steps' }).locator('li[data-step="release:ingestion"]').getAttribute('data-state')).toBe('skipped');
+    await expect
+      .poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 300_000, interval: 1000 })
+      .toBe('succeeded');
+    expect(
+      await page.getByRole('list', { name: 'Install steps' }).locator('li[data-step="release:ingestion"]').getAttribute('data-state'),
+    ).toBe('skipped');
   }, 900_000);
 });

@@ -109,7 +109,10 @@ function labelsFromKubeadmPatches(patches: unknown): Record<string, string> {
       } else if (args && typeof args === 'object') {
         raw = (args as Record<string, string>)['node-labels'];
       }
-      for (const kv of (raw ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const kv of (raw ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const i = kv.indexOf('=');
         if (i > 0) labels[kv.slice(0, i)] = kv.slice(i + 1);
         else labels[kv] = '';
@@ -127,7 +130,11 @@ interface KindNodeConfig {
 
 /** kind-like node list: <name>-control-plane[N], <name>-worker[N], with config labels. */
 export function nodesFromKindConfig(name: string, configText?: string): KwokNodeSpec[] {
-  const cfg = (configText ? parseYaml(configText) : {}) as { kind?: string; nodes?: KindNodeConfig[]; kubeadmConfigPatches?: unknown } | null;
+  const cfg = (configText ? parseYaml(configText) : {}) as {
+    kind?: string;
+    nodes?: KindNodeConfig[];
+    kubeadmConfigPatches?: unknown;
+  } | null;
   if (cfg && cfg.kind && cfg.kind !== 'Cluster') throw new Error(`kind config: unexpected kind "${cfg.kind}"`);
   const nodeCfgs = cfg?.nodes?.length ? cfg.nodes : [{ role: 'control-plane' }];
   const clusterLabels = labelsFromKubeadmPatches(cfg?.kubeadmConfigPatches);
@@ -157,7 +164,10 @@ export function nodesFromKindConfig(name: string, configText?: string): KwokNode
 function listClusters(): string[] {
   const dir = path.join(home(), 'clusters');
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((n) => fs.existsSync(path.join(dir, n, 'kwok.yaml'))).sort();
+  return fs
+    .readdirSync(dir)
+    .filter((n) => fs.existsSync(path.join(dir, n, 'kwok.yaml')))
+    .sort();
 }
 
 /** Build the kind-style kubeconfig (names `kind-<name>`) from kwokctl's, certificates embedded. */
@@ -170,7 +180,10 @@ async function writeKindKubeconfig(kubectl: string, name: string): Promise<strin
   };
   const id = `kind-${name}`;
   const kc = {
-    apiVersion: 'v1', kind: 'Config', preferences: {}, 'current-context': id,
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    'current-context': id,
     clusters: [{ name: id, cluster: src.clusters[0]?.cluster }],
     users: [{ name: id, user: src.users[0]?.user }],
     contexts: [{ name: id, context: { cluster: id, user: id } }],
@@ -210,8 +223,17 @@ async function binDir(): Promise<string> {
 
 async function createCluster(args: string[]): Promise<void> {
   const { flags } = parseFlags(args, {
-    name: 'string', n: 'string', config: 'string', kubeconfig: 'string', wait: 'string', image: 'string',
-    retain: 'bool', quiet: 'bool', q: 'bool', verbosity: 'string', v: 'string',
+    name: 'string',
+    n: 'string',
+    config: 'string',
+    kubeconfig: 'string',
+    wait: 'string',
+    image: 'string',
+    retain: 'bool',
+    quiet: 'bool',
+    q: 'bool',
+    verbosity: 'string',
+    v: 'string',
   });
   const name = flags.name ?? flags.n ?? process.env.KIND_CLUSTER_NAME ?? 'kind';
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new UsageError(`invalid cluster name "${name}"`);
@@ -228,7 +250,12 @@ async function createCluster(args: string[]): Promise<void> {
   say(' ✓ Ensuring node image (kwok fake: no Docker) 🖼');
   fs.mkdirSync(path.join(home(), 'kubeconfigs'), { recursive: true });
   const c = await createKwokCluster({
-    name, workdir: home(), kubeconfig: internalKubeconfig(name), binDir: bins, kubectl, nodes,
+    name,
+    workdir: home(),
+    kubeconfig: internalKubeconfig(name),
+    binDir: bins,
+    kubectl,
+    nodes,
     timeoutMs: Math.max(parseDurationMs(flags.wait, 0), 180_000),
     log: (l) => process.env.LOGCLAW_FAKE_KIND_DEBUG && process.stderr.write(l + '\n'),
   });
@@ -237,15 +264,25 @@ async function createCluster(args: string[]): Promise<void> {
   const fragment = await writeKindKubeconfig(kubectl, name);
   const target = targetKubeconfig(flags.kubeconfig);
   await mergeKubeconfig(kubectl, fragment, target);
-  fs.writeFileSync(path.join(clusterDir(home(), name), 'fake-kind.json'),
-    JSON.stringify({ name, kubeconfig: target, version: c.version, server: c.server, nodes: nodes.map((n) => n.name) }, null, 2));
+  fs.writeFileSync(
+    path.join(clusterDir(home(), name), 'fake-kind.json'),
+    JSON.stringify({ name, kubeconfig: target, version: c.version, server: c.server, nodes: nodes.map((n) => n.name) }, null, 2),
+  );
   if (flags.wait) say(` ✓ Waiting ≤ ${flags.wait} for control-plane = Ready ⏳`);
   say(`Set kubectl context to "kind-${name}"`);
   say(`You can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}\n`);
 }
 
 async function deleteCluster(args: string[]): Promise<void> {
-  const { flags } = parseFlags(args, { name: 'string', n: 'string', kubeconfig: 'string', verbosity: 'string', v: 'string', quiet: 'bool', q: 'bool' });
+  const { flags } = parseFlags(args, {
+    name: 'string',
+    n: 'string',
+    kubeconfig: 'string',
+    verbosity: 'string',
+    v: 'string',
+    quiet: 'bool',
+    q: 'bool',
+  });
   const name = flags.name ?? flags.n ?? process.env.KIND_CLUSTER_NAME ?? 'kind';
   process.stderr.write(`Deleting cluster "${name}" ...\n`);
   const dir = clusterDir(home(), name);

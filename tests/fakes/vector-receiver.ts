@@ -47,7 +47,8 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:
 
 /** What Vector's json codec makes of a body: objects only (other JSON values are decode errors here). */
 export function decodeBody(text: string): Array<Record<string, unknown>> {
-  const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const isObject = (value: unknown): value is Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value);
   const trimmed = text.trim();
   if (!trimmed) throw new Error('empty body');
   try {
@@ -59,17 +60,23 @@ export function decodeBody(text: string): Array<Record<string, unknown>> {
     if (!(error instanceof SyntaxError)) throw error;
   }
   // NDJSON (framing newline_delimited).
-  return trimmed.split('\n').filter((line) => line.trim() !== '').map((line) => {
-    const value: unknown = JSON.parse(line);
-    if (!isObject(value)) throw new Error('an NDJSON line is not a JSON object');
-    return value;
-  });
+  return trimmed
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => {
+      const value: unknown = JSON.parse(line);
+      if (!isObject(value)) throw new Error('an NDJSON line is not a JSON object');
+      return value;
+    });
 }
 
 /** The chart's `stamp` remap. */
 export function stamp(event: Record<string, unknown>, tenant: string, now = new Date()): Record<string, unknown> {
   const ingest = now.toISOString();
-  const ts = typeof event.timestamp === 'string' && ISO_WITH_ZONE.test(event.timestamp) && !Number.isNaN(Date.parse(event.timestamp)) ? new Date(event.timestamp).toISOString() : ingest;
+  const ts =
+    typeof event.timestamp === 'string' && ISO_WITH_ZONE.test(event.timestamp) && !Number.isNaN(Date.parse(event.timestamp))
+      ? new Date(event.timestamp).toISOString()
+      : ingest;
   return { ...event, tenant, ingest_timestamp: ingest, timestamp: ts };
 }
 
@@ -91,12 +98,28 @@ export async function startVectorReceiver(options: VectorReceiverOptions = {}): 
   const search = options.opensearch ? new Client({ node: options.opensearch.url }) : null;
 
   let fault: Fault = null;
-  const state = { accepted: 0, requests: 0, rejected: 0, firstAt: null as number | null, lastAt: null as number | null, events: [] as Array<Record<string, unknown>> };
+  const state = {
+    accepted: 0,
+    requests: 0,
+    rejected: 0,
+    firstAt: null as number | null,
+    lastAt: null as number | null,
+    events: [] as Array<Record<string, unknown>>,
+  };
 
   async function write(events: Array<Record<string, unknown>>): Promise<void> {
     const tasks: Array<Promise<unknown>> = [];
     if (producer) {
-      tasks.push(producer.send({ topic, acks: -1, messages: events.map((event) => ({ key: typeof event.service === 'string' ? event.service : null, value: JSON.stringify(event) })) }));
+      tasks.push(
+        producer.send({
+          topic,
+          acks: -1,
+          messages: events.map((event) => ({
+            key: typeof event.service === 'string' ? event.service : null,
+            value: JSON.stringify(event),
+          })),
+        }),
+      );
     }
     if (search) {
       const body = events.flatMap((event) => [{ index: { _index: indexFor(indexPrefix, String(event.timestamp)) } }, event]);
@@ -207,9 +230,11 @@ export async function ensurePipelineTopics(brokers: string): Promise<void> {
     ].filter((t) => !existing.has(t.topic));
     if (wanted.length) {
       // Another test file may create them at the same moment.
-      await admin.createTopics({ topics: wanted.map((t) => ({ ...t, replicationFactor: 1 })), waitForLeaders: true }).catch((error: Error) => {
-        if (!/TOPIC_ALREADY_EXISTS|already exists/i.test(`${error.message} ${JSON.stringify(error)}`)) throw error;
-      });
+      await admin
+        .createTopics({ topics: wanted.map((t) => ({ ...t, replicationFactor: 1 })), waitForLeaders: true })
+        .catch((error: Error) => {
+          if (!/TOPIC_ALREADY_EXISTS|already exists/i.test(`${error.message} ${JSON.stringify(error)}`)) throw error;
+        });
     }
   } finally {
     await admin.disconnect();
@@ -224,6 +249,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   };
   const kafka = arg('kafka');
   const opensearch = arg('opensearch');
-  const receiver = await startVectorReceiver({ port: Number(arg('port') ?? 18080), kafka: kafka ? { brokers: kafka } : null, opensearch: opensearch ? { url: opensearch } : null });
+  const receiver = await startVectorReceiver({
+    port: Number(arg('port') ?? 18080),
+    kafka: kafka ? { brokers: kafka } : null,
+    opensearch: opensearch ? { url: opensearch } : null,
+  });
   process.stdout.write(`vector-receiver fake listening on ${receiver.url}\n`);
 }

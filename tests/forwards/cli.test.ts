@@ -24,7 +24,13 @@ describe('logclaw forward', () => {
     env = await useTestEnv('kube');
     server = createServer((req, res) => res.end(`ticketing agent ${req.url}`));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    await serviceBackedBy(env.kube, { namespace: `logclaw-${TENANT}`, name: `logclaw-ticketing-agent-${TENANT}`, port: 8080, targetPort: 8081, realPort: (server.address() as { port: number }).port });
+    await serviceBackedBy(env.kube, {
+      namespace: `logclaw-${TENANT}`,
+      name: `logclaw-ticketing-agent-${TENANT}`,
+      port: 8080,
+      targetPort: 8081,
+      realPort: (server.address() as { port: number }).port,
+    });
     home = mkdtempSync(join(tmpdir(), 'logclaw-forward-cli-'));
     cliEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LOGCLAW_HOME: home, KUBECONFIG: env.kube.kubeconfig };
   });
@@ -35,14 +41,29 @@ describe('logclaw forward', () => {
 
   it('starts in the foreground, is listed elsewhere and stops on request', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [LOGCLAW_BIN, 'forward', 'start', 'ticketing', '--port', String(port), '--tenant', TENANT, '--json'], { env: cliEnv });
+    const child = spawn(
+      process.execPath,
+      [LOGCLAW_BIN, 'forward', 'start', 'ticketing', '--port', String(port), '--tenant', TENANT, '--json'],
+      { env: cliEnv },
+    );
     const lines: Array<{ id: string; state: string; localPort: number }> = [];
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line))));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) =>
+      lines.push(
+        ...chunk
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line)),
+      ),
+    );
     await waitFor(() => lines.some((line) => line.state === 'ready'), 'a ready line', 60_000);
     expect(lines[0]).toMatchObject({ id: 'ticketing', localPort: port });
     expect(await (await fetch(`http://127.0.0.1:${port}/health`)).text()).toBe('ticketing agent /health');
 
-    const listed = JSON.parse((await runCli(['forward', 'list', '--json', '--tenant', TENANT], cliEnv)).stdout) as Array<{ id: string; heldBy: number | null; spec: { localPort: number; target: { name: string } } }>;
+    const listed = JSON.parse((await runCli(['forward', 'list', '--json', '--tenant', TENANT], cliEnv)).stdout) as Array<{
+      id: string;
+      heldBy: number | null;
+      spec: { localPort: number; target: { name: string } };
+    }>;
     const ticketing = listed.find((f) => f.id === 'ticketing')!;
     expect(ticketing.heldBy).toBe(child.pid);
     expect(ticketing.spec).toMatchObject({ localPort: port, target: { name: `logclaw-ticketing-agent-${TENANT}` } });

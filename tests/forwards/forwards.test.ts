@@ -28,8 +28,18 @@ describe('port-forward manager', () => {
     env = await useTestEnv('kube', 'opensearch');
     feast = await httpServer((req, res) => res.end(JSON.stringify({ feast: 'ok', path: req.url })));
     sick = await httpServer((_req, res) => res.writeHead(503).end('unavailable'));
-    await serviceBackedBy(env.kube, { namespace: NAMESPACE, name: `logclaw-opensearch-${TENANT}`, port: 9200, realPort: Number(new URL(env.opensearch.url).port) });
-    await serviceBackedBy(env.kube, { namespace: NAMESPACE, name: `logclaw-ml-engine-${TENANT}-feast-server`, port: 6567, realPort: port(feast) });
+    await serviceBackedBy(env.kube, {
+      namespace: NAMESPACE,
+      name: `logclaw-opensearch-${TENANT}`,
+      port: 9200,
+      realPort: Number(new URL(env.opensearch.url).port),
+    });
+    await serviceBackedBy(env.kube, {
+      namespace: NAMESPACE,
+      name: `logclaw-ml-engine-${TENANT}-feast-server`,
+      port: 6567,
+      realPort: port(feast),
+    });
     await serviceBackedBy(env.kube, { namespace: NAMESPACE, name: 'sick', port: 7000, realPort: port(sick) });
     dataDir = mkdtempSync(join(tmpdir(), 'logclaw-forwards-'));
     backend = await createBackend({
@@ -50,7 +60,11 @@ describe('port-forward manager', () => {
 
   const waitState = async (id: string, state: ForwardStatus['state'], timeoutMs = 30_000) => {
     let last: ForwardStatus | undefined;
-    await waitFor(async () => (last = (await backend.call('forwards:list')).find((f) => f.id === id))?.state === state, `${id} ${state}`, timeoutMs).catch((error: Error) => {
+    await waitFor(
+      async () => (last = (await backend.call('forwards:list')).find((f) => f.id === id))?.state === state,
+      `${id} ${state}`,
+      timeoutMs,
+    ).catch((error: Error) => {
       throw new Error(`${error.message}; last: ${last?.state} (${last?.reason}), probe ${JSON.stringify(last?.lastProbe)}`);
     });
   };
@@ -58,9 +72,18 @@ describe('port-forward manager', () => {
   it('lists the stack services of the tenant with the seed ports and kubectl commands', async () => {
     const list = await backend.call('forwards:list');
     expect(list.map((f) => [f.id, f.spec.localPort])).toEqual([
-      ['airflow', 8080], ['opensearch', 9200], ['kafka', 9092], ['vector', 18080], ['vector-admin', 8686], ['vector-metrics', 9598], ['feast', 6567], ['ticketing', 18081],
+      ['airflow', 8080],
+      ['opensearch', 9200],
+      ['kafka', 9092],
+      ['vector', 18080],
+      ['vector-admin', 8686],
+      ['vector-metrics', 9598],
+      ['feast', 6567],
+      ['ticketing', 18081],
     ]);
-    expect(list.find((f) => f.id === 'opensearch')!.command).toBe(`kubectl -n ${NAMESPACE} port-forward svc/logclaw-opensearch-${TENANT} 9200:9200`);
+    expect(list.find((f) => f.id === 'opensearch')!.command).toBe(
+      `kubectl -n ${NAMESPACE} port-forward svc/logclaw-opensearch-${TENANT} 9200:9200`,
+    );
     expect(list.every((f) => f.state === 'stopped')).toBe(true);
   });
 
@@ -86,7 +109,11 @@ describe('port-forward manager', () => {
     // The chosen port is remembered, and an auto-start forward comes back when the app starts.
     await backend.call('forwards:setAutoStart', { id: 'feast', autoStart: true });
     const cli = await createBackend({ transport: 'cli', dataDir, tenant: TENANT, kubeTarget: { kubeconfig: env.kube.kubeconfig } });
-    expect((await cli.call('forwards:list')).find((f) => f.id === 'feast')).toMatchObject({ spec: { localPort: feastPort }, autoStart: true, state: 'stopped' });
+    expect((await cli.call('forwards:list')).find((f) => f.id === 'feast')).toMatchObject({
+      spec: { localPort: feastPort },
+      autoStart: true,
+      state: 'stopped',
+    });
     await cli.close();
     await backend.call('forwards:stop', { id: 'feast' });
     const app = await createBackend({ transport: 'http', dataDir, tenant: TENANT, kubeTarget: { kubeconfig: env.kube.kubeconfig } });
@@ -98,7 +125,7 @@ describe('port-forward manager', () => {
     await waitState('feast', 'ready');
   });
 
-  it('lets Search reach the stack\'s OpenSearch through its forward with no connection configured', async () => {
+  it("lets Search reach the stack's OpenSearch through its forward with no connection configured", async () => {
     const cluster = await backend.call('search:cluster', {});
     expect(['green', 'yellow']).toContain(cluster.status);
     const forward = (await backend.call('forwards:list')).find((f) => f.id === 'opensearch')!;
@@ -124,7 +151,15 @@ describe('port-forward manager', () => {
   });
 
   it('is degraded, never ready, when the probe fails though TCP connects', async () => {
-    const added = await backend.call('forwards:add', { namespace: NAMESPACE, kind: 'service', name: 'sick', remotePort: 7000, localPort: await freePort(), probe: 'http', path: '/health' });
+    const added = await backend.call('forwards:add', {
+      namespace: NAMESPACE,
+      kind: 'service',
+      name: 'sick',
+      remotePort: 7000,
+      localPort: await freePort(),
+      probe: 'http',
+      path: '/health',
+    });
     await backend.call('forwards:start', { id: added.id });
     await waitState(added.id, 'degraded');
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -145,7 +180,10 @@ describe('port-forward manager', () => {
       const opensearchPort = await freePort();
       await backend.call('forwards:start', { id: 'opensearch', localPort: opensearchPort });
       await backend.call('forwards:stop', { id: 'opensearch' });
-      const error = await backend.call('forwards:start', { id: 'opensearch', localPort: taken }).then(() => null, (e: unknown) => e);
+      const error = await backend.call('forwards:start', { id: 'opensearch', localPort: taken }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(error).toMatchObject({ code: 'PORT_IN_USE', detail: { port: taken, owner: { pid: process.pid } } });
       const suggested = (error as { detail: { suggestedPort: number } }).detail.suggestedPort;
       expect(suggested).toBeGreaterThan(taken);
@@ -157,8 +195,18 @@ describe('port-forward manager', () => {
         await backend.call('forwards:stop', { id });
       }
       const result = await backend.call('forwards:startAll');
-      expect(result.failed).toEqual([expect.objectContaining({ id: 'opensearch', code: 'PORT_IN_USE', suggestedPort: expect.any(Number) })]);
-      expect(result.started.map((f) => f.id).sort()).toEqual(['airflow', 'feast', 'kafka', 'ticketing', 'vector', 'vector-admin', 'vector-metrics']);
+      expect(result.failed).toEqual([
+        expect.objectContaining({ id: 'opensearch', code: 'PORT_IN_USE', suggestedPort: expect.any(Number) }),
+      ]);
+      expect(result.started.map((f) => f.id).sort()).toEqual([
+        'airflow',
+        'feast',
+        'kafka',
+        'ticketing',
+        'vector',
+        'vector-admin',
+        'vector-metrics',
+      ]);
       expect(result.started.every((f) => !f.spec.custom)).toBe(true);
       await backend.call('forwards:start', { id: 'opensearch', localPort: suggested });
       await waitState('opensearch', 'ready');

@@ -68,9 +68,15 @@ describe('loopback bridge', () => {
     expect((await invoke('app:info', '{}', { Origin: 'null' })).status).toBe(403);
     expect((await invoke('app:info', '{}', { Origin: `http://127.0.0.1:${bridge.port}` })).status).toBe(200);
     // DNS rebinding: the attacker's name resolves to 127.0.0.1 but the Host header keeps the name.
-    const rebinding = await rawRequest(bridge.port, `POST /api/invoke/app:info HTTP/1.1\r\nHost: evil.example:${bridge.port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+    const rebinding = await rawRequest(
+      bridge.port,
+      `POST /api/invoke/app:info HTTP/1.1\r\nHost: evil.example:${bridge.port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
     expect(rebinding).toMatch(/^HTTP\/1\.1 403/);
-    const localhost = await rawRequest(bridge.port, `POST /api/invoke/app:info HTTP/1.1\r\nHost: localhost:${bridge.port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`);
+    const localhost = await rawRequest(
+      bridge.port,
+      `POST /api/invoke/app:info HTTP/1.1\r\nHost: localhost:${bridge.port}\r\nAuthorization: Bearer ${bridge.token}\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`,
+    );
     expect(localhost).toMatch(/^HTTP\/1\.1 200/);
   });
 
@@ -92,7 +98,9 @@ describe('loopback bridge', () => {
   it('pushes events over the WebSocket only with the token and a local origin', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${bridge.port}/api/events?token=${bridge.token}`);
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    const received = new Promise<{ event: string; payload: { theme: string } }>((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+    const received = new Promise<{ event: string; payload: { theme: string } }>((resolve) =>
+      socket.once('message', (data) => resolve(JSON.parse(String(data)))),
+    );
     await invoke('settings:update', JSON.stringify({ theme: 'dark' }));
     expect(await received).toMatchObject({ event: 'settings:changed', payload: { theme: 'dark' } });
     socket.close();
@@ -119,7 +127,10 @@ describe('loopback bridge', () => {
     expect((await fetch(`${base}/kafka`)).status).toBe(200);
     expect((await fetch(`${base}/assets/app.js`)).headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${base}/assets/missing.js`)).status).toBe(404);
-    const traversal = await rawRequest(bridge.port, `GET /../secret.txt HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: close\r\n\r\n`);
+    const traversal = await rawRequest(
+      bridge.port,
+      `GET /../secret.txt HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: close\r\n\r\n`,
+    );
     expect(traversal).not.toContain('do not serve');
     const encoded = await fetch(`${base}/%2e%2e/secret.txt`);
     expect(await encoded.text()).not.toContain('do not serve');

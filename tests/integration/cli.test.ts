@@ -20,11 +20,16 @@ describe('logclaw CLI', () => {
     expect(result.exitCode).toBe(0);
     const reports = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
     expect(reports.map((r) => r.name)).toEqual(['docker', 'podman', 'kind', 'helm', 'kubectl']);
-    for (const report of reports) expect(Object.keys(report)).toEqual(expect.arrayContaining(['name', 'found', 'path', 'version', 'required', 'ok', 'hint']));
+    for (const report of reports)
+      expect(Object.keys(report)).toEqual(expect.arrayContaining(['name', 'found', 'path', 'version', 'required', 'ok', 'hint']));
     const helm = reports.find((r) => r.name === 'helm')!;
     expect(helm).toMatchObject({ found: true, ok: true, required: '>=3.14.0', hint: null });
     expect(helm.version).toMatch(/^3\.17\./);
-    expect(reports.find((r) => r.name === 'kubectl')).toMatchObject({ found: true, ok: true, path: expect.stringContaining('tools-kubectl-v32') });
+    expect(reports.find((r) => r.name === 'kubectl')).toMatchObject({
+      found: true,
+      ok: true,
+      path: expect.stringContaining('tools-kubectl-v32'),
+    });
   });
 
   it('prints an aligned table with fix hints for humans', async () => {
@@ -60,7 +65,11 @@ describe('logclaw CLI', () => {
   it('serve prints the UI line, answers, and stops cleanly on SIGTERM', async () => {
     const { url, child } = await startServe({ ...env, LOGCLAW_HOME: tempDir() });
     const token = new URL(url).searchParams.get('token');
-    const response = await fetch(new URL('/api/invoke/app:info', url), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' });
+    const response = await fetch(new URL('/api/invoke/app:info', url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     expect(((await response.json()) as { value: { transport: string } }).value.transport).toBe('http');
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
@@ -80,9 +89,15 @@ describe('logclaw contexts', () => {
     write(join(dir, 'a'), 'kind-logclaw-dev', ['kind-logclaw-dev']);
     write(join(dir, 'b'), 'staging', ['staging', 'kind-logclaw-dev']);
     const env = { PATH: pathWith(), HOME: dir, LOGCLAW_HOME: join(dir, 'home'), KUBECONFIG: `${join(dir, 'a')}:${join(dir, 'b')}` };
-    const merged = JSON.parse((await runCli(['contexts', '--json'], env)).stdout) as { current: string; contexts: Array<{ name: string; server: string }> };
+    const merged = JSON.parse((await runCli(['contexts', '--json'], env)).stdout) as {
+      current: string;
+      contexts: Array<{ name: string; server: string }>;
+    };
     expect(merged.current).toBe('kind-logclaw-dev');
-    expect(merged.contexts.map((c) => `${c.name} ${c.server}`)).toEqual(['kind-logclaw-dev https://kind-logclaw-dev:6443', 'staging https://staging:6443']);
+    expect(merged.contexts.map((c) => `${c.name} ${c.server}`)).toEqual([
+      'kind-logclaw-dev https://kind-logclaw-dev:6443',
+      'staging https://staging:6443',
+    ]);
     const flagged = await runCli(['contexts', '--kubeconfig', join(dir, 'b'), '--context', 'kind-logclaw-dev'], env);
     expect(flagged.stdout.split('\n')[0]).toMatch(/^CURRENT\s+NAME\s+CLUSTER\s+SERVER/);
     expect(flagged.stdout).toMatch(/^\*\s+kind-logclaw-dev/m);

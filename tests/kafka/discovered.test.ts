@@ -39,7 +39,13 @@ describe('Kafka discovered from the installed stack', () => {
     const pod = `${CLUSTER}-combined-${nodeId}`;
     // Advertise what a Strimzi broker advertises: its pod's in-cluster DNS name.
     await stopKafka(running, { timeoutMs: 20_000 });
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^advertised\.listeners=.*$/m, `advertised.listeners=PLAINTEXT://${pod}.${CLUSTER}-kafka-brokers.${NAMESPACE}.svc:9092`));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        /^advertised\.listeners=.*$/m,
+        `advertised.listeners=PLAINTEXT://${pod}.${CLUSTER}-kafka-brokers.${NAMESPACE}.svc:9092`,
+      ),
+    );
     running = { ...running, pids: (await startKafkaAgain(running)).pids };
 
     const kc = kubeConfigOf(env.kube);
@@ -47,25 +53,62 @@ describe('Kafka discovered from the installed stack', () => {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const labels = { 'strimzi.io/cluster': CLUSTER };
     await custom.createNamespacedCustomObject({
-      group: 'kafka.strimzi.io', version: 'v1', namespace: NAMESPACE, plural: 'kafkas',
-      body: { apiVersion: 'kafka.strimzi.io/v1', kind: 'Kafka', metadata: { name: CLUSTER }, spec: { kafka: { version: '4.1.1', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } } },
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      namespace: NAMESPACE,
+      plural: 'kafkas',
+      body: {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'Kafka',
+        metadata: { name: CLUSTER },
+        spec: { kafka: { version: '4.1.1', listeners: [{ name: 'plain', port: 9092, type: 'internal', tls: false }] } },
+      },
     });
     await custom.createNamespacedCustomObject({
-      group: 'kafka.strimzi.io', version: 'v1', namespace: NAMESPACE, plural: 'kafkanodepools',
-      body: { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaNodePool', metadata: { name: 'combined', labels }, spec: { replicas: 1, roles: ['controller', 'broker'], storage: { type: 'ephemeral' } } },
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      namespace: NAMESPACE,
+      plural: 'kafkanodepools',
+      body: {
+        apiVersion: 'kafka.strimzi.io/v1',
+        kind: 'KafkaNodePool',
+        metadata: { name: 'combined', labels },
+        spec: { replicas: 1, roles: ['controller', 'broker'], storage: { type: 'ephemeral' } },
+      },
     });
     // The harness plays the Strimzi operator: node ids in the pool status and the broker pod.
     await custom.patchNamespacedCustomObjectStatus({
-      group: 'kafka.strimzi.io', version: 'v1', namespace: NAMESPACE, plural: 'kafkanodepools', name: 'combined',
+      group: 'kafka.strimzi.io',
+      version: 'v1',
+      namespace: NAMESPACE,
+      plural: 'kafkanodepools',
+      name: 'combined',
       body: [{ op: 'add', path: '/status', value: { nodeIds: [nodeId], replicas: 1 } }],
     });
     await kc.makeApiClient(CoreV1Api).createNamespacedPod({
       namespace: NAMESPACE,
-      body: { metadata: { name: pod, labels }, spec: { containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:stand-in', ports: [{ containerPort: 9092 }] }] } },
+      body: {
+        metadata: { name: pod, labels },
+        spec: { containers: [{ name: 'kafka', image: 'quay.io/strimzi/kafka:stand-in', ports: [{ containerPort: 9092 }] }] },
+      },
     });
-    await createPortForwardRule({ kubeconfig: env.kube.kubeconfig, context: env.kube.context }, { namespace: NAMESPACE, podName: pod, port: 9092, targetPort: Number(running.endpoint.brokers.split(':')[1]) });
-    await waitFor(async () => ((await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NAMESPACE, name: pod })).status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'), 'broker pod ready');
-    backend = await createBackend({ transport: 'cli', dataDir: join(runDir, 'app'), tenant: TENANT, kubeTarget: { kubeconfig: env.kube.kubeconfig, context: env.kube.context } });
+    await createPortForwardRule(
+      { kubeconfig: env.kube.kubeconfig, context: env.kube.context },
+      { namespace: NAMESPACE, podName: pod, port: 9092, targetPort: Number(running.endpoint.brokers.split(':')[1]) },
+    );
+    await waitFor(
+      async () =>
+        ((await kc.makeApiClient(CoreV1Api).readNamespacedPod({ namespace: NAMESPACE, name: pod })).status?.conditions ?? []).some(
+          (c) => c.type === 'Ready' && c.status === 'True',
+        ),
+      'broker pod ready',
+    );
+    backend = await createBackend({
+      transport: 'cli',
+      dataDir: join(runDir, 'app'),
+      tenant: TENANT,
+      kubeTarget: { kubeconfig: env.kube.kubeconfig, context: env.kube.context },
+    });
   });
   afterAll(async () => {
     await backend?.close();
@@ -75,19 +118,29 @@ describe('Kafka discovered from the installed stack', () => {
 
   it('tails and produces with no connection configured, through one forward per broker pod', async () => {
     const cluster = await backend.call('kafka:cluster');
-    expect(cluster.brokers).toEqual([expect.objectContaining({ nodeId, address: expect.stringContaining(`${CLUSTER}-combined-${nodeId}.`) })]);
+    expect(cluster.brokers).toEqual([
+      expect.objectContaining({ nodeId, address: expect.stringContaining(`${CLUSTER}-combined-${nodeId}.`) }),
+    ]);
     const forward = (await backend.call('forwards:list')).find((f) => f.id === `kafka-broker-${nodeId}`);
     expect(forward).toMatchObject({ spec: { target: { kind: 'pod', name: `${CLUSTER}-combined-${nodeId}` }, remotePort: 9092 } });
     expect(cluster.brokers[0]!.via).toBe(`127.0.0.1:${forward!.spec.localPort}`);
 
     const topic = uniqueTopic('discovered');
     await backend.call('kafka:createTopic', { topic, partitions: 2 });
-    const received = await tailThroughBackend(backend, { topic, from: { kind: 'latest' } }, {
-      until: (messages) => messages.length >= 10,
-      onStarted: async () => {
-        await backend.call('kafka:produce', { topic, format: 'json', messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }), headers: {} })) });
+    const received = await tailThroughBackend(
+      backend,
+      { topic, from: { kind: 'latest' } },
+      {
+        until: (messages) => messages.length >= 10,
+        onStarted: async () => {
+          await backend.call('kafka:produce', {
+            topic,
+            format: 'json',
+            messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: JSON.stringify({ i }), headers: {} })),
+          });
+        },
       },
-    });
+    );
     expect(received.messages.map((m) => (JSON.parse(m.value!) as { i: number }).i).sort((a, b) => a - b)).toEqual([...Array(10).keys()]);
   });
 });

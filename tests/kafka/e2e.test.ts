@@ -41,7 +41,15 @@ describe('Kafka pane in a browser', () => {
     let n = 0;
     ticker = setInterval(() => {
       const burst = 5 + (n++ % 4) * 10;
-      void producer.send({ topic, messages: Array.from({ length: burst }, (_, i) => ({ key: `user-${i % 5}`, value: JSON.stringify({ tick: n, i, level: 'info' }) })) }).catch(() => undefined);
+      void producer
+        .send({
+          topic,
+          messages: Array.from({ length: burst }, (_, i) => ({
+            key: `user-${i % 5}`,
+            value: JSON.stringify({ tick: n, i, level: 'info' }),
+          })),
+        })
+        .catch(() => undefined);
     }, 500);
     home = tempDir();
     ({ child: serve } = await startServe({ PATH: pathWith(), HOME: home, LOGCLAW_HOME: `${home}/data` }).then(async ({ url, child }) => {
@@ -62,7 +70,10 @@ describe('Kafka pane in a browser', () => {
   });
 
   it('asks for a connection, connects and lists topics with counts and rate sparklines', async () => {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Kafka/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Kafka/ })
+      .click();
     await page.getByRole('heading', { name: 'No Kafka connection' }).waitFor();
     await page.getByRole('textbox', { name: 'Bootstrap brokers' }).fill('not an address');
     expect(await page.getByRole('button', { name: 'Connect' }).isDisabled()).toBe(true);
@@ -73,11 +84,22 @@ describe('Kafka pane in a browser', () => {
     const row = table.locator(`tr[data-topic="${topic}"]`);
     await row.waitFor();
     expect(await row.locator('td').nth(0).textContent()).toBe('3');
-    await expect.poll(async () => Number((await row.locator('td').nth(2).textContent())!.replace(/\D/g, '')), { timeout: 20_000 }).toBeGreaterThan(120);
+    await expect
+      .poll(async () => Number((await row.locator('td').nth(2).textContent())!.replace(/\D/g, '')), { timeout: 20_000 })
+      .toBeGreaterThan(120);
     // Three samples, five seconds apart, make a line.
-    await expect.poll(() => row.getByRole('img', { name: new RegExp(`Produce rate of ${topic}: \\d+ samples`) }).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => row.getByRole('img', { name: new RegExp(`Produce rate of ${topic}: \\d+ samples`) }).count(), { timeout: 30_000 })
+      .toBe(1);
     await page.getByRole('textbox', { name: 'Filter topics' }).fill(topic.slice(0, 12));
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^showing 1 of/ }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /^showing 1 of/ })
+          .count(),
+      )
+      .toBe(1);
   });
 
   it('shows consumer-group lag per partition', async () => {
@@ -103,7 +125,9 @@ describe('Kafka pane in a browser', () => {
     await page.getByRole('combobox', { name: 'Start from' }).selectOption('earliest');
     await page.getByRole('button', { name: 'Start tail' }).click();
     const shown = page.getByLabel('Shown messages');
-    await expect.poll(async () => Number((await shown.textContent())!.replace(/\u00a0/g, '').match(/showing (\d+)/)?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(120);
+    await expect
+      .poll(async () => Number((await shown.textContent())!.replace(/\u00a0/g, '').match(/showing (\d+)/)?.[1] ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(120);
     await expect.poll(() => page.getByRole('status', { name: 'Tail state' }).textContent()).toContain('running');
     const list = page.getByRole('list', { name: 'Tail messages' });
     expect(await list.getByRole('listitem').count()).toBeGreaterThan(5);
@@ -150,7 +174,9 @@ describe('Kafka pane in a browser', () => {
     await page.getByRole('textbox', { name: 'Text filter' }).fill('');
     await page.getByRole('button', { name: 'Restart tail' }).click();
     await expect.poll(() => page.locator('.copy-command code').textContent()).not.toContain('--filter');
-    await expect.poll(async () => Number((await shown.textContent())!.replace(/\u00a0/g, '').match(/showing (\d+)/)?.[1] ?? 0), { timeout: 30_000 }).toBeGreaterThan(500);
+    await expect
+      .poll(async () => Number((await shown.textContent())!.replace(/\u00a0/g, '').match(/showing (\d+)/)?.[1] ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(500);
     await list.getByRole('listitem').last().click();
     await detail.getByLabel('Value (formatted JSON)').waitFor();
     await page.screenshot({ path: screenshotPath('kafka') });

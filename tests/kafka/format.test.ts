@@ -25,14 +25,21 @@ describe('Kafka CLI and pane helpers', () => {
 
   it('writes the equivalent logclaw commands, quoted for a shell', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(tailCommand({ topic: 'raw-logs', from: { kind: 'earliest' }, filter: { text: 'payment failed', jsonPath: '$.level', jsonEquals: 'error' } }, null)).toBe(
-      "logclaw tail raw-logs --from-beginning --filter 'payment failed' --where '$.level=error'",
+    expect(
+      tailCommand(
+        { topic: 'raw-logs', from: { kind: 'earliest' }, filter: { text: 'payment failed', jsonPath: '$.level', jsonEquals: 'error' } },
+        null,
+      ),
+    ).toBe("logclaw tail raw-logs --from-beginning --filter 'payment failed' --where '$.level=error'");
+    expect(tailCommand({ topic: 't', from: { kind: 'offset', offset: '-50' }, partition: 2, filter: { key: 'pod-1' } }, null)).toBe(
+      'logclaw tail t --offset=-50 --partition 2 --key-contains pod-1',
     );
-    expect(tailCommand({ topic: 't', from: { kind: 'offset', offset: '-50' }, partition: 2, filter: { key: 'pod-1' } }, null)).toBe('logclaw tail t --offset=-50 --partition 2 --key-contains pod-1');
     const session = { source: 'session', cliFlag: '--kafka-brokers 127.0.0.1:9092' } as never;
-    expect(tailCommand({ topic: 't', from: { kind: 'latest' }, filter: {} }, session)).toBe('logclaw tail t --kafka-brokers 127.0.0.1:9092');
-    expect(produceCommand({ topic: 'anomaly-events', format: 'json', key: 'k', headers: { source: 'ui' }, value: '{\n "a": 1\n}' }, null)).toBe(
-      `logclaw produce anomaly-events --key k --headers source=ui --value '{"a":1}'`,
+    expect(tailCommand({ topic: 't', from: { kind: 'latest' }, filter: {} }, session)).toBe(
+      'logclaw tail t --kafka-brokers 127.0.0.1:9092',
     );
+    expect(
+      produceCommand({ topic: 'anomaly-events', format: 'json', key: 'k', headers: { source: 'ui' }, value: '{\n "a": 1\n}' }, null),
+    ).toBe(`logclaw produce anomaly-events --key k --headers source=ui --value '{"a":1}'`);
   });
 });

@@ -16,7 +16,9 @@ describe('Kafka through mapped broker addresses (socketFactory)', () => {
   let proxy: TcpProxy;
 
   beforeAll(async () => {
-    ({ kafka: { brokers } } = await useTestEnv('kafka'));
+    ({
+      kafka: { brokers },
+    } = await useTestEnv('kafka'));
     proxy = await startTcpProxy(brokers);
   });
   afterAll(async () => {
@@ -46,7 +48,11 @@ describe('Kafka through mapped broker addresses (socketFactory)', () => {
 
       const topic = uniqueTopic('kf-mapped');
       await service.createTopic({ topic, partitions: 2, configs: {} });
-      const produced = await service.produce({ topic, format: 'json', messages: Array.from({ length: 50 }, (_, i) => ({ value: `{"i":${i}}`, headers: {} })) });
+      const produced = await service.produce({
+        topic,
+        format: 'json',
+        messages: Array.from({ length: 50 }, (_, i) => ({ value: `{"i":${i}}`, headers: {} })),
+      });
       expect(produced).toHaveLength(50);
       const received = await tailThroughBackend(backend, { topic, from: { kind: 'earliest' }, until: 'end' });
       expect(received.messages.map((m) => JSON.parse(m.value!).i).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i));
@@ -72,7 +78,10 @@ describe('Kafka through mapped broker addresses (socketFactory)', () => {
         () => null,
         (e: unknown) => e,
       );
-      expect(error).toMatchObject({ code: 'KAFKA_UNREACHABLE', hint: expect.stringContaining(`${brokers}, which has no local port-forward`) });
+      expect(error).toMatchObject({
+        code: 'KAFKA_UNREACHABLE',
+        hint: expect.stringContaining(`${brokers}, which has no local port-forward`),
+      });
     } finally {
       await service.close();
     }

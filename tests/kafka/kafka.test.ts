@@ -25,7 +25,9 @@ describe('Kafka through the backend (real broker)', () => {
   let seeded: string;
 
   beforeAll(async () => {
-    ({ kafka: { brokers } } = await useTestEnv('kafka'));
+    ({
+      kafka: { brokers },
+    } = await useTestEnv('kafka'));
     raw = rawKafka(brokers);
     dataDir = tempDir();
     backend = await createBackend({ transport: 'cli', dataDir, env: { PATH: process.env.PATH } });
@@ -36,7 +38,11 @@ describe('Kafka through the backend (real broker)', () => {
     await producer.connect();
     await producer.send({
       topic: seeded,
-      messages: Array.from({ length: 1_000 }, (_, i) => ({ key: `key-${i % 7}`, partition: i % 3, value: JSON.stringify({ i, level: i % 10 === 0 ? 'error' : 'info' }) })),
+      messages: Array.from({ length: 1_000 }, (_, i) => ({
+        key: `key-${i % 7}`,
+        partition: i % 3,
+        value: JSON.stringify({ i, level: i % 10 === 0 ? 'error' : 'info' }),
+      })),
     });
     await producer.disconnect();
   });
@@ -45,7 +51,11 @@ describe('Kafka through the backend (real broker)', () => {
   });
 
   it('saves a direct connection in kafka.json and describes the cluster', async () => {
-    expect(await backend.call('kafka:getConnection')).toMatchObject({ source: 'saved', brokers: [brokers], cliFlag: `--kafka-brokers ${brokers}` });
+    expect(await backend.call('kafka:getConnection')).toMatchObject({
+      source: 'saved',
+      brokers: [brokers],
+      cliFlag: `--kafka-brokers ${brokers}`,
+    });
     expect(JSON.parse(readFileSync(join(dataDir, 'kafka.json'), 'utf8'))).toEqual({ schemaVersion: 1, mode: 'direct', brokers: [brokers] });
     const cluster = await backend.call('kafka:cluster');
     expect(cluster.brokers).toEqual([{ nodeId: 1, address: brokers, via: null }]);
@@ -56,7 +66,16 @@ describe('Kafka through the backend (real broker)', () => {
     const { topics } = await backend.call('kafka:listTopics', {});
     const topic = topics.find((t) => t.name === seeded)!;
     expect(topic).toMatchObject({ internal: false, replicationFactor: 1, messages: 1_000, underReplicated: 0 });
-    expect(topic.partitions.map(({ partition, low, high, messages, leader, replicas }) => ({ partition, low, high, messages, leader, replicas }))).toEqual([
+    expect(
+      topic.partitions.map(({ partition, low, high, messages, leader, replicas }) => ({
+        partition,
+        low,
+        high,
+        messages,
+        leader,
+        replicas,
+      })),
+    ).toEqual([
       { partition: 0, low: '0', high: '334', messages: 334, leader: 1, replicas: [1] },
       { partition: 1, low: '0', high: '333', messages: 333, leader: 1, replicas: [1] },
       { partition: 2, low: '0', high: '333', messages: 333, leader: 1, replicas: [1] },
@@ -67,7 +86,10 @@ describe('Kafka through the backend (real broker)', () => {
     expect(all.filter((t) => t.name.startsWith('__')).every((t) => t.internal)).toBe(true);
 
     await new Promise((resolve) => setTimeout(resolve, 1_100));
-    await backend.call('kafka:produce', { topic: seeded, messages: Array.from({ length: 30 }, (_, i) => ({ value: `{"extra":${i}}`, partition: 2 })) });
+    await backend.call('kafka:produce', {
+      topic: seeded,
+      messages: Array.from({ length: 30 }, (_, i) => ({ value: `{"extra":${i}}`, partition: 2 })),
+    });
     const again = (await backend.call('kafka:listTopics', {})).topics.find((t) => t.name === seeded)!;
     expect(again.messages).toBe(1_030);
     expect(again.rate).toBeGreaterThan(0);
@@ -88,7 +110,14 @@ describe('Kafka through the backend (real broker)', () => {
     const admin = raw.admin();
     await admin.connect();
     const idle = `${topic}-idle`;
-    await admin.setOffsets({ groupId: idle, topic, partitions: [{ partition: 0, offset: '150' }, { partition: 1, offset: '40' }] });
+    await admin.setOffsets({
+      groupId: idle,
+      topic,
+      partitions: [
+        { partition: 0, offset: '150' },
+        { partition: 1, offset: '40' },
+      ],
+    });
 
     // A live member that reads everything and commits.
     const live = `${topic}-live`;
@@ -99,7 +128,10 @@ describe('Kafka through the backend (real broker)', () => {
     await consumer.run({ eachMessage: async () => void read++ });
     try {
       await expect.poll(() => read, { timeout: 30_000 }).toBe(300);
-      await consumer.commitOffsets([{ topic, partition: 0, offset: '200' }, { topic, partition: 1, offset: '100' }]);
+      await consumer.commitOffsets([
+        { topic, partition: 0, offset: '200' },
+        { topic, partition: 1, offset: '100' },
+      ]);
       const groups = await backend.call('kafka:listGroups', {});
       const idleGroup = groups.find((g) => g.groupId === idle)!;
       expect(idleGroup).toMatchObject({ state: 'Empty', members: [], totalLag: 50 + 60, topics: [topic] });
@@ -112,12 +144,16 @@ describe('Kafka through the backend (real broker)', () => {
       expect(liveGroup).toMatchObject({ state: 'Stable', protocolType: 'consumer', totalLag: 0 });
       expect(liveGroup.members).toHaveLength(1);
       expect(liveGroup.members[0]!.assignments).toEqual([{ topic, partitions: [0, 1] }]);
-      expect(liveGroup.offsets.map((o) => o.committed)).toEqual(committed[0]!.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset));
+      expect(liveGroup.offsets.map((o) => o.committed)).toEqual(
+        committed[0]!.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset),
+      );
     } finally {
       await consumer.disconnect();
       await admin.disconnect();
     }
-    expect((await backend.call('kafka:listTopics', { internal: true })).topics.find((t) => t.name === '__consumer_offsets')).toMatchObject({ internal: true });
+    expect((await backend.call('kafka:listTopics', { internal: true })).topics.find((t) => t.name === '__consumer_offsets')).toMatchObject({
+      internal: true,
+    });
     // The app's own tail groups stay out of the list.
     expect((await backend.call('kafka:listGroups', {})).some((g) => g.groupId.startsWith('logclaw-tail-'))).toBe(false);
   });
@@ -141,7 +177,12 @@ describe('Kafka through the backend (real broker)', () => {
   it('filters by text, key and JSON path; starts at an offset from the end or at a time', async () => {
     const text = await tailThroughBackend(backend, { topic: seeded, from: { kind: 'earliest' }, until: 'end', filter: { text: 'ERROR' } });
     expect(text.messages).toHaveLength(100);
-    const path = await tailThroughBackend(backend, { topic: seeded, from: { kind: 'earliest' }, until: 'end', filter: { jsonPath: '$.level', jsonEquals: 'error' } });
+    const path = await tailThroughBackend(backend, {
+      topic: seeded,
+      from: { kind: 'earliest' },
+      until: 'end',
+      filter: { jsonPath: '$.level', jsonEquals: 'error' },
+    });
     expect(path.messages.map((m) => m.offset).sort()).toEqual(text.messages.map((m) => m.offset).sort());
     expect(path.final).toMatchObject({ scanned: 1_030, matched: 100 });
     const key = await tailThroughBackend(backend, { topic: seeded, from: { kind: 'earliest' }, until: 'end', filter: { key: 'key-3' } });
@@ -156,7 +197,10 @@ describe('Kafka through the backend (real broker)', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     const between = new Date().toISOString();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await backend.call('kafka:produce', { topic, messages: [{ value: '{"burst":2}' }, { value: '{"burst":2}' }, { value: '{"burst":2}' }] });
+    await backend.call('kafka:produce', {
+      topic,
+      messages: [{ value: '{"burst":2}' }, { value: '{"burst":2}' }, { value: '{"burst":2}' }],
+    });
     const since = await tailThroughBackend(backend, { topic, from: { kind: 'timestamp', at: between }, until: 'end' });
     expect(since.messages.map((m) => m.value)).toEqual(['{"burst":2}', '{"burst":2}', '{"burst":2}']);
   });
@@ -186,7 +230,12 @@ describe('Kafka through the backend (real broker)', () => {
     expect(Number(produced[1]!.offset)).toBe(Number(produced[0]!.offset) + 1);
     expect(produced[2]!.partition).toBe(2);
     const byValue = new Map(received.messages.map((m) => [m.value, m]));
-    expect(byValue.get('{"step":"created"}')).toMatchObject({ key: 'order-1', headers: { source: 'test' }, partition: produced[0]!.partition, offset: produced[0]!.offset });
+    expect(byValue.get('{"step":"created"}')).toMatchObject({
+      key: 'order-1',
+      headers: { source: 'test' },
+      partition: produced[0]!.partition,
+      offset: produced[0]!.offset,
+    });
     expect(byValue.get('{"step":"paid"}')).toMatchObject({ offset: produced[1]!.offset });
     expect(byValue.get('{"step":"pinned"}')).toMatchObject({ partition: 2, offset: produced[2]!.offset, key: null });
     expect(received.messages).toHaveLength(3);
@@ -226,10 +275,18 @@ describe('Kafka through the backend (real broker)', () => {
     expect(created.partitions).toHaveLength(4);
     const described = await backend.call('kafka:describeTopic', { topic });
     expect(described.configs.find((c) => c.name === 'retention.ms')).toMatchObject({ value: '3600000', isDefault: false });
-    await expect(backend.call('kafka:createTopic', { topic })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('already exists') });
-    await expect(backend.call('kafka:deleteTopic', { topic, confirm: 'yes' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('confirm') });
+    await expect(backend.call('kafka:createTopic', { topic })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('already exists'),
+    });
+    await expect(backend.call('kafka:deleteTopic', { topic, confirm: 'yes' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('confirm'),
+    });
     expect(await backend.call('kafka:deleteTopic', { topic, confirm: topic })).toEqual({ deleted: topic });
-    await expect.poll(async () => (await backend.call('kafka:listTopics', {})).topics.some((t) => t.name === topic), { timeout: 20_000 }).toBe(false);
+    await expect
+      .poll(async () => (await backend.call('kafka:listTopics', {})).topics.some((t) => t.name === topic), { timeout: 20_000 })
+      .toBe(false);
   });
 
   it('answers bad input with coded errors and hints', async () => {
@@ -238,20 +295,32 @@ describe('Kafka through the backend (real broker)', () => {
       message: expect.stringContaining('not valid JSON'),
       hint: expect.stringContaining('text'),
     });
-    expect(await backend.call('kafka:produce', { topic: seeded, format: 'text', messages: [{ value: 'plain text', partition: 0 }] })).toHaveLength(1);
-    await expect(backend.call('kafka:produce', { topic: seeded, messages: [{ value: '{}', partition: 9 }] })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('no partition 9') });
+    expect(
+      await backend.call('kafka:produce', { topic: seeded, format: 'text', messages: [{ value: 'plain text', partition: 0 }] }),
+    ).toHaveLength(1);
+    await expect(backend.call('kafka:produce', { topic: seeded, messages: [{ value: '{}', partition: 9 }] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('no partition 9'),
+    });
     await expect(backend.call('kafka:produce', { topic: `${seeded}x`, messages: [{ value: '{}' }] })).rejects.toMatchObject({
       code: 'NOT_FOUND',
       hint: expect.stringContaining(seeded),
     });
     await expect(backend.call('kafka:tailStart', { topic: 'no-such-topic-anywhere' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(backend.call('kafka:tailStart', { topic: seeded, partition: 7 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
-    await expect(backend.call('kafka:tailStart', { topic: seeded, filter: { jsonPath: 'a..b' } })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
-    await expect(backend.call('kafka:setConnection', { mode: 'direct', brokers: ['localhost'] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(backend.call('kafka:tailStart', { topic: seeded, filter: { jsonPath: 'a..b' } })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
+    await expect(backend.call('kafka:setConnection', { mode: 'direct', brokers: ['localhost'] })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
 
     const other = await createBackend({ transport: 'cli', dataDir: tempDir(), env: {} });
     try {
-      await expect(other.call('kafka:listTopics', {})).rejects.toMatchObject({ code: 'KAFKA_UNREACHABLE', hint: expect.stringContaining('--kafka-brokers') });
+      await expect(other.call('kafka:listTopics', {})).rejects.toMatchObject({
+        code: 'KAFKA_UNREACHABLE',
+        hint: expect.stringContaining('--kafka-brokers'),
+      });
       await other.call('kafka:setConnection', { mode: 'direct', brokers: ['127.0.0.1:1'], save: false });
       const started = Date.now();
       await expect(other.call('kafka:listTopics', {})).rejects.toMatchObject({
@@ -269,7 +338,11 @@ describe('Kafka through the backend (real broker)', () => {
     const bridge = await startBridge({ backend, staticDir: tempDir() });
     const base = `http://127.0.0.1:${bridge.port}`;
     const invoke = async (channel: string, body: unknown) => {
-      const response = await fetch(`${base}/api/invoke/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${bridge.token}` }, body: JSON.stringify(body) });
+      const response = await fetch(`${base}/api/invoke/${channel}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${bridge.token}` },
+        body: JSON.stringify(body),
+      });
       return (await response.json()) as { ok: boolean; value: Record<string, unknown> };
     };
     const socket = new WebSocket(`ws://127.0.0.1:${bridge.port}/api/events?token=${bridge.token}`);
@@ -279,7 +352,10 @@ describe('Kafka through the backend (real broker)', () => {
     let events = 0;
     const ended = new Promise<string>((resolve) => {
       socket.on('message', (data) => {
-        const { event, payload } = JSON.parse(String(data)) as { event: string; payload: { tailId: string; seq: number; messages: KafkaMessage[]; state: string } };
+        const { event, payload } = JSON.parse(String(data)) as {
+          event: string;
+          payload: { tailId: string; seq: number; messages: KafkaMessage[]; state: string };
+        };
         if (payload.tailId !== tailId) return;
         if (event === 'kafka:messages') {
           events++;
@@ -305,33 +381,64 @@ describe('Kafka through the backend (real broker)', () => {
 
   it('runs the CLI: topics --json, tail --json with --max/--filter/--end, produce from stdin, coded errors', async () => {
     const env = { PATH: pathWith(), HOME: tempDir(), LOGCLAW_HOME: tempDir() };
-    const topics = await execa(process.execPath, [LOGCLAW_BIN, 'topics', '--json', '--kafka-brokers', brokers], { env, extendEnv: false, reject: false });
+    const topics = await execa(process.execPath, [LOGCLAW_BIN, 'topics', '--json', '--kafka-brokers', brokers], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(topics.exitCode).toBe(0);
-    expect((JSON.parse(topics.stdout) as Array<{ name: string; messages: number }>).find((t) => t.name === seeded)?.messages).toBeGreaterThanOrEqual(1_031);
+    expect(
+      (JSON.parse(topics.stdout) as Array<{ name: string; messages: number }>).find((t) => t.name === seeded)?.messages,
+    ).toBeGreaterThanOrEqual(1_031);
 
     const topic = uniqueTopic('kt-cli');
     await seedTopic(raw, topic, { partitions: 2 });
     const lines = ['{"n":1,"level":"info"}', '{"n":2,"level":"error"}', '', '{"n":3,"level":"error"}'].join('\n');
-    const produced = await execa(process.execPath, [LOGCLAW_BIN, 'produce', topic, '--key', 'k1', '--kafka-brokers', brokers, '--json'], { env, extendEnv: false, reject: false, input: lines });
+    const produced = await execa(process.execPath, [LOGCLAW_BIN, 'produce', topic, '--key', 'k1', '--kafka-brokers', brokers, '--json'], {
+      env,
+      extendEnv: false,
+      reject: false,
+      input: lines,
+    });
     expect(produced.exitCode).toBe(0);
     expect(JSON.parse(produced.stdout)).toHaveLength(3);
 
-    const tail = await execa(process.execPath, [LOGCLAW_BIN, 'tail', topic, '--from-beginning', '--end', '--json', '--kafka-brokers', brokers], { env, extendEnv: false, reject: false });
+    const tail = await execa(
+      process.execPath,
+      [LOGCLAW_BIN, 'tail', topic, '--from-beginning', '--end', '--json', '--kafka-brokers', brokers],
+      { env, extendEnv: false, reject: false },
+    );
     expect(tail.exitCode).toBe(0);
     const rows = tail.stdout.split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(rows.map((r) => r.value)).toEqual(['{"n":1,"level":"info"}', '{"n":2,"level":"error"}', '{"n":3,"level":"error"}']);
     expect(Object.keys(rows[0]!).sort()).toEqual(['key', 'offset', 'partition', 'timestamp', 'topic', 'value']);
     expect(rows[0]).toMatchObject({ topic, key: 'k1', offset: 0 });
 
-    const filtered = await execa(process.execPath, [LOGCLAW_BIN, 'tail', topic, '--from-beginning', '--max', '1', '--filter', 'ERROR', '--json', '--kafka-brokers', brokers], { env, extendEnv: false, reject: false });
+    const filtered = await execa(
+      process.execPath,
+      [LOGCLAW_BIN, 'tail', topic, '--from-beginning', '--max', '1', '--filter', 'ERROR', '--json', '--kafka-brokers', brokers],
+      { env, extendEnv: false, reject: false },
+    );
     expect(filtered.stdout.split('\n').map((line) => JSON.parse(line).value)).toEqual(['{"n":2,"level":"error"}']);
 
-    const invalid = await execa(process.execPath, [LOGCLAW_BIN, 'produce', topic, '--value', '{oops', '--kafka-brokers', brokers], { env, extendEnv: false, reject: false });
+    const invalid = await execa(process.execPath, [LOGCLAW_BIN, 'produce', topic, '--value', '{oops', '--kafka-brokers', brokers], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(invalid.exitCode).toBe(1);
     expect(invalid.stderr).toMatch(/error \[INVALID_REQUEST\]: The value is not valid JSON[\s\S]*hint: /);
-    const unknown = await execa(process.execPath, [LOGCLAW_BIN, 'tail', 'no-such-topic', '--kafka-brokers', brokers], { env, extendEnv: false, reject: false });
+    const unknown = await execa(process.execPath, [LOGCLAW_BIN, 'tail', 'no-such-topic', '--kafka-brokers', brokers], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(unknown.stderr).toContain('error [NOT_FOUND]');
-    const unreachable = await execa(process.execPath, [LOGCLAW_BIN, 'topics', '--kafka-brokers', '127.0.0.1:1', '--json'], { env, extendEnv: false, reject: false });
+    const unreachable = await execa(process.execPath, [LOGCLAW_BIN, 'topics', '--kafka-brokers', '127.0.0.1:1', '--json'], {
+      env,
+      extendEnv: false,
+      reject: false,
+    });
     expect(unreachable.exitCode).toBe(1);
     expect(JSON.parse(unreachable.stdout)).toMatchObject({ ok: false, error: { code: 'KAFKA_UNREACHABLE', hint: expect.any(String) } });
     const none = await execa(process.execPath, [LOGCLAW_BIN, 'topics'], { env, extendEnv: false, reject: false });

@@ -24,7 +24,11 @@ function line(i: number, pad: string): string {
 async function produceWithKcat(brokers: string, topic: string): Promise<boolean> {
   if ((await execa('kcat', ['-V'], { reject: false }).catch(() => ({ exitCode: 1 }))).exitCode !== 0) return false;
   const pad = 'p'.repeat(360);
-  const child = execa('kcat', ['-P', '-b', brokers, '-t', topic, '-z', 'none', '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-X', 'acks=1'], { stdin: 'pipe' });
+  const child = execa(
+    'kcat',
+    ['-P', '-b', brokers, '-t', topic, '-z', 'none', '-X', 'linger.ms=20', '-X', 'batch.num.messages=10000', '-X', 'acks=1'],
+    { stdin: 'pipe' },
+  );
   for (let start = 0; start < COUNT; start += 10_000) {
     const chunk = Array.from({ length: 10_000 }, (_, j) => line(start + j, pad)).join('\n') + '\n';
     if (!child.stdin!.write(chunk)) await new Promise((resolve) => child.stdin!.once('drain', resolve));

@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, createBackend } from '../../electron/backend.js';
 import type { KafkaMessage, TailStatus } from '#contract/kafka.js';
 import type { EnvContext, Running } from '../../scripts/test-env/component.js';
-import kafka, { type KafkaEndpoint, type KafkaState, restartKafka, startKafkaAgain, stopKafka } from '../../scripts/test-env/kafka/component.js';
+import kafka, {
+  type KafkaEndpoint,
+  type KafkaState,
+  restartKafka,
+  startKafkaAgain,
+  stopKafka,
+} from '../../scripts/test-env/kafka/component.js';
 import { cacheRoot, freePort } from '../../scripts/test-env/env.js';
 import { mapForwardedBrokers } from '../../electron/services/kafka/connection.js';
 import { useTempDir } from '../support/temp.js';
@@ -112,7 +118,10 @@ describe('a private broker: restart during a tail, in-cluster advertised address
     const state = running.state as KafkaState;
     const config = join(state.home, 'server.properties');
     await stopKafka(running, { timeoutMs: 20_000 });
-    writeFileSync(config, readFileSync(config, 'utf8').replace(/^advertised\.listeners=.*$/m, `advertised.listeners=PLAINTEXT://${ADVERTISED}:9092`));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(/^advertised\.listeners=.*$/m, `advertised.listeners=PLAINTEXT://${ADVERTISED}:9092`),
+    );
     const restarted = await startKafkaAgain(running);
     running = { ...running, pids: restarted.pids };
     const proxy = await startTcpProxy(brokers);
@@ -135,12 +144,20 @@ describe('a private broker: restart during a tail, in-cluster advertised address
         expect((await service.cluster()).brokers).toEqual([{ nodeId: 1, address: `${ADVERTISED}:9092`, via: proxy.address }]);
         const topic = uniqueTopic('kp-mapped');
         await service.createTopic({ topic, partitions: 3, configs: {} });
-        const tail = tailThroughBackend(backend, { topic, from: { kind: 'latest' } }, {
-          until: (messages) => messages.length >= 20,
-          onStarted: async () => {
-            await service.produce({ topic, format: 'json', messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: `{"i":${i}}`, headers: {} })) });
+        const tail = tailThroughBackend(
+          backend,
+          { topic, from: { kind: 'latest' } },
+          {
+            until: (messages) => messages.length >= 20,
+            onStarted: async () => {
+              await service.produce({
+                topic,
+                format: 'json',
+                messages: Array.from({ length: 20 }, (_, i) => ({ key: `k${i % 4}`, value: `{"i":${i}}`, headers: {} })),
+              });
+            },
           },
-        });
+        );
         const received = await tail;
         expect(received.messages.map((m) => JSON.parse(m.value!).i).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
         const client = await service.client();

@@ -60,7 +60,11 @@ export function rawKafka(brokers: string): Kafka {
 }
 
 /** Creates a topic and produces `count` JSON messages `{i, level, …pad}` keyed `key-<i % keys>`. */
-export async function seedTopic(kafka: Kafka, topic: string, options: { partitions?: number; count?: number; keys?: number; pad?: number } = {}): Promise<void> {
+export async function seedTopic(
+  kafka: Kafka,
+  topic: string,
+  options: { partitions?: number; count?: number; keys?: number; pad?: number } = {},
+): Promise<void> {
   const { partitions = 3, count = 0, keys = 7, pad = 0 } = options;
   const admin = kafka.admin();
   await admin.connect();
@@ -73,7 +77,10 @@ export async function seedTopic(kafka: Kafka, topic: string, options: { partitio
   for (let start = 0; start < count; start += 1_000) {
     const messages = Array.from({ length: Math.min(1_000, count - start) }, (_, j) => {
       const i = start + j;
-      return { key: `key-${i % keys}`, value: JSON.stringify({ i, level: i % 10 === 0 ? 'error' : 'info', ...(pad ? { pad: filler } : {}) }) };
+      return {
+        key: `key-${i % keys}`,
+        value: JSON.stringify({ i, level: i % 10 === 0 ? 'error' : 'info', ...(pad ? { pad: filler } : {}) }),
+      };
     });
     await producer.send({ topic, messages, acks: 1 });
   }
@@ -127,7 +134,15 @@ export async function tailThroughBackend(
     const final = await Promise.race([
       done,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`tail of ${request.topic} did not finish in ${timeoutMs} ms: ${messages.length} messages, last status ${JSON.stringify(statuses.at(-1))}`)), timeoutMs);
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `tail of ${request.topic} did not finish in ${timeoutMs} ms: ${messages.length} messages, last status ${JSON.stringify(statuses.at(-1))}`,
+              ),
+            ),
+          timeoutMs,
+        );
       }),
     ]);
     // The last batch is flushed before the final status; give in-flight events a tick.
@@ -187,7 +202,10 @@ export function serviceAsBackend(service: KafkaService, bus: EventBus): Backend 
   return { bus, call } as unknown as Backend;
 }
 
-export function newService(resolve: () => Promise<ResolvedConnection | null>, dataDir: string): { service: KafkaService; bus: EventBus; backend: Backend } {
+export function newService(
+  resolve: () => Promise<ResolvedConnection | null>,
+  dataDir: string,
+): { service: KafkaService; bus: EventBus; backend: Backend } {
   const bus = new EventBus();
   const service = new KafkaService({
     connection: new KafkaConnectionStore(dataDir, {}, resolve),

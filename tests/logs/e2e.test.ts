@@ -31,22 +31,43 @@ describe('Logs pane in a browser', () => {
     await ensurePipelineTopics(kafka.brokers);
     receiver = await startVectorReceiver({ kafka: { brokers: kafka.brokers }, opensearch: { url: osUrl }, keep: true });
     const home = tempDir();
-    ({ url, child: serve } = await startServe({ PATH: pathWith(), HOME: home, LOGCLAW_HOME: `${home}/data`, KUBECONFIG: `${home}/none`, LOGCLAW_KAFKA_BROKERS: kafka.brokers }));
+    ({ url, child: serve } = await startServe({
+      PATH: pathWith(),
+      HOME: home,
+      LOGCLAW_HOME: `${home}/data`,
+      KUBECONFIG: `${home}/none`,
+      LOGCLAW_KAFKA_BROKERS: kafka.brokers,
+    }));
     token = new URL(url).searchParams.get('token')!;
     // OpenSearch as a user set it up in the Search pane.
-    await fetch(new URL('/api/invoke/search:setConnection', url), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ connection: { url: osUrl } }) });
+    await fetch(new URL('/api/invoke/search:setConnection', url), {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ connection: { url: osUrl } }),
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     await page.goto(url);
   });
   afterAll(async () => {
-    if (token && url) await fetch(new URL('/api/invoke/logs:canaryStop', url), { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: '{}' }).catch(() => undefined);
+    if (token && url)
+      await fetch(new URL('/api/invoke/logs:canaryStop', url), {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}` },
+        body: '{}',
+      }).catch(() => undefined);
     await browser?.close();
     serve?.kill('SIGTERM');
     await receiver?.close();
     if (osUrl) {
       const os = new Client({ node: osUrl });
-      await os.deleteByQuery({ index: 'logclaw-logs-*', body: { query: { terms: { 'service.keyword': ['logclaw-trace', 'logclaw-canary'] } } }, refresh: true } as never).catch(() => undefined);
+      await os
+        .deleteByQuery({
+          index: 'logclaw-logs-*',
+          body: { query: { terms: { 'service.keyword': ['logclaw-trace', 'logclaw-canary'] } } },
+          refresh: true,
+        } as never)
+        .catch(() => undefined);
       await os.close();
     }
   });
@@ -59,7 +80,10 @@ describe('Logs pane in a browser', () => {
     await page.getByRole('form', { name: 'Vector URL' }).getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'Vector URL saved' }).count()).toBe(1);
 
-    await page.getByRole('option', { name: /checkout-order/ }).getByRole('button').click();
+    await page
+      .getByRole('option', { name: /checkout-order/ })
+      .getByRole('button')
+      .click();
     await expect.poll(() => page.getByRole('textbox', { name: 'Log event JSON' }).textContent()).toContain('"order_id": "18734"');
     await page.getByRole('button', { name: 'Send to Vector' }).click();
     await page.getByRole('list', { name: 'Sent' }).getByText('HTTP 200').waitFor();
@@ -71,7 +95,10 @@ describe('Logs pane in a browser', () => {
     await page.keyboard.insertText(',');
     await expect.poll(() => page.getByRole('status', { name: 'Event validation' }).textContent()).toMatch(/^Not valid JSON/);
     expect(await page.getByRole('button', { name: 'Send to Vector' }).isDisabled()).toBe(true);
-    await page.getByRole('option', { name: /payment-timeout/ }).getByRole('button').click();
+    await page
+      .getByRole('option', { name: /payment-timeout/ })
+      .getByRole('button')
+      .click();
     await expect.poll(() => page.getByRole('status', { name: 'Event validation' }).textContent()).toMatch(/^Valid: 1 event/);
   });
 
@@ -105,8 +132,13 @@ describe('Logs pane in a browser', () => {
     await page.getByRole('button', { name: 'Run trace' }).click();
     const result = page.getByRole('group', { name: 'Trace result' });
     await result.getByText('reached every hop').waitFor({ timeout: 40_000 });
-    for (const hop of ['Vector HTTP source', 'Kafka raw-logs', 'OpenSearch']) await result.getByRole('listitem', { name: `Hop ${hop}: ok` }).waitFor();
-    expect(await page.getByRole('img', { name: /^Per-hop latency: Vector HTTP source ok \d+ ms, Kafka raw-logs ok \d+ ms, OpenSearch ok [\d.]+ m?s$/ }).count()).toBe(1);
+    for (const hop of ['Vector HTTP source', 'Kafka raw-logs', 'OpenSearch'])
+      await result.getByRole('listitem', { name: `Hop ${hop}: ok` }).waitFor();
+    expect(
+      await page
+        .getByRole('img', { name: /^Per-hop latency: Vector HTTP source ok \d+ ms, Kafka raw-logs ok \d+ ms, OpenSearch ok [\d.]+ m?s$/ })
+        .count(),
+    ).toBe(1);
   });
 
   it('starts the canary: per-hop stats and a health indicator in the top bar', async () => {
@@ -125,7 +157,9 @@ describe('Logs pane in a browser', () => {
     await page.getByRole('textbox', { name: 'Score' }).fill('0.87');
     await page.getByRole('combobox', { name: 'Severity' }).selectOption('high');
     await page.getByRole('button', { name: 'Produce anomaly' }).click();
-    await expect.poll(() => page.getByRole('status', { name: 'Anomaly produced' }).textContent()).toMatch(/ANO-[0-9A-F]{8} → anomaly-events partition \d+ offset \d+/);
+    await expect
+      .poll(() => page.getByRole('status', { name: 'Anomaly produced' }).textContent())
+      .toMatch(/ANO-[0-9A-F]{8} → anomaly-events partition \d+ offset \d+/);
     // The pane scrolls inside .content: a tall viewport shows all of it.
     await page.setViewportSize({ width: 1440, height: 1500 });
     await page.locator('.content').evaluate((element) => element.scrollTo(0, 0));

@@ -34,7 +34,15 @@ describe('generator accounting under faults', () => {
     expect(during!.inFlight).toBeGreaterThan(0);
     receiver.fail(null);
     const final = await waitForRun(backend, run.id);
-    expect(final).toMatchObject({ state: 'done', generated: 1_600, sent: 1_600, accepted: 1_600, failed: 0, inFlight: 0, failedByReason: {} });
+    expect(final).toMatchObject({
+      state: 'done',
+      generated: 1_600,
+      sent: 1_600,
+      accepted: 1_600,
+      failed: 0,
+      inFlight: 0,
+      failedByReason: {},
+    });
     expect(final.retried).toBeGreaterThan(0);
     expect(final.lastError?.reason).toBe('http_503');
     expect(receiver.accepted).toBe(final.accepted);
@@ -80,7 +88,9 @@ describe('generator accounting under faults', () => {
     await sleep(700);
     receiver.fail({ kind: 'status', status: 503 });
     await sleep(800);
-    await expect(backend.call('logs:generatorStart', { vectorUrl: receiver.url, rate: 1, durationS: 1 })).rejects.toMatchObject({ code: 'JOB_BUSY' });
+    await expect(backend.call('logs:generatorStart', { vectorUrl: receiver.url, rate: 1, durationS: 1 })).rejects.toMatchObject({
+      code: 'JOB_BUSY',
+    });
     const stopped = await backend.call('logs:generatorStop', { id: run.id });
     receiver.fail(null);
     expect(stopped.state).toBe('stopped');

@@ -40,15 +40,29 @@ describe('anomaly producer and pipeline trace', () => {
     await kafkaOnly?.close();
     if (os) {
       if (traced.length) {
-        await os.deleteByQuery({ index: 'logclaw-logs-*', body: { query: { terms: { 'logclaw_trace_id.keyword': traced } } }, refresh: true } as never).catch(() => undefined);
+        await os
+          .deleteByQuery({
+            index: 'logclaw-logs-*',
+            body: { query: { terms: { 'logclaw_trace_id.keyword': traced } } },
+            refresh: true,
+          } as never)
+          .catch(() => undefined);
       }
       await os.close();
     }
   });
 
   it('produces a schema-valid anomaly event to anomaly-events, read back from Kafka', async () => {
-    const result = await backend.call('logs:sendAnomaly', { service: 'payment-api', severity: 'critical', score: 0.92, message: 'Error rate spike to 15%' });
-    expect(result).toMatchObject({ topic: 'anomaly-events', event: { service: 'payment-api', severity: 'critical', score: 0.92, message: 'Error rate spike to 15%' } });
+    const result = await backend.call('logs:sendAnomaly', {
+      service: 'payment-api',
+      severity: 'critical',
+      score: 0.92,
+      message: 'Error rate spike to 15%',
+    });
+    expect(result).toMatchObject({
+      topic: 'anomaly-events',
+      event: { service: 'payment-api', severity: 'critical', score: 0.92, message: 'Error rate spike to 15%' },
+    });
     expect(result.event.anomaly_id).toMatch(/^ANO-[0-9A-F]{8}$/);
     const read = await readKafkaAt(brokers, 'anomaly-events', result.partition, result.offset);
     expect(read.key).toBe('payment-api');
@@ -59,9 +73,17 @@ describe('anomaly producer and pipeline trace', () => {
 
   it('refuses an invalid severity or score with a coded error and produces nothing', async () => {
     const before = await highWatermarks(brokers, 'anomaly-events');
-    await expect(backend.call('logs:sendAnomaly', { service: 'payment-api', severity: 'urgent', score: 0.5 })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('severity') });
-    await expect(backend.call('logs:sendAnomaly', { service: 'payment-api', severity: 'high', score: 1.5 })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('score') });
-    await expect(backend.call('logs:sendAnomaly', { service: '', severity: 'low', score: 0.1 })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(backend.call('logs:sendAnomaly', { service: 'payment-api', severity: 'urgent', score: 0.5 })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('severity'),
+    });
+    await expect(backend.call('logs:sendAnomaly', { service: 'payment-api', severity: 'high', score: 1.5 })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('score'),
+    });
+    await expect(backend.call('logs:sendAnomaly', { service: '', severity: 'low', score: 0.1 })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
     expect(await highWatermarks(brokers, 'anomaly-events')).toBe(before);
   });
 
@@ -104,7 +126,10 @@ describe('anomaly producer and pipeline trace', () => {
       ['opensearch', 'failed'],
     ]);
     expect(result.stoppedAt).toBe('opensearch');
-    expect(result.hops[2]).toMatchObject({ code: 'NOT_FOUND', reason: expect.stringMatching(new RegExp(`^index missing: no index matches ${pattern.replace('*', '\\*')}`)) });
+    expect(result.hops[2]).toMatchObject({
+      code: 'NOT_FOUND',
+      reason: expect.stringMatching(new RegExp(`^index missing: no index matches ${pattern.replace('*', '\\*')}`)),
+    });
   });
 
   it('stops at the Vector hop when Vector is down, and does not look further', async () => {

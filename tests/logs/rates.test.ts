@@ -43,10 +43,30 @@ describe('log generator rates', () => {
         lag.disable();
         const span = (receiver.lastAt! - receiver.firstAt!) / 1000;
         const seqs = seqReport(receiver.events, started.id);
-        const figures = { rate, attempt, target, arrived: receiver.accepted, countError: (receiver.accepted - target) / target, spanS: span, spanError: (span - 5) / 5, requests: receiver.requests, elapsedMs: final.elapsedMs, maxLoopStallMs: Math.round(lag.max / 1e6) };
+        const figures = {
+          rate,
+          attempt,
+          target,
+          arrived: receiver.accepted,
+          countError: (receiver.accepted - target) / target,
+          spanS: span,
+          spanError: (span - 5) / 5,
+          requests: receiver.requests,
+          elapsedMs: final.elapsedMs,
+          maxLoopStallMs: Math.round(lag.max / 1e6),
+        };
         process.stderr.write(`[rates] ${JSON.stringify(figures)}\n`);
         if (Math.abs(figures.spanError) > 0.01 && figures.maxLoopStallMs > 40 && attempt < 3) continue;
-        expect(final).toMatchObject({ state: 'done', expected: target, generated: target, sent: target, accepted: target, failed: 0, retried: 0, inFlight: 0 });
+        expect(final).toMatchObject({
+          state: 'done',
+          expected: target,
+          generated: target,
+          sent: target,
+          accepted: target,
+          failed: 0,
+          retried: 0,
+          inFlight: 0,
+        });
         expect(seqs).toEqual({ count: target, distinct: target, missing: 0, duplicates: 0 });
         expect(Math.abs(figures.countError)).toBeLessThanOrEqual(0.01);
         expect(Math.abs(figures.spanError)).toBeLessThanOrEqual(0.01);

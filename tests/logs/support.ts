@@ -18,7 +18,10 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Every (run, seq) exactly once: nothing lost, nothing duplicated. */
-export function seqReport(events: Array<Record<string, unknown>>, runId: string): { count: number; distinct: number; missing: number; duplicates: number } {
+export function seqReport(
+  events: Array<Record<string, unknown>>,
+  runId: string,
+): { count: number; distinct: number; missing: number; duplicates: number } {
   const seen = new Map<number, number>();
   for (const event of events) {
     if (event.logclaw_run !== runId) continue;
@@ -33,10 +36,19 @@ export function seqReport(events: Array<Record<string, unknown>>, runId: string)
 }
 
 /** Reads the one message at topic/partition/offset with a plain kafkajs consumer (independent of the app's Kafka code). */
-export async function readKafkaAt(brokers: string, topic: string, partition: number, offset: string, timeoutMs = 60_000): Promise<{ key: string | null; value: string; timestamp: number }> {
+export async function readKafkaAt(
+  brokers: string,
+  topic: string,
+  partition: number,
+  offset: string,
+  timeoutMs = 60_000,
+): Promise<{ key: string | null; value: string; timestamp: number }> {
   const { Kafka, logLevel } = await import('kafkajs');
   const kafka = new Kafka({ clientId: 'logclaw-logs-test-reader', brokers: [brokers], logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `logclaw-logs-test-${Date.now()}-${Math.random().toString(36).slice(2)}`, maxWaitTimeInMs: 100 });
+  const consumer = kafka.consumer({
+    groupId: `logclaw-logs-test-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    maxWaitTimeInMs: 100,
+  });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

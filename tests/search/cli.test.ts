@@ -48,26 +48,62 @@ describe('logclaw indices / search', () => {
     const result = await runCli(['indices', '--index', pattern, '--opensearch-url', url], env);
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^cluster logclaw-test \(http:\/\/127\.0\.0\.1:\d+\): (green|yellow) · 1 node · \d+ active shards, \d+ unassigned$/);
+    expect(lines[0]).toMatch(
+      /^cluster logclaw-test \(http:\/\/127\.0\.0\.1:\d+\): (green|yellow) · 1 node · \d+ active shards, \d+ unassigned$/,
+    );
     expect(lines[2]).toMatch(/^HEALTH\s+STATUS\s+INDEX\s+DOCS\s+SIZE\s+PRI\/REP\s+PATTERN$/);
     expect(lines[3]).toMatch(new RegExp(`^green\\s+open\\s+${prefix}-2026\\.11\\.01\\s+15\\s+[\\d.]+ (Ki)?B\\s+1/0\\s+${prefix}-\\*$`));
   });
 
   it('search --json answers {total, took, hits} for a query string, levels and a time span', async () => {
-    const result = await runCli(['search', '--index', pattern, '--query', 'message:payment OR level:ERROR', '--since', '15m', '--size', '3', '--opensearch-url', url, '--json'], env);
+    const result = await runCli(
+      [
+        'search',
+        '--index',
+        pattern,
+        '--query',
+        'message:payment OR level:ERROR',
+        '--since',
+        '15m',
+        '--size',
+        '3',
+        '--opensearch-url',
+        url,
+        '--json',
+      ],
+      env,
+    );
     expect(result.exitCode).toBe(0);
-    const body = JSON.parse(result.stdout) as { total: number; took: number; hits: Array<{ _source: { seq: number; level: string; message: string } }> };
+    const body = JSON.parse(result.stdout) as {
+      total: number;
+      took: number;
+      hits: Array<{ _source: { seq: number; level: string; message: string } }>;
+    };
     expect(Object.keys(body)).toEqual(['total', 'took', 'hits']);
     const cutoff = NOW - 15 * 60_000;
-    const expected = DOCS.filter((d) => Date.parse(d.ingest_timestamp) >= cutoff - 5000 && (d.level === 'ERROR' || d.message.startsWith('Payment')));
+    const expected = DOCS.filter(
+      (d) => Date.parse(d.ingest_timestamp) >= cutoff - 5000 && (d.level === 'ERROR' || d.message.startsWith('Payment')),
+    );
     // The CLI's "now" is a moment later than NOW: allow the oldest match to fall out.
     expect(body.total).toBeGreaterThanOrEqual(expected.length - 1);
     expect(body.total).toBeLessThanOrEqual(expected.length);
     expect(expected.length).toBeGreaterThan(3);
     expect(body.hits).toHaveLength(3);
-    expect(body.hits.map((h) => h._source.seq)).toEqual(expected.map((d) => d.seq).reverse().slice(0, 3));
+    expect(body.hits.map((h) => h._source.seq)).toEqual(
+      expected
+        .map((d) => d.seq)
+        .reverse()
+        .slice(0, 3),
+    );
 
-    const filtered = JSON.parse((await runCli(['search', '-i', pattern, '--level', 'WARN,DEBUG', '--service', 'auth', '--sort', 'seq:asc', '--opensearch-url', url, '--json'], env)).stdout) as { total: number; hits: Array<{ _source: { seq: number } }> };
+    const filtered = JSON.parse(
+      (
+        await runCli(
+          ['search', '-i', pattern, '--level', 'WARN,DEBUG', '--service', 'auth', '--sort', 'seq:asc', '--opensearch-url', url, '--json'],
+          env,
+        )
+      ).stdout,
+    ) as { total: number; hits: Array<{ _source: { seq: number } }> };
     const want = DOCS.filter((d) => ['WARN', 'DEBUG'].includes(d.level) && d.service === 'auth').map((d) => d.seq);
     expect(filtered.total).toBe(want.length);
     expect(filtered.hits.map((h) => h._source.seq)).toEqual(want);
@@ -76,7 +112,9 @@ describe('logclaw indices / search', () => {
   it('search --dsl FILE runs the body as typed and prints a readable table', async () => {
     const file = join(tempDir(), 'query.json');
     writeFileSync(file, JSON.stringify({ query: { term: { service: 'checkout' } }, sort: [{ seq: 'asc' }] }));
-    const json = JSON.parse((await runCli(['search', '--index', pattern, '--dsl', file, '-n', '3', '--opensearch-url', url, '--json'], env)).stdout) as { total: number; hits: Array<{ _source: { seq: number } }> };
+    const json = JSON.parse(
+      (await runCli(['search', '--index', pattern, '--dsl', file, '-n', '3', '--opensearch-url', url, '--json'], env)).stdout,
+    ) as { total: number; hits: Array<{ _source: { seq: number } }> };
     expect(json.total).toBe(DOCS.filter((d) => d.service === 'checkout').length);
     expect(json.hits.map((h) => h._source.seq)).toEqual([0, 3, 6]);
 
@@ -93,7 +131,9 @@ describe('logclaw indices / search', () => {
     writeFileSync(file, '{\n  "query": {"matchx": {}}\n}');
     const bad = await runCli(['search', '--index', pattern, '--dsl', file, '--opensearch-url', url, '--json'], env);
     expect(bad.exitCode).toBe(1);
-    expect(bad.stderr).toMatch(/^error \[QUERY_INVALID\]: OpenSearch rejected the query: unknown query \[matchx\].*\(line 2, column \d+\)\nhint: /);
+    expect(bad.stderr).toMatch(
+      /^error \[QUERY_INVALID\]: OpenSearch rejected the query: unknown query \[matchx\].*\(line 2, column \d+\)\nhint: /,
+    );
     expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'QUERY_INVALID', detail: { line: 2 } } });
 
     const nowhere = await runCli(['search', '--opensearch-url', 'http://127.0.0.1:9'], env);
@@ -107,16 +147,30 @@ describe('logclaw indices / search', () => {
 
     const stray = await runCli(['search', '--opensearch-user', 'admin'], env);
     expect(stray.stderr).toContain('error [INVALID_REQUEST]: --opensearch-user needs --opensearch-url');
-    expect((await runCli(['search', '--since', 'yesterday', '--opensearch-url', url], env)).stderr).toContain('--since must be a span like');
-    expect((await runCli(['search', '--query', 'x', '--dsl', file, '--opensearch-url', url], env)).stderr).toContain('Give --query or --dsl, not both');
+    expect((await runCli(['search', '--since', 'yesterday', '--opensearch-url', url], env)).stderr).toContain(
+      '--since must be a span like',
+    );
+    expect((await runCli(['search', '--query', 'x', '--dsl', file, '--opensearch-url', url], env)).stderr).toContain(
+      'Give --query or --dsl, not both',
+    );
   });
 
   it('takes the password from LOGCLAW_OPENSEARCH_PASSWORD and documents the options', async () => {
     const help = await runCli(['search', '--help'], env);
     expect(help.stdout).toContain('Usage: logclaw search [--index PATTERN] [--query Q | --dsl FILE] [--since 15m]');
-    for (const flag of ['--opensearch-url URL', '--opensearch-user USER', '--opensearch-password PASSWORD', '--opensearch-ca FILE', '--opensearch-insecure']) expect(help.stdout).toContain(flag);
+    for (const flag of [
+      '--opensearch-url URL',
+      '--opensearch-user USER',
+      '--opensearch-password PASSWORD',
+      '--opensearch-ca FILE',
+      '--opensearch-insecure',
+    ])
+      expect(help.stdout).toContain(flag);
     // The test node has no security plugin: it ignores the credentials, the request still works.
-    const withEnv = await runCli(['indices', '--index', pattern, '--opensearch-url', url, '--opensearch-user', 'admin', '--json'], { ...env, LOGCLAW_OPENSEARCH_PASSWORD: 'x' });
+    const withEnv = await runCli(['indices', '--index', pattern, '--opensearch-url', url, '--opensearch-user', 'admin', '--json'], {
+      ...env,
+      LOGCLAW_OPENSEARCH_PASSWORD: 'x',
+    });
     expect(withEnv.exitCode).toBe(0);
   });
 });

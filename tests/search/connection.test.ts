@@ -46,7 +46,11 @@ describe('search connection and saved queries', () => {
     const query = { index: `${prefix}-*`, query: 'level:ERROR', range: { kind: 'relative', last: '1h' } as const, levels: ['ERROR'] };
     await first.call('search:saveQuery', { name: 'errors', query, columns: ['ingest_timestamp', 'message'] });
     await first.call('search:saveQuery', { name: 'dsl', query: { mode: 'dsl', dsl: '{"query": {"match_all": {}}}' } });
-    const replaced = await first.call('search:saveQuery', { name: 'errors', query: { ...query, query: 'level:ERROR AND service:auth' }, columns: ['message'] });
+    const replaced = await first.call('search:saveQuery', {
+      name: 'errors',
+      query: { ...query, query: 'level:ERROR AND service:auth' },
+      columns: ['message'],
+    });
     expect(replaced.map((q) => q.name)).toEqual(['dsl', 'errors']);
     await first.close();
 
@@ -55,7 +59,14 @@ describe('search connection and saved queries', () => {
     expect((await second.call('search:cluster')).clusterName).toBe('logclaw-test');
     const queries = await second.call('search:savedQueries');
     expect(queries).toHaveLength(2);
-    expect(queries[1]).toMatchObject({ name: 'errors', query: 'level:ERROR AND service:auth', levels: ['ERROR'], columns: ['message'], mode: 'simple', range: { kind: 'relative', last: '1h' } });
+    expect(queries[1]).toMatchObject({
+      name: 'errors',
+      query: 'level:ERROR AND service:auth',
+      levels: ['ERROR'],
+      columns: ['message'],
+      mode: 'simple',
+      range: { kind: 'relative', last: '1h' },
+    });
     expect(queries[0]).toMatchObject({ name: 'dsl', mode: 'dsl', dsl: '{"query": {"match_all": {}}}', index: 'logclaw-logs-*' });
     expect(await second.call('search:deleteSavedQuery', { id: queries[0]!.id })).toHaveLength(1);
     await expect(second.call('search:deleteSavedQuery', { id: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -76,7 +87,9 @@ describe('search connection and saved queries', () => {
     const backend = await createBackend({ transport: 'cli', dataDir });
     const state = await backend.call('search:connection');
     expect(state.connection).toBeNull();
-    expect(state.notices).toEqual([expect.objectContaining({ id: 'search-file-corrupt', level: 'warn', hint: expect.stringContaining(`${file}.bak`) })]);
+    expect(state.notices).toEqual([
+      expect.objectContaining({ id: 'search-file-corrupt', level: 'warn', hint: expect.stringContaining(`${file}.bak`) }),
+    ]);
     expect(readFileSync(`${file}.bak`, 'utf8')).toContain('"savedQueries": [{"name": ');
     await backend.call('search:saveQuery', { name: 'again', query: {} });
     expect(JSON.parse(readFileSync(file, 'utf8')).savedQueries).toHaveLength(1);
@@ -96,24 +109,43 @@ describe('search connection and saved queries', () => {
       expect(proxy.seen.at(-1)).toBe(`Basic ${Buffer.from(`admin:${PASSWORD}`).toString('base64')}`);
 
       const untrusted = await backend.call('search:cluster', { endpoint: { ...secure, caFile: undefined } }).catch((e: unknown) => e);
-      expect(untrusted).toMatchObject({ code: 'OPENSEARCH_UNREACHABLE', message: expect.stringMatching(/TLS .*self[- ]signed/i), hint: expect.stringContaining('CA file') });
-      expect((await backend.call('search:cluster', { endpoint: { ...secure, caFile: undefined, insecure: true } })).clusterName).toBe('logclaw-test');
+      expect(untrusted).toMatchObject({
+        code: 'OPENSEARCH_UNREACHABLE',
+        message: expect.stringMatching(/TLS .*self[- ]signed/i),
+        hint: expect.stringContaining('CA file'),
+      });
+      expect((await backend.call('search:cluster', { endpoint: { ...secure, caFile: undefined, insecure: true } })).clusterName).toBe(
+        'logclaw-test',
+      );
 
       const wrong = await backend.call('search:indices', { endpoint: { ...secure, password: 'nope' } }).catch((e: unknown) => e);
       expect(wrong).toMatchObject({ code: 'OPENSEARCH_UNREACHABLE', message: expect.stringContaining('refused the credentials (401)') });
-      const plainToTls = await backend.call('search:cluster', { endpoint: { url: proxy.url.replace('https:', 'http:') } }).catch((e: unknown) => e);
+      const plainToTls = await backend
+        .call('search:cluster', { endpoint: { url: proxy.url.replace('https:', 'http:') } })
+        .catch((e: unknown) => e);
       expect(plainToTls).toMatchObject({ code: 'OPENSEARCH_UNREACHABLE' });
-      const tlsToPlain = await backend.call('search:cluster', { endpoint: { url: url.replace('http:', 'https:') } }).catch((e: unknown) => e);
+      const tlsToPlain = await backend
+        .call('search:cluster', { endpoint: { url: url.replace('http:', 'https:') } })
+        .catch((e: unknown) => e);
       expect(tlsToPlain).toMatchObject({ code: 'OPENSEARCH_UNREACHABLE', hint: expect.stringContaining('http://') });
-      for (const error of [untrusted, wrong]) expect(JSON.stringify(error) + JSON.stringify((error as { detail?: unknown }).detail)).not.toContain(PASSWORD);
+      for (const error of [untrusted, wrong])
+        expect(JSON.stringify(error) + JSON.stringify((error as { detail?: unknown }).detail)).not.toContain(PASSWORD);
 
       // Saved with credentials in the URL: the view shows neither; an omitted password is kept.
-      const state = await backend.call('search:setConnection', { connection: { url: `https://admin:${encodeURIComponent(PASSWORD)}@${proxy.url.slice(8)}`, caFile: proxy.caFile } });
+      const state = await backend.call('search:setConnection', {
+        connection: { url: `https://admin:${encodeURIComponent(PASSWORD)}@${proxy.url.slice(8)}`, caFile: proxy.caFile },
+      });
       expect(state.connection).toEqual({ url: proxy.url, username: 'admin', hasPassword: true, caFile: proxy.caFile, insecure: false });
       expect(JSON.stringify(state)).not.toContain(PASSWORD);
       await backend.call('search:setConnection', { connection: { url: proxy.url, username: 'admin', caFile: proxy.caFile } });
       expect((await backend.call('search:cluster')).clusterName).toBe('logclaw-test');
-      expect((await backend.call('search:setConnection', { connection: { url: proxy.url, username: 'admin', password: null, caFile: proxy.caFile } })).connection?.hasPassword).toBe(false);
+      expect(
+        (
+          await backend.call('search:setConnection', {
+            connection: { url: proxy.url, username: 'admin', password: null, caFile: proxy.caFile },
+          })
+        ).connection?.hasPassword,
+      ).toBe(false);
     } finally {
       await backend.close();
     }
@@ -130,14 +162,21 @@ describe('search connection and saved queries', () => {
           headers: { Authorization: `Bearer ${bridge.token}` },
           body: JSON.stringify(body),
         });
-        return (await response.json()) as { ok: boolean; value?: { total: number; hits: unknown[] }; error?: { code: string; message: string; detail?: { line?: number } } };
+        return (await response.json()) as {
+          ok: boolean;
+          value?: { total: number; hits: unknown[] };
+          error?: { code: string; message: string; detail?: { line?: number } };
+        };
       };
       await invoke('search:setConnection', { connection: { url } });
       const ok = await invoke('search:query', { index, size: 5, query: 'message:payment' });
       expect(ok).toMatchObject({ ok: true, value: { total: 3 } });
       expect(ok.value!.hits).toHaveLength(3);
       const bad = await invoke('search:query', { index, mode: 'dsl', dsl: '{"query": {"nope": {}}}' });
-      expect(bad).toMatchObject({ ok: false, error: { code: 'QUERY_INVALID', message: expect.stringContaining('unknown query [nope]'), detail: { line: 1 } } });
+      expect(bad).toMatchObject({
+        ok: false,
+        error: { code: 'QUERY_INVALID', message: expect.stringContaining('unknown query [nope]'), detail: { line: 1 } },
+      });
       const invalid = await invoke('search:query', { index, size: 100_000 });
       expect(invalid).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST', message: expect.stringContaining('size') } });
     } finally {

@@ -35,7 +35,12 @@ describe('search pane in a browser', () => {
     await createIndex(client, `${prefix}-2026.11.01`, DOCS.slice(0, 100));
     await createIndex(client, `${prefix}-2026.11.02`, DOCS.slice(100));
     home = mkdtempSync(join(tmpdir(), 'logclaw-e2e-search-'));
-    ({ url, child: serve } = await startServe({ PATH: pathWith(), HOME: process.env.HOME, LOGCLAW_HOME: join(home, 'data'), KUBECONFIG: join(home, 'none') }));
+    ({ url, child: serve } = await startServe({
+      PATH: pathWith(),
+      HOME: process.env.HOME,
+      LOGCLAW_HOME: join(home, 'data'),
+      KUBECONFIG: join(home, 'none'),
+    }));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1360, height: 860 } });
   });
@@ -54,7 +59,10 @@ describe('search pane in a browser', () => {
 
   it('asks where OpenSearch is, then connects and shows the cluster health', async () => {
     await page.goto(url);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Search/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Search/ })
+      .click();
     const empty = page.getByRole('region', { name: 'Connect to OpenSearch' });
     await empty.waitFor();
     expect(await empty.textContent()).toContain('No OpenSearch connection is set up');
@@ -103,7 +111,10 @@ describe('search pane in a browser', () => {
     expect(await page.getByRole('button', { name: /^Level WARN/ }).getAttribute('aria-pressed')).toBe('true');
     // Other levels still show their counts (a facet ignores its own selection).
     await page.getByRole('button', { name: /^Level ERROR: 90 hits$/ }).waitFor();
-    const bar = page.getByRole('group', { name: /^Hits over time/ }).getByRole('button').first();
+    const bar = page
+      .getByRole('group', { name: /^Hits over time/ })
+      .getByRole('button')
+      .first();
     const label = (await bar.getAttribute('aria-label'))!;
     const zoomedCount = Number(/: (\d+) hits$/.exec(label)![1]);
     await bar.click();
@@ -148,7 +159,10 @@ describe('search pane in a browser', () => {
     await page.getByRole('textbox', { name: 'Query name' }).fill('warnings by seq');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.reload();
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^Search/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Search/ })
+      .click();
     const saved = page.getByRole('combobox', { name: 'Saved queries' });
     await expect.poll(() => saved.locator('option').allTextContents()).toContain('warnings by seq');
     await saved.selectOption({ label: 'warnings by seq' });

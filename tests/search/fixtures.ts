@@ -40,7 +40,13 @@ export function uniquePrefix(tag: string): string {
   return `logclaw-logs-${tag}${randomBytes(3).toString('hex')}`;
 }
 
-export async function createIndex(client: Client, index: string, docs: object[], mapping: object | null = LOG_MAPPING, shards = 1): Promise<void> {
+export async function createIndex(
+  client: Client,
+  index: string,
+  docs: object[],
+  mapping: object | null = LOG_MAPPING,
+  shards = 1,
+): Promise<void> {
   await client.indices.create({
     index,
     body: { settings: { number_of_shards: shards, number_of_replicas: 0 }, ...(mapping ? { mappings: mapping } : {}) } as never,

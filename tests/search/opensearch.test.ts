@@ -21,7 +21,8 @@ describe('search against a real OpenSearch node', () => {
   let backend: Backend;
   let dataDir: string;
   let endpoint: { url: string };
-  const search = (request: Partial<SearchRequest>) => backend.call('search:query', { endpoint, index: pattern, now: NOW, ...request }) as Promise<SearchResult>;
+  const search = (request: Partial<SearchRequest>) =>
+    backend.call('search:query', { endpoint, index: pattern, now: NOW, ...request }) as Promise<SearchResult>;
   const seqs = (result: SearchResult) => result.hits.map((hit) => hit._source.seq as number);
 
   beforeAll(async () => {
@@ -83,7 +84,9 @@ describe('search against a real OpenSearch node', () => {
     expect(seqs(result)).toEqual([119, 118, 117, 116, 115, 114, 113, 112, 111, 110]);
     expect(result.hits[0]).toMatchObject({ _index: `${prefix}-2026.11.02`, _source: DOCS[119] });
     expect(result.request.path).toBe(`/${pattern}/_search`);
-    expect(result.curl).toBe(`curl -sS -X POST '${endpoint.url}/${pattern}/_search' -H 'Content-Type: application/json' -d '${result.request.body}'`);
+    expect(result.curl).toBe(
+      `curl -sS -X POST '${endpoint.url}/${pattern}/_search' -H 'Content-Type: application/json' -d '${result.request.body}'`,
+    );
   });
 
   it('runs query-string syntax', async () => {
@@ -114,7 +117,13 @@ describe('search against a real OpenSearch node', () => {
   });
 
   it('filters on the keyword variant of dynamically mapped fields', async () => {
-    const result = await backend.call('search:query', { endpoint, index: dynamicIndex, levels: ['ERROR'], services: ['payment-api'], size: 100 });
+    const result = await backend.call('search:query', {
+      endpoint,
+      index: dynamicIndex,
+      levels: ['ERROR'],
+      services: ['payment-api'],
+      size: 100,
+    });
     const expected = DOCS.slice(0, 40).filter((d) => d.level === 'ERROR' && d.service === 'payment-api');
     expect(result.total).toBe(expected.length);
     expect(result.facets!.level.map((b) => b.key).sort()).toEqual([...LEVELS].sort());
@@ -155,7 +164,13 @@ describe('search against a real OpenSearch node', () => {
     let page = await search({ size: 50, range: { kind: 'relative', last: '1d' } });
     seen.push(...seqs(page));
     while (page.next) {
-      page = await search({ size: 50, range: { kind: 'relative', last: '1d' }, searchAfter: page.next.searchAfter, now: page.now, aggregations: false });
+      page = await search({
+        size: 50,
+        range: { kind: 'relative', last: '1d' },
+        searchAfter: page.next.searchAfter,
+        now: page.now,
+        aggregations: false,
+      });
       expect(page.histogram).toBeNull();
       seen.push(...seqs(page));
     }
@@ -164,16 +179,28 @@ describe('search against a real OpenSearch node', () => {
   });
 
   it('runs a query DSL body as typed, with its own aggregations and paging', async () => {
-    const dsl = JSON.stringify({ query: { term: { level: 'WARN' } }, sort: [{ seq: 'asc' }], aggs: { per_service: { terms: { field: 'service' } } } }, null, 2);
+    const dsl = JSON.stringify(
+      { query: { term: { level: 'WARN' } }, sort: [{ seq: 'asc' }], aggs: { per_service: { terms: { field: 'service' } } } },
+      null,
+      2,
+    );
     const first = await search({ mode: 'dsl', dsl, size: 20 });
     expect(first.total).toBe(30);
-    expect(seqs(first)).toEqual(DOCS.filter((d) => d.level === 'WARN').slice(0, 20).map((d) => d.seq));
+    expect(seqs(first)).toEqual(
+      DOCS.filter((d) => d.level === 'WARN')
+        .slice(0, 20)
+        .map((d) => d.seq),
+    );
     expect(first.request).toEqual({ method: 'POST', path: `/${pattern}/_search?size=20&track_total_hits=true`, body: dsl });
     expect((first.aggregations as { per_service: { buckets: unknown[] } }).per_service.buckets).toHaveLength(3);
     expect(first.histogram!.buckets.reduce((sum, b) => sum + b.count, 0)).toBe(30);
     expect(first.next?.searchAfter).toEqual([DOCS.filter((d) => d.level === 'WARN')[19]!.seq]);
     const second = await search({ mode: 'dsl', dsl, size: 20, searchAfter: first.next!.searchAfter });
-    expect(seqs(second)).toEqual(DOCS.filter((d) => d.level === 'WARN').slice(20).map((d) => d.seq));
+    expect(seqs(second)).toEqual(
+      DOCS.filter((d) => d.level === 'WARN')
+        .slice(20)
+        .map((d) => d.seq),
+    );
     expect(second.next).toBeNull();
 
     // Without a sort, pages continue with from; the body's own size wins.
@@ -195,14 +222,24 @@ describe('search against a real OpenSearch node', () => {
     });
     expect((error as { detail: { col: number } }).detail.col).toBeGreaterThan(0);
 
-    const unsupported = await search({ mode: 'dsl', dsl: '{"query": {"match": {"message": {"query": "x", "bogus": 1}}}}' }).catch((e: unknown) => e);
-    expect(unsupported).toMatchObject({ code: 'QUERY_INVALID', message: expect.stringContaining('[match] query does not support [bogus]'), detail: { line: 1 } });
+    const unsupported = await search({ mode: 'dsl', dsl: '{"query": {"match": {"message": {"query": "x", "bogus": 1}}}}' }).catch(
+      (e: unknown) => e,
+    );
+    expect(unsupported).toMatchObject({
+      code: 'QUERY_INVALID',
+      message: expect.stringContaining('[match] query does not support [bogus]'),
+      detail: { line: 1 },
+    });
 
     const json = await search({ mode: 'dsl', dsl: '{\n  "query": {"match_all": {}},\n}' }).catch((e: unknown) => e);
     expect(json).toMatchObject({ code: 'QUERY_INVALID', detail: { type: 'json_parse_exception', line: 3, col: 1 } });
 
     const queryString = await search({ query: 'level:(ERROR' }).catch((e: unknown) => e);
-    expect(queryString).toMatchObject({ code: 'QUERY_INVALID', message: expect.stringContaining('Failed to parse query [level:(ERROR]'), detail: { positionIn: 'query', line: 1 } });
+    expect(queryString).toMatchObject({
+      code: 'QUERY_INVALID',
+      message: expect.stringContaining('Failed to parse query [level:(ERROR]'),
+      detail: { positionIn: 'query', line: 1 },
+    });
 
     const textSort = await search({ mode: 'dsl', dsl: '{"sort": [{"message": "asc"}]}' }).catch((e: unknown) => e);
     expect(textSort).toMatchObject({ code: 'QUERY_INVALID', hint: expect.stringContaining('keyword field') });
@@ -212,19 +249,32 @@ describe('search against a real OpenSearch node', () => {
   });
 
   it('answers a missing concrete index with NOT_FOUND and an empty pattern with no hits', async () => {
-    await expect(search({ index: `${prefix}-nope` })).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('no such index') });
+    await expect(search({ index: `${prefix}-nope` })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringContaining('no such index'),
+    });
     expect((await search({ index: `${prefix}-nothing-*` })).total).toBe(0);
   });
 
   it('deletes exactly one index, only when the name is repeated', async () => {
     const doomed = `${prefix}-2026.10.31`;
     await createIndex(client, doomed, logDocs(3, NOW));
-    await expect(backend.call('search:deleteIndex', { endpoint, index: doomed, confirm: 'yes' })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('confirm') });
-    await expect(backend.call('search:deleteIndex', { endpoint, index: `${prefix}-*`, confirm: `${prefix}-*` })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    await expect(backend.call('search:deleteIndex', { endpoint, index: doomed, confirm: 'yes' })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('confirm'),
+    });
+    await expect(backend.call('search:deleteIndex', { endpoint, index: `${prefix}-*`, confirm: `${prefix}-*` })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
     await expect(backend.call('search:deleteIndex', { endpoint, index: doomed, confirm: doomed })).resolves.toEqual({ deleted: doomed });
     expect((await client.indices.exists({ index: doomed })).body).toBe(false);
-    await expect(backend.call('search:deleteIndex', { endpoint, index: doomed, confirm: doomed })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await backend.call('search:indices', { endpoint, index: pattern })).map((i) => i.index)).toEqual([`${prefix}-2026.11.01`, `${prefix}-2026.11.02`]);
+    await expect(backend.call('search:deleteIndex', { endpoint, index: doomed, confirm: doomed })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await backend.call('search:indices', { endpoint, index: pattern })).map((i) => i.index)).toEqual([
+      `${prefix}-2026.11.01`,
+      `${prefix}-2026.11.02`,
+    ]);
   });
 
   it('says what to do when OpenSearch is not there', async () => {

@@ -21,7 +21,27 @@ export async function startTlsProxy(upstream: string, username: string, password
   const dir = mkdtempSync(join(tmpdir(), 'logclaw-tls-'));
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const expected = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   const seen: string[] = [];
   const target = new URL(upstream);
@@ -29,15 +49,27 @@ export async function startTlsProxy(upstream: string, username: string, password
     seen.push(req.headers.authorization ?? '');
     if (req.headers.authorization !== expected) {
       res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Basic realm="OpenSearch Security"' });
-      res.end(JSON.stringify({ error: { root_cause: [{ type: 'security_exception', reason: 'Unauthorized' }], type: 'security_exception', reason: 'Unauthorized' }, status: 401 }));
+      res.end(
+        JSON.stringify({
+          error: {
+            root_cause: [{ type: 'security_exception', reason: 'Unauthorized' }],
+            type: 'security_exception',
+            reason: 'Unauthorized',
+          },
+          status: 401,
+        }),
+      );
       return;
     }
     const headers = { ...req.headers, host: target.host };
     delete headers.authorization;
-    const upstreamRequest = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (upstreamResponse) => {
-      res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
-      upstreamResponse.pipe(res);
-    });
+    const upstreamRequest = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers },
+      (upstreamResponse) => {
+        res.writeHead(upstreamResponse.statusCode ?? 502, upstreamResponse.headers);
+        upstreamResponse.pipe(res);
+      },
+    );
     upstreamRequest.on('error', (error) => {
       res.writeHead(502);
       res.end(String(error));

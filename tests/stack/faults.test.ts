@@ -27,11 +27,15 @@ async function waitForOutput(child: ChildProcess, output: () => string, check: (
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
   let exited: number | null | undefined;
   child.once('exit', (code) => (exited = code));
-  await waitFor(() => {
-    if (check(jsonLines<Event>(output()))) return true;
-    if (exited !== undefined) throw new Error(`logclaw up exited (${exited}) before ${what}:\n${err}\n${output().slice(-3000)}`);
-    return false;
-  }, what, 240_000);
+  await waitFor(
+    () => {
+      if (check(jsonLines<Event>(output()))) return true;
+      if (exited !== undefined) throw new Error(`logclaw up exited (${exited}) before ${what}:\n${err}\n${output().slice(-3000)}`);
+      return false;
+    },
+    what,
+    240_000,
+  );
 }
 
 interface Event {
@@ -55,8 +59,19 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
   let player: ReturnType<typeof playOperators>;
   let neverReady: string;
 
-  const up = (name: string, ...extra: string[]) => ['up', '--context', kube.context, '--tenant', name, '--timeout', '90s', '--json', ...extra];
-  const status = async (name: string) => JSON.parse((await runCli(['status', '--json', '--tenant', name, '--context', kube.context], env)).stdout) as StackStatus;
+  const up = (name: string, ...extra: string[]) => [
+    'up',
+    '--context',
+    kube.context,
+    '--tenant',
+    name,
+    '--timeout',
+    '90s',
+    '--json',
+    ...extra,
+  ];
+  const status = async (name: string) =>
+    JSON.parse((await runCli(['status', '--json', '--tenant', name, '--context', kube.context], env)).stdout) as StackStatus;
 
   beforeAll(async () => {
     const envs = await useTestEnv('kube', 'tools');
@@ -75,13 +90,16 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
 
-  it('helm failing on one release gives helm\'s reason and the fix; a retry after the fix finishes only what was left', async () => {
+  it("helm failing on one release gives helm's reason and the fix; a retry after the fix finishes only what was left", async () => {
     const name = tenant('fa');
     const namespace = `logclaw-${name}`;
     const kc = kubeConfigOf(kube);
     await ensureNamespace(kc, namespace);
     // An object of the same name that helm does not own: the classic "cannot be imported" failure.
-    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace, body: { metadata: { name: `logclaw-ticketing-agent-${name}` }, data: { owner: 'someone else' } } });
+    await kc.makeApiClient(CoreV1Api).createNamespacedConfigMap({
+      namespace,
+      body: { metadata: { name: `logclaw-ticketing-agent-${name}` }, data: { owner: 'someone else' } },
+    });
 
     const first = await runCli(up(name), env);
     expect(first.exitCode, first.stderr).toBe(1);
@@ -90,7 +108,9 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     expect(result.failure).toMatchObject({ stepId: 'release:ticketing-agent', code: 'HELM_FAILED' });
     expect(result.failure!.message).toContain('exists and cannot be imported into the current release');
     expect(result.failure!.hint).toContain(`kubectl delete configmap logclaw-ticketing-agent-${name} -n ${namespace}`);
-    expect((result.failure!.detail as { command: string }).command).toMatch(new RegExp(`^helm upgrade --install logclaw-ticketing-agent-${name} `));
+    expect((result.failure!.detail as { command: string }).command).toMatch(
+      new RegExp(`^helm upgrade --install logclaw-ticketing-agent-${name} `),
+    );
     // After a failure nothing new starts (fail fast); steps already running finish.
     const doneFirst = new Set(events.filter((event) => event.event === 'step' && event.state === 'done').map((event) => event.id!));
     expect(doneFirst.has('release:ml-engine')).toBe(true);
@@ -109,7 +129,7 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     expect(after.releases.find((release) => release.name === 'platform')?.revision).toBe(1);
   }, 600_000);
 
-  it('a Deployment that never becomes Ready fails its step within the timeout, with the pod\'s events; skipping it finishes the install', async () => {
+  it("a Deployment that never becomes Ready fails its step within the timeout, with the pod's events; skipping it finishes the install", async () => {
     const name = tenant('fb');
     const run = await runCli(up(name, '--values', neverReady, '--timeout', '20s'), env);
     expect(run.exitCode).toBe(1);
@@ -120,7 +140,9 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     expect(failure.hint).toMatch(/too little CPU or memory/);
     const diagnosis = Diagnosis.parse((failure.detail as { diagnosis: unknown }).diagnosis);
     expect(diagnosis.pods[0]!.name).toMatch(new RegExp(`^logclaw-ingestion-${name}-`));
-    expect(diagnosis.pods[0]!.events.some((event) => event.reason === 'FailedScheduling' && event.message.includes('Insufficient cpu'))).toBe(true);
+    expect(
+      diagnosis.pods[0]!.events.some((event) => event.reason === 'FailedScheduling' && event.message.includes('Insufficient cpu')),
+    ).toBe(true);
     const started = events.find((event) => event.event === 'step' && event.id === 'release:ingestion' && event.state === 'running')!.at!;
     const ended = events.find((event) => event.event === 'step' && event.id === 'release:ingestion' && event.state === 'failed')!.at!;
     // The wait starts after helm returns: 20 s of waiting plus helm and the diagnosis.
@@ -128,10 +150,17 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     expect(ended - started).toBeLessThan(60_000);
 
     // Ingestion is a leaf of the DAG, so it may be skipped (the app's "Skip step").
-    const backend = await createBackend({ transport: 'cli', dataDir: home, env: { ...env, KUBECONFIG: kube.kubeconfig }, kubeTarget: { context: kube.context } });
+    const backend = await createBackend({
+      transport: 'cli',
+      dataDir: home,
+      env: { ...env, KUBECONFIG: kube.kubeconfig },
+      kubeTarget: { context: kube.context },
+    });
     try {
       const jobId = events.find((event) => event.event === 'result')!.job!;
-      await expect(backend.call('stack:resume', { id: jobId, skip: ['release:platform'] })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+      await expect(backend.call('stack:resume', { id: jobId, skip: ['release:platform'] })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+      });
       const resumed = await backend.call('stack:resume', { id: jobId, skip: ['release:ingestion'] });
       const done = await backend.jobs.wait(resumed.id);
       expect(done.state).toBe('succeeded');
@@ -147,7 +176,13 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
     // Cancel while the ingestion step waits for its Deployment (helm has installed it).
-    await waitForOutput(child, () => out, (events) => events.some((event) => event.event === 'message' && event.id === 'release:ingestion' && /deployment\//.test(event.text ?? '')), 'the ingestion step waiting');
+    await waitForOutput(
+      child,
+      () => out,
+      (events) =>
+        events.some((event) => event.event === 'message' && event.id === 'release:ingestion' && /deployment\//.test(event.text ?? '')),
+      'the ingestion step waiting',
+    );
     child.kill('SIGINT');
     const [code] = await once(child, 'exit');
     expect(code).toBe(130);
@@ -162,7 +197,8 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     for (const release of after.releases) {
       if (steps.get(`release:${release.name}`) !== 'done') continue;
       expect(release.status, release.release).toBe('deployed');
-      for (const pod of pods.filter((p) => p.component === release.name && p.phase !== 'Succeeded')) expect(pod.ready, pod.name).toBe(pod.containers);
+      for (const pod of pods.filter((p) => p.component === release.name && p.phase !== 'Succeeded'))
+        expect(pod.ready, pod.name).toBe(pod.containers);
     }
   }, 600_000);
 
@@ -171,7 +207,12 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     const child = spawn(process.execPath, [LOGCLAW_BIN, ...up(name)], { env });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-    await waitForOutput(child, () => out, (events) => events.some((event) => event.event === 'step' && event.id === 'release:platform' && event.state === 'done'), 'release:platform done');
+    await waitForOutput(
+      child,
+      () => out,
+      (events) => events.some((event) => event.event === 'step' && event.id === 'release:platform' && event.state === 'done'),
+      'release:platform done',
+    );
     child.kill('SIGKILL');
     await once(child, 'exit');
     const before = jsonLines<Event>(out);

@@ -28,7 +28,11 @@ describe('preflight on this machine', () => {
   it('reports what this machine really has, each check with its reason and fix', async () => {
     // The system's own docker/podman (if any), not the test fakes.
     const path = [dirname(tools.helm), '/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'].join(':');
-    const backend = await createBackend({ transport: 'cli', dataDir: join(home, 'a'), env: { ...process.env, PATH: path, LOGCLAW_CHARTS_DIR: chartsDir } });
+    const backend = await createBackend({
+      transport: 'cli',
+      dataDir: join(home, 'a'),
+      env: { ...process.env, PATH: path, LOGCLAW_CHARTS_DIR: chartsDir },
+    });
     try {
       const report = await backend.call('stack:preflight', { target: { mode: 'kind', cluster: 'logclaw-dev' } });
       const check = Object.fromEntries(report.checks.map((c) => [c.id, c]));
@@ -57,7 +61,15 @@ describe('preflight on this machine', () => {
       expect(check['disk']!.reason).toMatch(/GiB free at /);
       expect(check['ports']!.reason).toMatch(/8080|forward ports are free/);
       expect(check['tools']!.reason).toMatch(/helm \d/);
-      expect(report.checks.map((c) => c.id)).toEqual(['container-runtime', 'resources', 'vm-max-map-count', 'inotify', 'disk', 'ports', 'tools']);
+      expect(report.checks.map((c) => c.id)).toEqual([
+        'container-runtime',
+        'resources',
+        'vm-max-map-count',
+        'inotify',
+        'disk',
+        'ports',
+        'tools',
+      ]);
     } finally {
       await backend.close();
     }
@@ -76,11 +88,16 @@ describe('preflight on this machine', () => {
     };
     const run = await runCli(['up', '--tenant', 'pf', '--json'], env);
     expect(run.exitCode).toBe(1);
-    const result = jsonLines<{ event: string; failure?: { stepId: string; code: string; message: string; hint?: string; lastLines: string[] } }>(run.stdout).find((event) => event.event === 'result')!;
+    const result = jsonLines<{
+      event: string;
+      failure?: { stepId: string; code: string; message: string; hint?: string; lastLines: string[] };
+    }>(run.stdout).find((event) => event.event === 'result')!;
     expect(result.failure).toMatchObject({ stepId: 'preflight', code: 'PREFLIGHT_FAILED' });
     expect(result.failure!.message).toContain('Container runtime');
     expect(result.failure!.hint).toContain('--ignore-preflight container-runtime');
-    expect(result.failure!.lastLines.join('\n')).toMatch(/✗ Container runtime: docker is installed but its daemon is not reachable: Cannot connect to the Docker daemon/);
+    expect(result.failure!.lastLines.join('\n')).toMatch(
+      /✗ Container runtime: docker is installed but its daemon is not reachable: Cannot connect to the Docker daemon/,
+    );
     expect(existsSync(join(home, 'fake-kind'))).toBe(false);
     expect(existsSync(join(dataDir, 'stack', 'kubeconfig'))).toBe(false);
 

@@ -17,10 +17,28 @@ const tempDir = useTempDir('logclaw-stack-reopen-');
 /** A journal as a killed process leaves it: state running, every step done but the last one running. */
 function killedMidInstall(dataDir: string): Job {
   const kubeconfig = join(dataDir, 'kubeconfig');
-  writeFileSync(kubeconfig, ['apiVersion: v1', 'kind: Config', 'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]', 'users: [{name: u, user: {token: x}}]', 'contexts: [{name: c, context: {cluster: c, user: u}}]', 'current-context: c'].join('\n'));
+  writeFileSync(
+    kubeconfig,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]',
+      'users: [{name: u, user: {token: x}}]',
+      'contexts: [{name: c, context: {cluster: c, user: u}}]',
+      'current-context: c',
+    ].join('\n'),
+  );
   const plan = readPlan(sourceRoot());
   const releases = selectReleases(plan, {}).map((release) => release.name);
-  const ids = ['preflight', 'cluster', ...plan.operators.map((op) => `operator:${op.name}`), 'crds:strimzi', 'namespace', 'secrets', ...releases.map((name) => `release:${name}`)];
+  const ids = [
+    'preflight',
+    'cluster',
+    ...plan.operators.map((op) => `operator:${op.name}`),
+    'crds:strimzi',
+    'namespace',
+    'secrets',
+    ...releases.map((name) => `release:${name}`),
+  ];
   const at = Date.now() - 60_000;
   const job: Job = {
     id: 'stack-up-killed-000001',
@@ -29,8 +47,23 @@ function killedMidInstall(dataDir: string): Job {
     state: 'running',
     createdAt: at,
     updatedAt: at,
-    params: { tenant: 'rs', storageClass: 'standard', target: { mode: 'existing', kubeconfig: [kubeconfig], context: 'c', explicitKubeconfig: true }, timeout: '5s', ignorePreflight: [], releases, schedule: 'dag' },
-    steps: ids.map((id, index) => ({ id, title: id, state: index === ids.length - 1 ? 'running' : 'done', startedAt: at + index, endedAt: index === ids.length - 1 ? undefined : at + index + 1, commands: [] })),
+    params: {
+      tenant: 'rs',
+      storageClass: 'standard',
+      target: { mode: 'existing', kubeconfig: [kubeconfig], context: 'c', explicitKubeconfig: true },
+      timeout: '5s',
+      ignorePreflight: [],
+      releases,
+      schedule: 'dag',
+    },
+    steps: ids.map((id, index) => ({
+      id,
+      title: id,
+      state: index === ids.length - 1 ? 'running' : 'done',
+      startedAt: at + index,
+      endedAt: index === ids.length - 1 ? undefined : at + index + 1,
+      commands: [],
+    })),
   };
   mkdirSync(join(dataDir, 'jobs'), { recursive: true });
   writeFileSync(join(dataDir, 'jobs', `${job.id}.json`), JSON.stringify(job));
@@ -56,7 +89,8 @@ describe('reopening after a kill mid-install', () => {
       expect(done.state).toBe('failed');
       expect(done.failure?.stepId).toBe('release:ticketing-agent');
       // Only the unfinished step ran again; the others kept their original times.
-      for (const [index, step] of done.steps.slice(0, -1).entries()) expect([step.state, step.startedAt]).toEqual(['done', killed.steps[index]!.startedAt]);
+      for (const [index, step] of done.steps.slice(0, -1).entries())
+        expect([step.state, step.startedAt]).toEqual(['done', killed.steps[index]!.startedAt]);
       expect(done.steps.at(-1)!.startedAt).toBeGreaterThan(killed.createdAt + 60_000 - 1);
     } finally {
       await window.close();

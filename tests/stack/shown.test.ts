@@ -18,7 +18,8 @@ const CLUSTER = `sh${Date.now().toString(36).slice(-5)}`;
 const TENANT = 'shown';
 
 /** Runs nobody is shown: reads that decide what to do (helm list/status, kind get, version probes). */
-const READ = /^(?:\S+=\S+ )*(?:helm (?:list|history|status|get|template|version)|kubectl (?:get|version|config)|kind (?:get|version)|(?:docker|podman) (?:info|version|--version)|\S+ --version)\b/;
+const READ =
+  /^(?:\S+=\S+ )*(?:helm (?:list|history|status|get|template|version)|kubectl (?:get|version|config)|kind (?:get|version)|(?:docker|podman) (?:info|version|--version)|\S+ --version)\b/;
 
 interface Ran {
   line: string;
@@ -37,7 +38,12 @@ describe('the installer runs what it shows', () => {
     setup = await stackSetup(tools);
     home = mkdtempSync(join(tmpdir(), 'logclaw-stack-shown-'));
     const env = stackEnv(setup, home);
-    backend = await createBackend({ transport: 'cli', dataDir: home, env, onExec: ({ binary: _binary, ...command }) => void ran.push({ line: shellLine(command), command }) });
+    backend = await createBackend({
+      transport: 'cli',
+      dataDir: home,
+      env,
+      onExec: ({ binary: _binary, ...command }) => void ran.push({ line: shellLine(command), command }),
+    });
     player = playOperators(() => ({ file: join(home, 'stack', 'kubeconfig'), context: `kind-${CLUSTER}` }));
   }, 600_000);
 
@@ -56,22 +62,46 @@ describe('the installer runs what it shows', () => {
     expect(planned.map((step) => step.id)).toEqual(started.steps.map((step) => step.id));
     const job = await backend.jobs.wait(started.id);
     expect(job.state, JSON.stringify(job.failure)).toBe('succeeded');
-    return { job, planned, changes: ran.slice(from).map((entry) => entry.line).filter((line) => !READ.test(line)) };
+    return {
+      job,
+      planned,
+      changes: ran
+        .slice(from)
+        .map((entry) => entry.line)
+        .filter((line) => !READ.test(line)),
+    };
   }
 
   /** Every change that ran was shown on a step, and every command a step planned to run ran as planned. */
   function expectShownIsRun({ job, planned, changes }: Awaited<ReturnType<typeof runJob>>): void {
     const shownWhileRunning = job.steps.flatMap((step) => step.commands).filter((line) => !isEquivalentLine(line));
     const plannedRuns = planned.flatMap((step) => step.commands).filter((line) => !isEquivalentLine(line));
-    expect(changes.filter((line) => !shownWhileRunning.includes(line)), 'changes no step showed').toEqual([]);
-    expect(plannedRuns.filter((line) => !changes.includes(line)), 'planned commands that did not run as shown').toEqual([]);
-    expect(shownWhileRunning.filter((line) => !changes.includes(line)), 'shown commands that did not run as shown').toEqual([]);
+    expect(
+      changes.filter((line) => !shownWhileRunning.includes(line)),
+      'changes no step showed',
+    ).toEqual([]);
+    expect(
+      plannedRuns.filter((line) => !changes.includes(line)),
+      'planned commands that did not run as shown',
+    ).toEqual([]);
+    expect(
+      shownWhileRunning.filter((line) => !changes.includes(line)),
+      'shown commands that did not run as shown',
+    ).toEqual([]);
   }
 
-  it('install: every command, with the user\'s values file, runs exactly as the timeline shows it', async () => {
+  it("install: every command, with the user's values file, runs exactly as the timeline shows it", async () => {
     const valuesFile = join(home, 'my values.yaml');
     writeFileSync(valuesFile, 'global:\n  tier: standard\n');
-    const install = await runJob(() => backend.call('stack:up', { tenant: TENANT, target: { mode: 'kind', cluster: CLUSTER }, valuesFile, timeout: '3m', ignorePreflight: ['vm-max-map-count', 'disk', 'resources'] }));
+    const install = await runJob(() =>
+      backend.call('stack:up', {
+        tenant: TENANT,
+        target: { mode: 'kind', cluster: CLUSTER },
+        valuesFile,
+        timeout: '3m',
+        ignorePreflight: ['vm-max-map-count', 'disk', 'resources'],
+      }),
+    );
     expectShownIsRun(install);
     // The plan covered every kind of step, and each tenant release shows the user's values file.
     expect(install.changes.some((line) => line.startsWith(`kind create cluster --name ${CLUSTER}`))).toBe(true);
@@ -83,14 +113,21 @@ describe('the installer runs what it shows', () => {
     }
     // No dev secret is on a command line, shown or run.
     const { secrets } = await backend.call('stack:secrets', { tenant: TENANT });
-    const everything = [...install.job.steps.flatMap((step) => step.commands), ...ran.map((entry) => [...entry.command.args, entry.command.stdin ?? ''].join(' '))].join('\n');
+    const everything = [
+      ...install.job.steps.flatMap((step) => step.commands),
+      ...ran.map((entry) => [...entry.command.args, entry.command.stdin ?? ''].join(' ')),
+    ].join('\n');
     for (const secret of secrets) expect(everything).not.toContain(secret.value);
   }, 900_000);
 
   it('uninstall and cluster deletion run what they show', async () => {
     expectShownIsRun(await runJob(() => backend.call('stack:down', { tenant: TENANT, deleteCluster: false, confirm: TENANT })));
-    const deletion = await runJob(() => backend.call('stack:down', { tenant: TENANT, deleteCluster: true, cluster: CLUSTER, confirm: CLUSTER }));
+    const deletion = await runJob(() =>
+      backend.call('stack:down', { tenant: TENANT, deleteCluster: true, cluster: CLUSTER, confirm: CLUSTER }),
+    );
     expectShownIsRun(deletion);
-    expect(deletion.changes, 'the cluster is deleted by kind').toEqual([expect.stringMatching(new RegExp(`^kind delete cluster --name ${CLUSTER}\\b`))]);
+    expect(deletion.changes, 'the cluster is deleted by kind').toEqual([
+      expect.stringMatching(new RegExp(`^kind delete cluster --name ${CLUSTER}\\b`)),
+    ]);
   }, 600_000);
 });

@@ -55,13 +55,20 @@ export async function serveOperatorCharts(helm: string): Promise<OperatorRepo> {
       mkdirSync(join(dir, 'crds'), { recursive: true });
       for (const file of readdirSync(source).filter((name) => name.endsWith('.yaml'))) {
         const text = readFileSync(join(source, file), 'utf8');
-        writeFileSync(join(dir, 'crds', file), chart.name === 'strimzi-kafka-operator' && file === '044-Crd-kafkauser.yaml' ? olderKafkaUser(text) : text);
+        writeFileSync(
+          join(dir, 'crds', file),
+          chart.name === 'strimzi-kafka-operator' && file === '044-Crd-kafkauser.yaml' ? olderKafkaUser(text) : text,
+        );
       }
       await repo.add(dir);
     }
     await repo.start();
     const strimzi = join(crdsDir(), 'strimzi');
-    const bundle = readdirSync(strimzi).filter((name) => name.endsWith('.yaml')).sort().map((name) => readFileSync(join(strimzi, name), 'utf8')).join('\n---\n');
+    const bundle = readdirSync(strimzi)
+      .filter((name) => name.endsWith('.yaml'))
+      .sort()
+      .map((name) => readFileSync(join(strimzi, name), 'utf8'))
+      .join('\n---\n');
     const strimziCrdsUrl = repo.addFile('strimzi-crds-0.50.1.yaml', bundle);
     return {
       url: repo.url,
@@ -110,7 +117,10 @@ export function stackEnv(setup: StackTestSetup, home: string, extra: NodeJS.Proc
  * (a Kafka CR becomes Ready `kafkaDelayMs` after it appears). kwok itself makes pods Ready and Job
  * pods Succeeded.
  */
-export function playOperators(kubeconfig: () => { file: string; context: string } | null, options: { kafkaDelayMs?: number; storageClass?: string } = {}) {
+export function playOperators(
+  kubeconfig: () => { file: string; context: string } | null,
+  options: { kafkaDelayMs?: number; storageClass?: string } = {},
+) {
   let stopped = false;
   const seen = new Map<string, number>();
   let kc: KubeConfig | undefined;
@@ -151,7 +161,14 @@ async function step(kc: KubeConfig, seen: Map<string, number>, options: { kafkaD
   const className = options.storageClass ?? 'standard';
   if (!seen.has('storageclass')) {
     await storage
-      .createStorageClass({ body: { metadata: { name: className, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'logclaw.test/fake-local-path', volumeBindingMode: 'Immediate', reclaimPolicy: 'Delete' } })
+      .createStorageClass({
+        body: {
+          metadata: { name: className, annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } },
+          provisioner: 'logclaw.test/fake-local-path',
+          volumeBindingMode: 'Immediate',
+          reclaimPolicy: 'Delete',
+        },
+      })
       .catch((error: { code?: number }) => {
         if (error.code !== 409) throw error;
       });
@@ -179,7 +196,12 @@ async function step(kc: KubeConfig, seen: Map<string, number>, options: { kafkaD
       });
   }
   const group = 'kafka.strimzi.io';
-  const kafkas = (await custom.listClusterCustomObject({ group, version: 'v1', plural: 'kafkas' }).catch(() => ({ items: [] }))) as { items: Array<{ metadata: { name: string; namespace: string; uid: string; generation?: number }; status?: { conditions?: Array<{ type: string; status: string }> } }> };
+  const kafkas = (await custom.listClusterCustomObject({ group, version: 'v1', plural: 'kafkas' }).catch(() => ({ items: [] }))) as {
+    items: Array<{
+      metadata: { name: string; namespace: string; uid: string; generation?: number };
+      status?: { conditions?: Array<{ type: string; status: string }> };
+    }>;
+  };
   for (const kafka of kafkas.items) {
     if (kafka.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
     const first = seen.get(kafka.metadata.uid) ?? Date.now();

@@ -5,7 +5,15 @@ import type { StepInfo } from '#contract/stack.js';
 import { formatDuration } from '#contract/format.js';
 import { elapsedMs, remainingMs } from '../../renderer/src/features/stack/timeline.js';
 
-const info = (id: string, dependsOn: string[], etaMs: number | null): StepInfo => ({ id, title: id, kind: 'release', dependsOn, skippable: false, etaMs, commands: [] });
+const info = (id: string, dependsOn: string[], etaMs: number | null): StepInfo => ({
+  id,
+  title: id,
+  kind: 'release',
+  dependsOn,
+  skippable: false,
+  etaMs,
+  commands: [],
+});
 
 function job(states: Record<string, Job['steps'][number]['state']>, startedAt: Record<string, number> = {}): Job {
   return {
@@ -16,7 +24,13 @@ function job(states: Record<string, Job['steps'][number]['state']>, startedAt: R
     createdAt: 0,
     updatedAt: 0,
     params: {},
-    steps: Object.entries(states).map(([id, state]) => ({ id, title: id, state, commands: [], ...(startedAt[id] !== undefined ? { startedAt: startedAt[id] } : {}) })),
+    steps: Object.entries(states).map(([id, state]) => ({
+      id,
+      title: id,
+      state,
+      commands: [],
+      ...(startedAt[id] !== undefined ? { startedAt: startedAt[id] } : {}),
+    })),
   };
 }
 
@@ -31,7 +45,9 @@ describe('timeline ETA', () => {
   });
 
   it('is unknown until every remaining step has run once on this machine', () => {
-    expect(remainingMs(job({ a: 'done', b: 'pending', c: 'pending', d: 'pending' }), [...plan.slice(0, 2), info('c', ['a'], null), plan[3]!], 0)).toBeNull();
+    expect(
+      remainingMs(job({ a: 'done', b: 'pending', c: 'pending', d: 'pending' }), [...plan.slice(0, 2), info('c', ['a'], null), plan[3]!], 0),
+    ).toBeNull();
   });
 
   it('formats elapsed time', () => {

@@ -51,7 +51,10 @@ describe('logclaw up / status / down on a kind cluster', () => {
   }, 120_000);
 
   it('creates the cluster, installs the operators and the tenant as a DAG, and status shows everything deployed', async () => {
-    const up = await runCli(['up', '--cluster', CLUSTER, '--tenant', TENANT, '--timeout', '3m', '--ignore-preflight', 'vm-max-map-count,disk', '--json'], env);
+    const up = await runCli(
+      ['up', '--cluster', CLUSTER, '--tenant', TENANT, '--timeout', '3m', '--ignore-preflight', 'vm-max-map-count,disk', '--json'],
+      env,
+    );
     const events = jsonLines<Event>(up.stdout);
     const result = events.find((event) => event.event === 'result');
     expect(result, up.stderr).toMatchObject({ state: 'succeeded', ok: true });
@@ -62,7 +65,8 @@ describe('logclaw up / status / down on a kind cluster', () => {
     expect(done).toHaveLength(18);
     expect(new Set(done).size).toBe(18);
     // The DAG: after platform, Kafka's CRD check, OpenSearch and Airflow run side by side.
-    const index = (id: string, state: string) => events.findIndex((event) => event.event === 'step' && event.id === id && event.state === state);
+    const index = (id: string, state: string) =>
+      events.findIndex((event) => event.event === 'step' && event.id === id && event.state === state);
     const firstDone = Math.min(index('release:opensearch', 'done'), index('release:airflow', 'done'));
     expect(index('release:opensearch', 'running')).toBeLessThan(firstDone);
     expect(index('release:airflow', 'running')).toBeLessThan(firstDone);
@@ -70,12 +74,26 @@ describe('logclaw up / status / down on a kind cluster', () => {
     expect(index('release:ticketing-agent', 'running')).toBeGreaterThan(index('release:ml-engine', 'done'));
     // kind got the app's config and kubeconfig; the older Strimzi CRDs were upgraded server-side.
     const lines = events.filter((event) => event.event === 'line');
-    expect(lines.filter((line) => line.step === 'cluster').map((line) => line.text).join('\n')).toContain(`Creating cluster "${CLUSTER}"`);
-    expect(lines.filter((line) => line.step === 'crds:strimzi').map((line) => line.text).join('\n')).toMatch(/kafkausers\.kafka\.strimzi\.io serves v1beta2.*\n.*upgrading them server-side/);
+    expect(
+      lines
+        .filter((line) => line.step === 'cluster')
+        .map((line) => line.text)
+        .join('\n'),
+    ).toContain(`Creating cluster "${CLUSTER}"`);
+    expect(
+      lines
+        .filter((line) => line.step === 'crds:strimzi')
+        .map((line) => line.text)
+        .join('\n'),
+    ).toMatch(/kafkausers\.kafka\.strimzi\.io serves v1beta2.*\n.*upgrading them server-side/);
     expect(lines.find((line) => line.step === 'preflight' && line.text?.includes('vm.max_map_count'))?.text).toBeDefined();
 
     const status = JSON.parse((await runCli(['status', '--json', '--tenant', TENANT], env)).stdout) as StackStatus;
-    expect(status).toMatchObject({ reachable: true, namespace: 'logclaw-dev-local', target: { managed: true, cluster: CLUSTER, context: `kind-${CLUSTER}` } });
+    expect(status).toMatchObject({
+      reachable: true,
+      namespace: 'logclaw-dev-local',
+      target: { managed: true, cluster: CLUSTER, context: `kind-${CLUSTER}` },
+    });
     expect(status.operators.map((op) => [op.name, op.status, op.chartVersion])).toEqual([
       ['cert-manager', 'deployed', 'v1.16.1+logclaw-fake'],
       ['external-secrets', 'deployed', '0.10.3+logclaw-fake'],
@@ -84,11 +102,18 @@ describe('logclaw up / status / down on a kind cluster', () => {
       ['opensearch-operator', 'deployed', '2.6.1+logclaw-fake'],
     ]);
     expect(status.releases.map((release) => [release.release, release.status])).toEqual(
-      ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'ticketing-agent'].map((name) => [`logclaw-${name}-${TENANT}`, 'deployed']),
+      ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'ticketing-agent'].map((name) => [
+        `logclaw-${name}-${TENANT}`,
+        'deployed',
+      ]),
     );
     const pods = status.components.flatMap((component) => component.pods.map((pod) => ({ component: component.name, ...pod })));
-    expect(new Set(status.components.map((component) => component.name))).toEqual(new Set(['opensearch', 'ingestion', 'ml-engine', 'airflow', 'ticketing-agent']));
-    expect(pods.filter((pod) => pod.phase !== 'Succeeded').every((pod) => pod.phase === 'Running' && pod.ready === pod.containers)).toBe(true);
+    expect(new Set(status.components.map((component) => component.name))).toEqual(
+      new Set(['opensearch', 'ingestion', 'ml-engine', 'airflow', 'ticketing-agent']),
+    );
+    expect(pods.filter((pod) => pod.phase !== 'Succeeded').every((pod) => pod.phase === 'Running' && pod.ready === pod.containers)).toBe(
+      true,
+    );
     expect(status.job).toMatchObject({ kind: 'stack-up', state: 'succeeded' });
     expect(status.steps.find((step) => step.id === 'release:kafka')?.etaMs).toBeGreaterThan(0);
 
@@ -103,12 +128,16 @@ describe('logclaw up / status / down on a kind cluster', () => {
     const secretsFile = join(home, 'stack', 'secrets', `${TENANT}.json`);
     expect(statSync(secretsFile).mode & 0o777).toBe(0o600);
     const secrets = JSON.parse(readFileSync(secretsFile, 'utf8')) as Record<string, string>;
-    const logs = readdirSync(join(home, 'jobs')).map((file) => readFileSync(join(home, 'jobs', file), 'utf8')).join('\n');
+    const logs = readdirSync(join(home, 'jobs'))
+      .map((file) => readFileSync(join(home, 'jobs', file), 'utf8'))
+      .join('\n');
     for (const value of [secrets.opensearchAdminPassword!, secrets.airflowDbPassword!]) {
       expect(logs).not.toContain(value);
       expect(up.stdout + up.stderr).not.toContain(value);
     }
-    const secret = await kc.makeApiClient(CoreV1Api).readNamespacedSecret({ name: 'opensearch-admin-credentials', namespace: 'logclaw-dev-local' });
+    const secret = await kc
+      .makeApiClient(CoreV1Api)
+      .readNamespacedSecret({ name: 'opensearch-admin-credentials', namespace: 'logclaw-dev-local' });
     expect(Buffer.from(secret.data!.password!, 'base64').toString()).toBe(secrets.opensearchAdminPassword);
   }, 900_000);
 
@@ -125,7 +154,9 @@ describe('logclaw up / status / down on a kind cluster', () => {
     expect(refused.stderr).toContain('pass --yes to confirm');
     const deleted = await runCli(['down', '--delete-cluster', '--yes'], env);
     expect(deleted.exitCode, deleted.stderr).toBe(0);
-    expect((await execa('kind', ['get', 'clusters'], { env })).stdout + (await execa('kind', ['get', 'clusters'], { env })).stderr).not.toContain(CLUSTER);
+    expect(
+      (await execa('kind', ['get', 'clusters'], { env })).stdout + (await execa('kind', ['get', 'clusters'], { env })).stderr,
+    ).not.toContain(CLUSTER);
     const settings = JSON.parse(readFileSync(join(home, 'settings.json'), 'utf8')) as { kubeconfig?: string; context?: string };
     expect(settings.context).toBeUndefined();
   }, 600_000);

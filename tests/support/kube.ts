@@ -36,17 +36,28 @@ export async function serviceBackedBy(
       spec: {
         replicas: 1,
         selector: { matchLabels: labels },
-        template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'registry.invalid/stand-in:1', ports: [{ name: 'main', containerPort }] }] } },
+        template: {
+          metadata: { labels },
+          spec: { containers: [{ name: 'main', image: 'registry.invalid/stand-in:1', ports: [{ name: 'main', containerPort }] }] },
+        },
       },
     },
   });
   await kc.makeApiClient(CoreV1Api).createNamespacedService({
     namespace: options.namespace,
-    body: { metadata: { name: options.name }, spec: { selector: labels, ports: [{ name: 'main', port: options.port, targetPort: 'main' }] } },
+    body: {
+      metadata: { name: options.name },
+      spec: { selector: labels, ports: [{ name: 'main', port: options.port, targetPort: 'main' }] },
+    },
   });
-  await createPortForwardRule({ kubeconfig: kube.kubeconfig, context: kube.context }, { namespace: options.namespace, port: containerPort, targetPort: options.realPort, name: `${options.namespace}-${options.name}` });
+  await createPortForwardRule(
+    { kubeconfig: kube.kubeconfig, context: kube.context },
+    { namespace: options.namespace, port: containerPort, targetPort: options.realPort, name: `${options.namespace}-${options.name}` },
+  );
   await waitFor(async () => {
-    const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: options.namespace, labelSelector: `app=${options.name}` });
+    const pods = await kc
+      .makeApiClient(CoreV1Api)
+      .listNamespacedPod({ namespace: options.namespace, labelSelector: `app=${options.name}` });
     return pods.items.some((pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
   }, `a ready pod for ${options.name}`);
 }

@@ -19,7 +19,12 @@ describe('fake kind and docker', () => {
   beforeAll(async () => {
     const { tools } = await useTestEnv('tools');
     dir = mkdtempSync(join(tmpdir(), 'logclaw-fake-kind-'));
-    env = { ...process.env, PATH: `${FAKES}:${dirname(tools.kubectl)}:${process.env.PATH}`, LOGCLAW_FAKE_KIND_HOME: join(dir, 'state'), KUBECONFIG: join(dir, 'kubeconfig') };
+    env = {
+      ...process.env,
+      PATH: `${FAKES}:${dirname(tools.kubectl)}:${process.env.PATH}`,
+      LOGCLAW_FAKE_KIND_HOME: join(dir, 'state'),
+      KUBECONFIG: join(dir, 'kubeconfig'),
+    };
   });
   afterAll(async () => {
     await execa('kind', ['delete', 'cluster', '--name', name], { env, reject: false });
@@ -28,7 +33,17 @@ describe('fake kind and docker', () => {
 
   it('creates a cluster whose kind-<name> context client-node can use, with config labels', async () => {
     const config = join(dir, 'kind.yaml');
-    writeFileSync(config, ['kind: Cluster', 'apiVersion: kind.x-k8s.io/v1alpha4', 'nodes:', '- role: control-plane', '  labels:', '    topology.kubernetes.io/zone: zone-a'].join('\n'));
+    writeFileSync(
+      config,
+      [
+        'kind: Cluster',
+        'apiVersion: kind.x-k8s.io/v1alpha4',
+        'nodes:',
+        '- role: control-plane',
+        '  labels:',
+        '    topology.kubernetes.io/zone: zone-a',
+      ].join('\n'),
+    );
     const created = await execa('kind', ['create', 'cluster', '--name', name, '--config', config, '--wait', '60s'], { env });
     expect(created.exitCode).toBe(0);
     expect((await execa('kind', ['get', 'clusters'], { env })).stdout.split('\n')).toContain(name);
@@ -48,7 +63,10 @@ describe('fake kind and docker', () => {
   });
 
   it('docker answers info like a running engine, or like a stopped one when told', async () => {
-    const info = JSON.parse((await execa('docker', ['info', '--format', '{{json .}}'], { env })).stdout) as { MemTotal: number; NCPU: number };
+    const info = JSON.parse((await execa('docker', ['info', '--format', '{{json .}}'], { env })).stdout) as {
+      MemTotal: number;
+      NCPU: number;
+    };
     expect(info.NCPU).toBeGreaterThan(0);
     expect(info.MemTotal).toBeGreaterThan(1e9);
     const down = await execa('docker', ['info'], { env: { ...env, LOGCLAW_FAKE_DOCKER_DOWN: '1' }, reject: false });

@@ -16,7 +16,14 @@ describe('test-env opensearch (OpenSearch from Maven Central jars)', () => {
       index,
       body: {
         settings: { number_of_shards: 1, number_of_replicas: 0 },
-        mappings: { properties: { ingest_timestamp: { type: 'date' }, level: { type: 'keyword' }, service: { type: 'keyword' }, message: { type: 'text' } } },
+        mappings: {
+          properties: {
+            ingest_timestamp: { type: 'date' },
+            level: { type: 'keyword' },
+            service: { type: 'keyword' },
+            message: { type: 'text' },
+          },
+        },
       },
     });
     try {
@@ -24,23 +31,39 @@ describe('test-env opensearch (OpenSearch from Maven Central jars)', () => {
       const levels = ['INFO', 'WARN', 'ERROR', 'DEBUG'];
       const body = Array.from({ length: 1000 }, (_, i) => [
         { index: { _index: index } },
-        { ingest_timestamp: new Date(start + i * 60_000).toISOString(), level: levels[i % 4], service: i % 2 ? 'payment-api' : 'checkout', message: i % 20 === 0 ? `Payment failed: timeout ${i}` : `request ${i} ok` },
+        {
+          ingest_timestamp: new Date(start + i * 60_000).toISOString(),
+          level: levels[i % 4],
+          service: i % 2 ? 'payment-api' : 'checkout',
+          message: i % 20 === 0 ? `Payment failed: timeout ${i}` : `request ${i} ok`,
+        },
       ]).flat();
       const bulk = await client.bulk({ body, refresh: true });
       expect(bulk.body.errors).toBe(false);
 
       expect((await client.count({ index })).body.count).toBe(1000);
-      const search = await client.search({ index, body: { query: { query_string: { query: 'message:"Payment failed" AND level:INFO' } }, size: 0, track_total_hits: true } });
+      const search = await client.search({
+        index,
+        body: { query: { query_string: { query: 'message:"Payment failed" AND level:INFO' } }, size: 0, track_total_hits: true },
+      });
       expect(search.body.hits.total).toMatchObject({ value: 50 });
 
       // The client's generated types reject a plain terms aggregation; the request itself is valid.
-      const aggsRequest = { size: 0, aggs: { perHour: { date_histogram: { field: 'ingest_timestamp', fixed_interval: '1h' } }, levels: { terms: { field: 'level' } } } };
+      const aggsRequest = {
+        size: 0,
+        aggs: { perHour: { date_histogram: { field: 'ingest_timestamp', fixed_interval: '1h' } }, levels: { terms: { field: 'level' } } },
+      };
       const histogram = await client.search({ index, body: aggsRequest as Record<string, unknown> });
       const aggs = histogram.body.aggregations as Record<string, { buckets: Array<{ doc_count: number; key: string }> }>;
       expect(aggs.perHour!.buckets).toHaveLength(17);
       expect(aggs.perHour!.buckets[0]!.doc_count).toBe(60);
       expect(aggs.perHour!.buckets.reduce((sum, b) => sum + b.doc_count, 0)).toBe(1000);
-      expect(aggs.levels!.buckets.map((b) => [b.key, b.doc_count]).sort()).toEqual([['DEBUG', 250], ['ERROR', 250], ['INFO', 250], ['WARN', 250]]);
+      expect(aggs.levels!.buckets.map((b) => [b.key, b.doc_count]).sort()).toEqual([
+        ['DEBUG', 250],
+        ['ERROR', 250],
+        ['INFO', 250],
+        ['WARN', 250],
+      ]);
     } finally {
       await client.indices.delete({ index });
     }

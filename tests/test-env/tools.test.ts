@@ -18,7 +18,9 @@ describe('test-env tools (helm + kubectl from the npm registry)', () => {
   it('runs helm 3.17, helm 4 and kubectl 1.32', async () => {
     expect((await execa(tools.helm, ['version', '--template', '{{.Version}}'])).stdout).toMatch(/^v3\.17\.\d+$/);
     expect((await execa(tools.helm4, ['version', '--template', '{{.Version}}'])).stdout).toMatch(/^v4\.\d+\.\d+$/);
-    const kubectl = JSON.parse((await execa(tools.kubectl, ['version', '--client', '-o', 'json'])).stdout) as { clientVersion: { gitVersion: string } };
+    const kubectl = JSON.parse((await execa(tools.kubectl, ['version', '--client', '-o', 'json'])).stdout) as {
+      clientVersion: { gitVersion: string };
+    };
     expect(kubectl.clientVersion.gitVersion).toMatch(/^v1\.32\.\d+$/);
   });
 
@@ -27,7 +29,10 @@ describe('test-env tools (helm + kubectl from the npm registry)', () => {
     mkdirSync(join(chart, 'templates'), { recursive: true });
     writeFileSync(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: tiny\nversion: 0.1.0\n');
     writeFileSync(join(chart, 'values.yaml'), 'replicas: 1\n');
-    writeFileSync(join(chart, 'templates', 'cm.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  replicas: {{ .Values.replicas | quote }}\n');
+    writeFileSync(
+      join(chart, 'templates', 'cm.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-cm\ndata:\n  replicas: {{ .Values.replicas | quote }}\n',
+    );
     for (const helm of [tools.helm, tools.helm4]) {
       const { stdout } = await execa(helm, ['template', 'demo', chart, '--set', 'replicas=3']);
       const [doc] = parseAllDocuments(stdout).map((d) => d.toJS() as { metadata: { name: string }; data: { replicas: string } });

@@ -70,4 +70,3 @@ function formatToolTable(reports: ToolReport[]): string {
   const hints = reports.filter((r) => r.hint).map((r) => `  ${r.name}: ${r.hint}`);
   return hints.length ? `${table}\n\nTo fix:\n${hints.join('\n')}` : table;
 }
-

@@ -7,7 +7,8 @@ const ICON: Record<DoctorCheck['status'], string> = { ok: '✓', warn: '!', fail
 
 function checkId(value: string): DoctorCheckId {
   const parsed = CheckIdSchema.safeParse(value);
-  if (!parsed.success) throw new AppError('INVALID_REQUEST', `Unknown check "${value}"`, { hint: `Checks: ${DOCTOR_CHECK_IDS.join(', ')}` });
+  if (!parsed.success)
+    throw new AppError('INVALID_REQUEST', `Unknown check "${value}"`, { hint: `Checks: ${DOCTOR_CHECK_IDS.join(', ')}` });
   return parsed.data;
 }
 
@@ -20,19 +21,21 @@ function printCheck(out: (text: string) => void, check: DoctorCheck, verbose: bo
     for (const line of evidence.lines.slice(-8)) out(`      ${line}`);
   }
   if (check.fix) {
-    out(`    fix: ${check.fix.title}${check.fix.automatic ? ` — run \`logclaw doctor --fix ${check.id}\`` : ' (by hand)'}: ${check.fix.changes}`);
+    out(
+      `    fix: ${check.fix.title}${check.fix.automatic ? ` — run \`logclaw doctor --fix ${check.id}\`` : ' (by hand)'}: ${check.fix.changes}`,
+    );
     for (const command of check.fix.commands) out(`      $ ${command}`);
   }
 }
 
 export const doctorCommands: Record<string, Command> = {
   doctor: {
-    summary: 'Detect (and fix) the stack\'s known failure modes; --fix <id> applies one fix and re-checks',
+    summary: "Detect (and fix) the stack's known failure modes; --fix <id> applies one fix and re-checks",
     usage: 'logclaw doctor [--json] [--only ID,...] [--verbose] | logclaw doctor --fix <id> [--json] | logclaw doctor --health [--json]',
     options: {
       fix: { type: 'string', description: 'apply the fix of this check (this flag is the confirmation), then re-check', placeholder: 'ID' },
       only: { type: 'string', description: 'run only these checks (comma-separated ids)', placeholder: 'ID,...' },
-      health: { type: 'boolean', description: 'the seed\'s step-5 verification: pods, Kafka, OpenSearch, releases' },
+      health: { type: 'boolean', description: "the seed's step-5 verification: pods, Kafka, OpenSearch, releases" },
       verbose: { type: 'boolean', short: 'v', description: 'explanations and the evidence of passing checks too' },
     },
     async run(ctx) {
@@ -69,7 +72,18 @@ export const doctorCommands: Record<string, Command> = {
       return ctx.withBackend('cli', async (backend) => {
         const report = await backend.call('doctor:run', only ? { only } : {});
         if (json) {
-          io.out(JSON.stringify(report.checks.map((check) => ({ id: check.id, status: check.status, summary: check.summary, ...(check.fix ? { fix: check.fix } : {}) })), null, 2));
+          io.out(
+            JSON.stringify(
+              report.checks.map((check) => ({
+                id: check.id,
+                status: check.status,
+                summary: check.summary,
+                ...(check.fix ? { fix: check.fix } : {}),
+              })),
+              null,
+              2,
+            ),
+          );
         } else {
           if (report.error) io.err(`warning: ${report.error.message}${report.error.hint ? ` (${report.error.hint})` : ''}`);
           io.out(`Doctor for ${report.namespace} (context ${report.context ?? 'none'}):`);
@@ -83,14 +97,20 @@ export const doctorCommands: Record<string, Command> = {
     },
   },
   bundle: {
-    summary: 'Write a support bundle (zip, secrets redacted): versions, preflight, releases, statuses, events, logs, forwards, last install',
+    summary:
+      'Write a support bundle (zip, secrets redacted): versions, preflight, releases, statuses, events, logs, forwards, last install',
     usage: 'logclaw bundle [--out FILE] [--json]',
-    options: { out: { type: 'string', description: 'where to write the zip (default: the app\'s data folder, bundles/)', placeholder: 'FILE' } },
+    options: {
+      out: { type: 'string', description: "where to write the zip (default: the app's data folder, bundles/)", placeholder: 'FILE' },
+    },
     async run(ctx) {
       return ctx.withBackend('cli', async (backend) => {
         const result = await backend.call('doctor:bundle', typeof ctx.values.out === 'string' ? { out: ctx.values.out } : {});
         if (ctx.json) ctx.io.out(JSON.stringify(result, null, 2));
-        else ctx.io.out(`Wrote ${result.path} (${Math.round(result.bytes / 1024)} KiB, ${result.files.length} files, ${result.redactions} values redacted). Review it before sharing.`);
+        else
+          ctx.io.out(
+            `Wrote ${result.path} (${Math.round(result.bytes / 1024)} KiB, ${result.files.length} files, ${result.redactions} values redacted). Review it before sharing.`,
+          );
         return 0;
       });
     },

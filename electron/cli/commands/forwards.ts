@@ -8,7 +8,7 @@ import { formatTable } from '../output.js';
 
 export const forwardCommands: Record<string, Command> = {
   forward: {
-    summary: 'Port-forward the stack\'s services: list, start (supervised, in the foreground), stop',
+    summary: "Port-forward the stack's services: list, start (supervised, in the foreground), stop",
     usage: 'logclaw forward list [--json] | start <name>|--all [--port N] | stop <name>|--all',
     options: {
       all: { type: 'boolean', description: 'every stack service' },
@@ -31,14 +31,23 @@ async function list(ctx: CommandContext, backend: Backend): Promise<number> {
   // Forwards held by `logclaw forward start` in other terminals show as running there.
   const elsewhere = new Map(listSessions(backend.dataDir).flatMap((session) => session.ids.map((id) => [id, session.pid] as const)));
   if (ctx.json) {
-    ctx.io.out(JSON.stringify(forwards.map((f) => ({ ...f, heldBy: elsewhere.get(f.id) ?? null })), null, 2));
+    ctx.io.out(
+      JSON.stringify(
+        forwards.map((f) => ({ ...f, heldBy: elsewhere.get(f.id) ?? null })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   ctx.io.out(
     formatTable(forwards, [
       { header: 'NAME', value: (f) => f.id },
       { header: 'LOCAL', value: (f) => `127.0.0.1:${f.spec.localPort}` },
-      { header: 'TARGET', value: (f) => `${f.spec.namespace}/${f.spec.target.kind === 'service' ? 'svc' : 'pod'}/${f.spec.target.name}:${f.spec.remotePort}` },
+      {
+        header: 'TARGET',
+        value: (f) => `${f.spec.namespace}/${f.spec.target.kind === 'service' ? 'svc' : 'pod'}/${f.spec.target.name}:${f.spec.remotePort}`,
+      },
       { header: 'STATE', value: (f) => (elsewhere.has(f.id) ? `running (pid ${elsewhere.get(f.id)})` : f.state) },
     ]),
   );
@@ -46,12 +55,26 @@ async function list(ctx: CommandContext, backend: Backend): Promise<number> {
 }
 
 async function start(ctx: CommandContext, name: string | undefined): Promise<number> {
-  if (!name && !ctx.values.all) throw new AppError('INVALID_REQUEST', 'Name a forward or pass --all', { hint: 'See `logclaw forward list`.' });
+  if (!name && !ctx.values.all)
+    throw new AppError('INVALID_REQUEST', 'Name a forward or pass --all', { hint: 'See `logclaw forward list`.' });
   const port = numberFlag(ctx.values, 'port', { integer: true, min: 1, max: 65535 });
   return ctx.withBackend('cli', async (backend) => {
     const print = (status: ForwardStatus) => {
-      if (ctx.json) ctx.io.out(JSON.stringify({ id: status.id, state: status.state, reason: status.reason, at: new Date(status.since).toISOString(), localPort: status.spec.localPort, pod: status.pod ?? null }));
-      else ctx.io.out(`${new Date().toISOString().slice(11, 19)}  ${status.id.padEnd(15)} ${status.state.padEnd(12)} 127.0.0.1:${status.spec.localPort}  ${status.reason}`);
+      if (ctx.json)
+        ctx.io.out(
+          JSON.stringify({
+            id: status.id,
+            state: status.state,
+            reason: status.reason,
+            at: new Date(status.since).toISOString(),
+            localPort: status.spec.localPort,
+            pod: status.pod ?? null,
+          }),
+        );
+      else
+        ctx.io.out(
+          `${new Date().toISOString().slice(11, 19)}  ${status.id.padEnd(15)} ${status.state.padEnd(12)} 127.0.0.1:${status.spec.localPort}  ${status.reason}`,
+        );
     };
     const lastState = new Map<string, string>();
     backend.bus.on('forward:changed', (status) => {
@@ -67,7 +90,10 @@ async function start(ctx: CommandContext, name: string | undefined): Promise<num
       const result = await backend.call('forwards:startAll');
       for (const failure of result.failed) {
         ctx.io.err(`error [${failure.code}]: ${failure.id}: ${failure.message}`);
-        if (failure.hint) ctx.io.err(`hint: ${failure.hint}${failure.suggestedPort ? ` (logclaw forward start ${failure.id} --port ${failure.suggestedPort})` : ''}`);
+        if (failure.hint)
+          ctx.io.err(
+            `hint: ${failure.hint}${failure.suggestedPort ? ` (logclaw forward start ${failure.id} --port ${failure.suggestedPort})` : ''}`,
+          );
       }
       ids = result.started.map((f) => f.id);
       if (ids.length === 0) return 1;
@@ -103,12 +129,18 @@ async function stop(ctx: CommandContext, backend: Backend, name: string | undefi
   const sessions = listSessions(backend.dataDir);
   const targets = name ? sessions.filter((session) => session.ids.includes(name)) : sessions;
   if (targets.length === 0) {
-    throw new AppError('NOT_FOUND', name ? `No running \`logclaw forward start\` holds ${name}` : 'No `logclaw forward start` is running', { hint: 'Forwards started in the app are stopped in its Forwards pane.' });
+    throw new AppError('NOT_FOUND', name ? `No running \`logclaw forward start\` holds ${name}` : 'No `logclaw forward start` is running', {
+      hint: 'Forwards started in the app are stopped in its Forwards pane.',
+    });
   }
   for (const session of targets) {
     if (name) requestStop(backend.dataDir, session, name);
     else process.kill(session.pid, 'SIGTERM');
   }
-  ctx.io.out(ctx.json ? JSON.stringify({ stopped: name ? [name] : targets.flatMap((s) => s.ids) }) : `Asked ${targets.length} process(es) to stop ${name ?? 'all forwards'}.`);
+  ctx.io.out(
+    ctx.json
+      ? JSON.stringify({ stopped: name ? [name] : targets.flatMap((s) => s.ids) })
+      : `Asked ${targets.length} process(es) to stop ${name ?? 'all forwards'}.`,
+  );
   return 0;
 }

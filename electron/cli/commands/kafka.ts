@@ -21,14 +21,16 @@ export const BROKERS: Record<string, OptionSpec> = {
 export function withKafka<T>(ctx: CommandContext, fn: (backend: Backend) => Promise<T>): Promise<T> {
   return ctx.withBackend('cli', async (backend) => {
     const flag = ctx.values['kafka-brokers'];
-    if (typeof flag === 'string') await backend.call('kafka:setConnection', { mode: 'direct', brokers: parseBrokerList(flag), save: false });
+    if (typeof flag === 'string')
+      await backend.call('kafka:setConnection', { mode: 'direct', brokers: parseBrokerList(flag), save: false });
     return fn(backend);
   });
 }
 
 function topicArgument(positionals: string[], usage: string): string {
   const [topic, ...extra] = positionals;
-  if (!topic || extra.length) throw new AppError('INVALID_REQUEST', topic ? `Unexpected argument "${extra[0]}"` : 'Name the topic', { hint: `Usage: ${usage}` });
+  if (!topic || extra.length)
+    throw new AppError('INVALID_REQUEST', topic ? `Unexpected argument "${extra[0]}"` : 'Name the topic', { hint: `Usage: ${usage}` });
   return topic;
 }
 
@@ -42,7 +44,9 @@ export function parseSince(text: string, now = Date.now()): number {
   if (/^\d{10,}$/.test(text)) return Number(text);
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) {
-    throw new AppError('INVALID_REQUEST', `--since "${text}" is not a date`, { hint: 'Use an ISO date (2025-01-31T12:00:00Z), epoch milliseconds, or a duration like 15m.' });
+    throw new AppError('INVALID_REQUEST', `--since "${text}" is not a date`, {
+      hint: 'Use an ISO date (2025-01-31T12:00:00Z), epoch milliseconds, or a duration like 15m.',
+    });
   }
   return ms;
 }
@@ -70,24 +74,38 @@ export const kafkaCommands: Record<string, Command> = {
   },
   tail: {
     summary: 'Print messages from a topic as they arrive (or from the beginning, an offset or a time)',
-    usage: 'logclaw tail <topic> [--from-beginning|--offset N|--since ISO] [--partition N] [--max N] [--end] [--filter TEXT] [--key-contains TEXT] [--where PATH=VALUE] [--json]',
+    usage:
+      'logclaw tail <topic> [--from-beginning|--offset N|--since ISO] [--partition N] [--max N] [--end] [--filter TEXT] [--key-contains TEXT] [--where PATH=VALUE] [--json]',
     options: {
       ...BROKERS,
       'from-beginning': { type: 'boolean', description: 'start at the earliest offset of every partition' },
-      offset: { type: 'string', description: 'start at this offset (negative: that many before the end; use --offset=-N)', placeholder: 'N' },
-      since: { type: 'string', description: 'start at the first message at or after a time (ISO date, epoch ms, or 15m/2h)', placeholder: 'TIME' },
+      offset: {
+        type: 'string',
+        description: 'start at this offset (negative: that many before the end; use --offset=-N)',
+        placeholder: 'N',
+      },
+      since: {
+        type: 'string',
+        description: 'start at the first message at or after a time (ISO date, epoch ms, or 15m/2h)',
+        placeholder: 'TIME',
+      },
       partition: { type: 'string', description: 'only this partition', placeholder: 'N' },
       max: { type: 'string', description: 'stop after N matching messages', placeholder: 'N' },
       end: { type: 'boolean', description: 'stop at the end of the topic (its high watermarks when the tail starts)' },
       filter: { type: 'string', description: 'only messages whose key or value contains TEXT (case-insensitive)', placeholder: 'TEXT' },
       'key-contains': { type: 'string', description: 'only messages whose key contains TEXT (case-insensitive)', placeholder: 'TEXT' },
-      where: { type: 'string', description: 'only JSON values where PATH equals VALUE (or PATH exists, without =VALUE)', placeholder: 'PATH=VALUE' },
+      where: {
+        type: 'string',
+        description: 'only JSON values where PATH equals VALUE (or PATH exists, without =VALUE)',
+        placeholder: 'PATH=VALUE',
+      },
     },
     async run(ctx) {
       const topic = topicArgument(ctx.positionals, this.usage);
       const { values } = ctx;
       const starts = [values['from-beginning'] === true, values.offset !== undefined, values.since !== undefined].filter(Boolean).length;
-      if (starts > 1) throw new AppError('INVALID_REQUEST', 'Choose one of --from-beginning, --offset and --since', { hint: `Usage: ${this.usage}` });
+      if (starts > 1)
+        throw new AppError('INVALID_REQUEST', 'Choose one of --from-beginning, --offset and --since', { hint: `Usage: ${this.usage}` });
       const from =
         values['from-beginning'] === true
           ? { kind: 'earliest' as const }
@@ -106,7 +124,9 @@ export const kafkaCommands: Record<string, Command> = {
       }
       const partition = numberFlag(values, 'partition', { integer: true, min: 0 });
       const max = numberFlag(values, 'max', { integer: true, min: 1 });
-      return withKafka(ctx, (backend) => runTail(ctx, backend, { topic, from, filter, until: values.end === true ? 'end' : 'follow', partition, max }));
+      return withKafka(ctx, (backend) =>
+        runTail(ctx, backend, { topic, from, filter, until: values.end === true ? 'end' : 'follow', partition, max }),
+      );
     },
   },
   produce: {
@@ -127,9 +147,11 @@ export const kafkaCommands: Record<string, Command> = {
       const partition = numberFlag(values, 'partition', { integer: true, min: 0 });
       let lines: string[];
       if (typeof values.value === 'string') lines = [values.value];
-      else if (process.stdin.isTTY) throw new AppError('INVALID_REQUEST', 'Nothing to send', { hint: 'Give --value, or pipe messages on stdin (one per line).' });
+      else if (process.stdin.isTTY)
+        throw new AppError('INVALID_REQUEST', 'Nothing to send', { hint: 'Give --value, or pipe messages on stdin (one per line).' });
       else lines = (await readStdin()).split(/\r?\n/).filter((line) => line.trim() !== '');
-      if (lines.length === 0) throw new AppError('INVALID_REQUEST', 'stdin had no messages', { hint: 'Give --value, or pipe one message per line.' });
+      if (lines.length === 0)
+        throw new AppError('INVALID_REQUEST', 'stdin had no messages', { hint: 'Give --value, or pipe one message per line.' });
       const messages = lines.map((value) => ({
         value,
         headers,
@@ -139,7 +161,13 @@ export const kafkaCommands: Record<string, Command> = {
       const results = await withKafka(ctx, async (backend) => {
         const out = [];
         for (let i = 0; i < messages.length; i += 500) {
-          out.push(...(await backend.call('kafka:produce', { topic, format: values.text === true ? 'text' : 'json', messages: messages.slice(i, i + 500) })));
+          out.push(
+            ...(await backend.call('kafka:produce', {
+              topic,
+              format: values.text === true ? 'text' : 'json',
+              messages: messages.slice(i, i + 500),
+            })),
+          );
         }
         return out;
       });
@@ -206,7 +234,14 @@ async function runTail(
 }
 
 function jsonLine(topic: string, m: KafkaMessage): string {
-  const line: Record<string, unknown> = { topic, partition: m.partition, offset: Number(m.offset), timestamp: m.timestamp, key: m.key, value: m.value };
+  const line: Record<string, unknown> = {
+    topic,
+    partition: m.partition,
+    offset: Number(m.offset),
+    timestamp: m.timestamp,
+    key: m.key,
+    value: m.value,
+  };
   if (m.encoding === 'base64') line.encoding = 'base64';
   if (Object.keys(m.headers).length) line.headers = m.headers;
   return JSON.stringify(line);
@@ -218,7 +253,10 @@ function humanLine(m: KafkaMessage): string {
 
 function parseHeaders(text: string): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const pair of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new AppError('INVALID_REQUEST', `Header "${pair}" is not k=v`, { hint: 'Write --headers source=cli,trace=abc' });
     headers[pair.slice(0, at)] = pair.slice(at + 1);

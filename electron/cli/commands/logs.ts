@@ -12,10 +12,18 @@ import { BROKERS, withKafka } from './kafka.js';
 import { endpointFromFlags } from './search.js';
 
 const VECTOR: Record<string, OptionSpec> = {
-  'vector-url': { type: 'string', description: "Vector's HTTP source (default: the URL saved in the Logs pane, else the stack's vector forward on 127.0.0.1:18080)", placeholder: 'URL' },
+  'vector-url': {
+    type: 'string',
+    description: "Vector's HTTP source (default: the URL saved in the Logs pane, else the stack's vector forward on 127.0.0.1:18080)",
+    placeholder: 'URL',
+  },
 };
 const OPENSEARCH: Record<string, OptionSpec> = {
-  'opensearch-url': { type: 'string', description: "OpenSearch URL (default: the Search pane's connection, else the stack's forward)", placeholder: 'URL' },
+  'opensearch-url': {
+    type: 'string',
+    description: "OpenSearch URL (default: the Search pane's connection, else the stack's forward)",
+    placeholder: 'URL',
+  },
 };
 
 async function eventArgument(ctx: CommandContext, backend: Backend): Promise<LogPayload> {
@@ -25,7 +33,8 @@ async function eventArgument(ctx: CommandContext, backend: Backend): Promise<Log
   if (template !== undefined) {
     const { templates } = await backend.call('logs:state', {});
     const found = templates.find((t) => t.name === template);
-    if (!found) throw new AppError('NOT_FOUND', `No template "${template}"`, { hint: `Templates: ${templates.map((t) => t.name).join(', ')}` });
+    if (!found)
+      throw new AppError('NOT_FOUND', `No template "${template}"`, { hint: `Templates: ${templates.map((t) => t.name).join(', ')}` });
     return found.event;
   }
   if (json === undefined) return (await backend.call('logs:state', {})).templates[0]!.event;
@@ -33,7 +42,9 @@ async function eventArgument(ctx: CommandContext, backend: Backend): Promise<Log
   try {
     return JSON.parse(source) as LogPayload;
   } catch (error) {
-    throw new AppError('INVALID_REQUEST', `--json is not valid JSON: ${(error as Error).message}`, { hint: `Quote it for the shell: --json '{"message":"hello","level":"INFO","service":"demo"}' (or @file, or - for stdin).` });
+    throw new AppError('INVALID_REQUEST', `--json is not valid JSON: ${(error as Error).message}`, {
+      hint: `Quote it for the shell: --json '{"message":"hello","level":"INFO","service":"demo"}' (or @file, or - for stdin).`,
+    });
   }
 }
 
@@ -64,16 +75,29 @@ export function formatTrace(result: TraceResult): string {
 export const logsCommands: Record<string, Command> = {
   'send-log': {
     summary: "Send a test log to Vector's HTTP source, or generate logs at a rate (--rate, --duration)",
-    usage: 'logclaw send-log [--vector-url URL] [--json JSON | --template NAME] [--rate N --duration S [--profile steady|burst|ramp] [--batch N] [--format json|ndjson]] [--json-report]',
+    usage:
+      'logclaw send-log [--vector-url URL] [--json JSON | --template NAME] [--rate N --duration S [--profile steady|burst|ramp] [--batch N] [--format json|ndjson]] [--json-report]',
     options: {
       ...VECTOR,
       json: { type: 'string', description: 'the event: a JSON object or array (@file reads a file, - reads stdin)', placeholder: 'JSON' },
-      template: { type: 'string', description: 'a template by name (payment-timeout, checkout-order, …; see the Logs pane)', placeholder: 'NAME' },
+      template: {
+        type: 'string',
+        description: 'a template by name (payment-timeout, checkout-order, …; see the Logs pane)',
+        placeholder: 'NAME',
+      },
       rate: { type: 'string', description: 'generate this many events per second (the peak for burst and ramp)', placeholder: 'N' },
       duration: { type: 'string', description: 'for how many seconds to generate (default 10)', placeholder: 'S' },
-      profile: { type: 'string', description: 'steady (default), burst (the rate for 1 s in every 5 s), ramp (0 → rate)', placeholder: 'NAME' },
+      profile: {
+        type: 'string',
+        description: 'steady (default), burst (the rate for 1 s in every 5 s), ramp (0 → rate)',
+        placeholder: 'NAME',
+      },
       batch: { type: 'string', description: 'events per POST (default: about 10 ms worth)', placeholder: 'N' },
-      format: { type: 'string', description: 'json (a JSON array per POST, default) or ndjson (needs the source framing newline_delimited)', placeholder: 'FMT' },
+      format: {
+        type: 'string',
+        description: 'json (a JSON array per POST, default) or ndjson (needs the source framing newline_delimited)',
+        placeholder: 'FMT',
+      },
       'json-report': { type: 'boolean', description: 'print the result as JSON on stdout' },
     },
     async run(ctx) {
@@ -83,16 +107,24 @@ export const logsCommands: Record<string, Command> = {
       return withKafka(ctx, async (backend) => {
         const payload = await eventArgument(ctx, backend);
         if (rate === undefined) {
-          for (const name of ['duration', 'profile', 'batch', 'format']) if (ctx.values[name] !== undefined) throw new AppError('INVALID_REQUEST', `--${name} needs --rate`);
+          for (const name of ['duration', 'profile', 'batch', 'format'])
+            if (ctx.values[name] !== undefined) throw new AppError('INVALID_REQUEST', `--${name} needs --rate`);
           const result = await backend.call('logs:send', { events: payload, ...(vectorUrl ? { vectorUrl } : {}) });
-          ctx.io.out(report ? JSON.stringify(result, null, 2) : `sent ${result.count} event${result.count === 1 ? '' : 's'} to ${result.url}: HTTP ${result.status} in ${Math.round(result.latencyMs)} ms`);
+          ctx.io.out(
+            report
+              ? JSON.stringify(result, null, 2)
+              : `sent ${result.count} event${result.count === 1 ? '' : 's'} to ${result.url}: HTTP ${result.status} in ${Math.round(result.latencyMs)} ms`,
+          );
           return 0;
         }
-        if (Array.isArray(payload)) throw new AppError('INVALID_REQUEST', 'With --rate, --json is one event (the template every generated event starts from)');
+        if (Array.isArray(payload))
+          throw new AppError('INVALID_REQUEST', 'With --rate, --json is one event (the template every generated event starts from)');
         const profile = stringFlag(ctx.values, 'profile') ?? 'steady';
-        if (!['steady', 'burst', 'ramp'].includes(profile)) throw new AppError('INVALID_REQUEST', `--profile must be steady, burst or ramp, not "${profile}"`);
+        if (!['steady', 'burst', 'ramp'].includes(profile))
+          throw new AppError('INVALID_REQUEST', `--profile must be steady, burst or ramp, not "${profile}"`);
         const format = stringFlag(ctx.values, 'format') ?? 'json';
-        if (format !== 'json' && format !== 'ndjson') throw new AppError('INVALID_REQUEST', `--format must be json or ndjson, not "${format}"`);
+        if (format !== 'json' && format !== 'ndjson')
+          throw new AppError('INVALID_REQUEST', `--format must be json or ndjson, not "${format}"`);
         const batch = numberFlag(ctx.values, 'batch', { min: 1, max: 5_000 });
         const started = await backend.call('logs:generatorStart', {
           ...(vectorUrl ? { vectorUrl } : {}),
@@ -130,7 +162,8 @@ export const logsCommands: Record<string, Command> = {
   },
   'send-anomaly': {
     summary: 'Produce an anomaly event to Kafka topic anomaly-events (validated against its schema)',
-    usage: 'logclaw send-anomaly --service S --severity low|medium|high|critical --score 0..1 [--message M] [--id ANOMALY_ID] [--kafka-brokers LIST] [--json]',
+    usage:
+      'logclaw send-anomaly --service S --severity low|medium|high|critical --score 0..1 [--message M] [--id ANOMALY_ID] [--kafka-brokers LIST] [--json]',
     options: {
       service: { type: 'string', description: 'the service the anomaly is about', placeholder: 'S' },
       severity: { type: 'string', description: 'low, medium, high or critical', placeholder: 'SEV' },
@@ -150,7 +183,11 @@ export const logsCommands: Record<string, Command> = {
         ...(ctx.values.id !== undefined ? { anomaly_id: stringFlag(ctx.values, 'id') } : {}),
       };
       const result = await withKafka(ctx, (backend) => backend.call('logs:sendAnomaly', request));
-      ctx.io.out(ctx.json ? JSON.stringify(result, null, 2) : `produced ${result.event.anomaly_id} (${result.event.severity}, score ${result.event.score}) to ${result.topic} partition ${result.partition} offset ${result.offset}`);
+      ctx.io.out(
+        ctx.json
+          ? JSON.stringify(result, null, 2)
+          : `produced ${result.event.anomaly_id} (${result.event.severity}, score ${result.event.score}) to ${result.topic} partition ${result.partition} offset ${result.offset}`,
+      );
       return 0;
     },
   },

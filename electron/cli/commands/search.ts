@@ -9,9 +9,17 @@ import { numberFlag, readStdin } from '../flags.js';
 import { formatTable } from '../output.js';
 
 const CONNECTION_OPTIONS: Record<string, OptionSpec> = {
-  'opensearch-url': { type: 'string', description: 'OpenSearch URL, e.g. http://localhost:9200 (default: the connection saved in the app)', placeholder: 'URL' },
+  'opensearch-url': {
+    type: 'string',
+    description: 'OpenSearch URL, e.g. http://localhost:9200 (default: the connection saved in the app)',
+    placeholder: 'URL',
+  },
   'opensearch-user': { type: 'string', description: 'basic-auth user', placeholder: 'USER' },
-  'opensearch-password': { type: 'string', description: 'basic-auth password (better: env LOGCLAW_OPENSEARCH_PASSWORD)', placeholder: 'PASSWORD' },
+  'opensearch-password': {
+    type: 'string',
+    description: 'basic-auth password (better: env LOGCLAW_OPENSEARCH_PASSWORD)',
+    placeholder: 'PASSWORD',
+  },
   'opensearch-ca': { type: 'string', description: 'PEM file of the CA that signed the cluster certificate (https)', placeholder: 'FILE' },
   'opensearch-insecure': { type: 'boolean', description: 'skip TLS certificate verification (dev clusters)' },
 };
@@ -24,11 +32,17 @@ export function endpointFromFlags(values: CommandContext['values'], env: NodeJS.
   const ca = values['opensearch-ca'];
   const insecure = values['opensearch-insecure'] === true;
   if (typeof url !== 'string') {
-    const stray = ['opensearch-user', 'opensearch-password', 'opensearch-ca', 'opensearch-insecure'].filter((name) => values[name] !== undefined);
+    const stray = ['opensearch-user', 'opensearch-password', 'opensearch-ca', 'opensearch-insecure'].filter(
+      (name) => values[name] !== undefined,
+    );
     if (stray.length) {
-      throw new AppError('INVALID_REQUEST', `${stray.map((name) => `--${name}`).join(', ')} need${stray.length === 1 ? 's' : ''} --opensearch-url`, {
-        hint: 'Give the URL too, or save the whole connection in the app (Search → Connection).',
-      });
+      throw new AppError(
+        'INVALID_REQUEST',
+        `${stray.map((name) => `--${name}`).join(', ')} need${stray.length === 1 ? 's' : ''} --opensearch-url`,
+        {
+          hint: 'Give the URL too, or save the whole connection in the app (Search → Connection).',
+        },
+      );
     }
     return undefined;
   }
@@ -41,7 +55,12 @@ export function endpointFromFlags(values: CommandContext['values'], env: NodeJS.
 }
 
 function list(value: string | boolean | undefined): string[] {
-  return typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : [];
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean)
+    : [];
 }
 
 export const searchCommands: Record<string, Command> = {
@@ -56,7 +75,10 @@ export const searchCommands: Record<string, Command> = {
       const endpoint = endpointFromFlags(values);
       const index = typeof values.index === 'string' ? values.index : '*';
       const [indices, cluster] = await withBackend('cli', (backend) =>
-        Promise.all([backend.call('search:indices', { endpoint, index }), json ? Promise.resolve(null) : backend.call('search:cluster', { endpoint }).catch(() => null)]),
+        Promise.all([
+          backend.call('search:indices', { endpoint, index }),
+          json ? Promise.resolve(null) : backend.call('search:cluster', { endpoint }).catch(() => null),
+        ]),
       );
       io.out(json ? JSON.stringify(indices, null, 2) : formatIndices(indices, cluster));
       return 0;
@@ -67,7 +89,12 @@ export const searchCommands: Record<string, Command> = {
     usage: 'logclaw search [--index PATTERN] [--query Q | --dsl FILE] [--since 15m] [--level L,…] [--service S,…] [--size N] [--json]',
     options: {
       index: { type: 'string', short: 'i', description: 'index or pattern (default: logclaw-logs-*)', placeholder: 'PATTERN' },
-      query: { type: 'string', short: 'q', description: 'query-string syntax, e.g. \'level:ERROR AND message:"timeout"\'', placeholder: 'Q' },
+      query: {
+        type: 'string',
+        short: 'q',
+        description: 'query-string syntax, e.g. \'level:ERROR AND message:"timeout"\'',
+        placeholder: 'Q',
+      },
       dsl: { type: 'string', description: 'file with a query DSL body (JSON); - reads stdin', placeholder: 'FILE' },
       since: { type: 'string', description: 'only the last span of ingest_timestamp: 30s, 15m, 2h, 7d, 1w', placeholder: 'SPAN' },
       level: { type: 'string', description: 'only these levels (comma-separated)', placeholder: 'L,…' },
@@ -85,7 +112,9 @@ export const searchCommands: Record<string, Command> = {
       }
       if (result.hits.length) io.out(formatHits(result.hits));
       const more = result.totalRelation === 'gte' ? '+' : '';
-      io.out(`${result.hits.length ? '\n' : ''}showing ${result.hits.length} of ${formatCount(result.total)}${more} hits · took ${result.took} ms`);
+      io.out(
+        `${result.hits.length ? '\n' : ''}showing ${result.hits.length} of ${formatCount(result.total)}${more} hits · took ${result.took} ms`,
+      );
       return 0;
     },
   },
@@ -109,10 +138,17 @@ async function searchRequest(values: CommandContext['values']): Promise<SearchRe
     try {
       request.dsl = values.dsl === '-' ? await readStdin() : await readFile(values.dsl, 'utf8');
     } catch (error) {
-      throw new AppError('INVALID_REQUEST', `Cannot read --dsl ${values.dsl}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      throw new AppError(
+        'INVALID_REQUEST',
+        `Cannot read --dsl ${values.dsl}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     const ignored = ['since', 'level', 'service', 'sort'].filter((name) => values[name] !== undefined);
-    if (ignored.length) throw new AppError('INVALID_REQUEST', `${ignored.map((name) => `--${name}`).join(', ')} apply to --query searches; put them in the DSL body instead`);
+    if (ignored.length)
+      throw new AppError(
+        'INVALID_REQUEST',
+        `${ignored.map((name) => `--${name}`).join(', ')} apply to --query searches; put them in the DSL body instead`,
+      );
     return request;
   }
   if (typeof values.query === 'string') request.query = values.query;
@@ -120,7 +156,8 @@ async function searchRequest(values: CommandContext['values']): Promise<SearchRe
   request.services = list(values.service);
   if (typeof values.sort === 'string') {
     const [field, order = 'desc'] = values.sort.split(':');
-    if (!field || (order !== 'asc' && order !== 'desc')) throw new AppError('INVALID_REQUEST', `--sort must be FIELD, FIELD:asc or FIELD:desc, not "${values.sort}"`);
+    if (!field || (order !== 'asc' && order !== 'desc'))
+      throw new AppError('INVALID_REQUEST', `--sort must be FIELD, FIELD:asc or FIELD:desc, not "${values.sort}"`);
     request.sort = { field, order };
   }
   return request;

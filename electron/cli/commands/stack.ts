@@ -15,7 +15,9 @@ function clock(at = Date.now()): string {
 }
 
 function seconds(ms: number): string {
-  return ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`;
+  return ms >= 60_000
+    ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`
+    : `${(ms / 1000).toFixed(1)}s`;
 }
 
 /** Prints a job's progress until it ends; Ctrl-C cancels it cleanly. Resolves to the exit code. */
@@ -29,8 +31,18 @@ async function follow(ctx: CommandContext, backend: Backend, started: Job, verbo
     if (states.get(step.id) !== step.state) {
       states.set(step.id, step.state);
       const elapsed = step.startedAt ? (step.endedAt ?? Date.now()) - step.startedAt : 0;
-      if (json) emit({ event: 'step', job: id, id: step.id, title: step.title, state: step.state, at: Date.now(), elapsedMs: step.state === 'running' ? 0 : elapsed });
-      else if (step.state !== 'pending') io.out(`${clock()} ${ICON[step.state]} ${step.title}${step.state === 'running' ? '' : `  ${seconds(elapsed)}`}`);
+      if (json)
+        emit({
+          event: 'step',
+          job: id,
+          id: step.id,
+          title: step.title,
+          state: step.state,
+          at: Date.now(),
+          elapsedMs: step.state === 'running' ? 0 : elapsed,
+        });
+      else if (step.state !== 'pending')
+        io.out(`${clock()} ${ICON[step.state]} ${step.title}${step.state === 'running' ? '' : `  ${seconds(elapsed)}`}`);
     }
     if (step.state === 'running' && step.message && messages.get(step.id) !== step.message) {
       messages.set(step.id, step.message);
@@ -46,7 +58,14 @@ async function follow(ctx: CommandContext, backend: Backend, started: Job, verbo
     if (json) emit({ event: 'line', job: id, step: line.stepId, stream: line.stream, text: line.text, at: line.at });
     else if (verbose) io.out(`           [${line.stepId}] ${line.text}`);
   });
-  if (json) emit({ event: 'job', job: id, title: started.title, state: started.state, steps: started.steps.map((step) => ({ id: step.id, title: step.title, state: step.state })) });
+  if (json)
+    emit({
+      event: 'job',
+      job: id,
+      title: started.title,
+      state: started.state,
+      steps: started.steps.map((step) => ({ id: step.id, title: step.title, state: step.state })),
+    });
   else io.err(`${started.title} (job ${id}); Ctrl-C cancels, the same command again resumes.`);
   started.steps.forEach(onStep);
   let cancelled = false;
@@ -94,7 +113,8 @@ function report(ctx: CommandContext, job: Job): void {
     const { diagnosis } = detail.data;
     for (const pod of diagnosis.pods) {
       io.err(`  pod ${pod.name} (${pod.phase})${pod.reasons.length ? `: ${pod.reasons.join('; ')}` : ''}`);
-      for (const event of pod.events) io.err(`    ${event.type} ${event.reason}: ${event.message}${event.count > 1 ? ` (×${event.count})` : ''}`);
+      for (const event of pod.events)
+        io.err(`    ${event.type} ${event.reason}: ${event.message}${event.count > 1 ? ` (×${event.count})` : ''}`);
       for (const line of pod.logTail.slice(-10)) io.err(`    | ${line}`);
     }
     for (const event of diagnosis.events) io.err(`  ${event.object} ${event.type} ${event.reason}: ${event.message}`);
@@ -110,7 +130,11 @@ function targetFrom(ctx: CommandContext, backend: Backend): StackTarget {
   const cluster = ctx.values.cluster as string | undefined;
   const context = ctx.values.context as string | undefined;
   const kubeconfig = ctx.values.kubeconfig as string | undefined;
-  if (cluster && (context || kubeconfig)) throw new AppError('INVALID_REQUEST', '--cluster (a kind cluster the app manages) and --context/--kubeconfig (an existing cluster) exclude each other');
+  if (cluster && (context || kubeconfig))
+    throw new AppError(
+      'INVALID_REQUEST',
+      '--cluster (a kind cluster the app manages) and --context/--kubeconfig (an existing cluster) exclude each other',
+    );
   if (cluster) return { mode: 'kind', cluster };
   if (context || kubeconfig) return { mode: 'existing', ...(context ? { context } : {}), ...(kubeconfig ? { kubeconfig } : {}) };
   // Default: the app's own kind cluster when the app points at one now, else a new one named logclaw-dev.
@@ -120,7 +144,8 @@ function targetFrom(ctx: CommandContext, backend: Backend): StackTarget {
 
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.values.yes) return true;
-  if (!process.stdin.isTTY) throw new AppError('INVALID_REQUEST', 'This removes things: pass --yes to confirm when not running in a terminal');
+  if (!process.stdin.isTTY)
+    throw new AppError('INVALID_REQUEST', 'This removes things: pass --yes to confirm when not running in a terminal');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
@@ -131,15 +156,22 @@ async function confirm(ctx: CommandContext, question: string): Promise<boolean> 
 
 function printStatus(ctx: CommandContext, status: StackStatus): void {
   const { io } = ctx;
-  const where = status.target.context ? `${status.target.context}${status.target.managed ? ` (the app's kind cluster ${status.target.cluster})` : ''}` : 'no context';
+  const where = status.target.context
+    ? `${status.target.context}${status.target.managed ? ` (the app's kind cluster ${status.target.cluster})` : ''}`
+    : 'no context';
   io.out(`Tenant ${status.tenant} · namespace ${status.namespace} · ${where}${status.reachable ? '' : ' · NOT REACHABLE'}`);
-  if (status.error) io.err(`error [${status.error.code}]: ${status.error.message}${status.error.hint ? `\nhint: ${status.error.hint}` : ''}`);
+  if (status.error)
+    io.err(`error [${status.error.code}]: ${status.error.message}${status.error.hint ? `\nhint: ${status.error.hint}` : ''}`);
   const releaseColumns = [
     { header: 'NAME', value: (r: StackStatus['releases'][number]) => r.release },
     { header: 'NAMESPACE', value: (r: StackStatus['releases'][number]) => r.namespace },
     { header: 'STATUS', value: (r: StackStatus['releases'][number]) => r.status },
     { header: 'CHART', value: (r: StackStatus['releases'][number]) => (r.chart ? `${r.chart}-${r.chartVersion}` : '-') },
-    { header: 'REV', value: (r: StackStatus['releases'][number]) => (r.revision === null ? '-' : String(r.revision)), align: 'right' as const },
+    {
+      header: 'REV',
+      value: (r: StackStatus['releases'][number]) => (r.revision === null ? '-' : String(r.revision)),
+      align: 'right' as const,
+    },
   ];
   io.out('\nOperators');
   io.out(formatTable(status.operators, releaseColumns));
@@ -160,25 +192,47 @@ function printStatus(ctx: CommandContext, status: StackStatus): void {
   );
   if (status.job) {
     const done = status.job.steps.filter((step) => step.state === 'done' || step.state === 'skipped').length;
-    io.out(`\nLast job: ${status.job.title} — ${status.job.state} (${done}/${status.job.steps.length} steps)${status.runningElsewhere ? `, running in pid ${status.runningElsewhere}` : ''}`);
+    io.out(
+      `\nLast job: ${status.job.title} — ${status.job.state} (${done}/${status.job.steps.length} steps)${status.runningElsewhere ? `, running in pid ${status.runningElsewhere}` : ''}`,
+    );
   }
 }
 
 export const stackCommands: Record<string, Command> = {
   up: {
     summary: 'Install the local stack: preflight, kind cluster (or --context), operators, tenant releases; resumes an unfinished install',
-    usage: 'logclaw up [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--json]',
+    usage:
+      'logclaw up [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--json]',
     options: {
-      'storage-class': { type: 'string', description: 'StorageClass for the volumes (default: standard, kind\'s)', placeholder: 'NAME' },
-      cluster: { type: 'string', description: `kind cluster to create or reuse (default: ${DEFAULT_CLUSTER}); --context installs into an existing cluster instead`, placeholder: 'NAME' },
-      values: { type: 'string', description: 'tenant-layout values file (global + a section per chart) over the local profile', placeholder: 'FILE' },
-      timeout: { type: 'string', description: 'how long each step waits for its resources to be ready (default 20m)', placeholder: 'DURATION' },
-      'ignore-preflight': { type: 'string', description: 'preflight checks to accept when they fail (ids, comma-separated, or all)', placeholder: 'IDS' },
+      'storage-class': { type: 'string', description: "StorageClass for the volumes (default: standard, kind's)", placeholder: 'NAME' },
+      cluster: {
+        type: 'string',
+        description: `kind cluster to create or reuse (default: ${DEFAULT_CLUSTER}); --context installs into an existing cluster instead`,
+        placeholder: 'NAME',
+      },
+      values: {
+        type: 'string',
+        description: 'tenant-layout values file (global + a section per chart) over the local profile',
+        placeholder: 'FILE',
+      },
+      timeout: {
+        type: 'string',
+        description: 'how long each step waits for its resources to be ready (default 20m)',
+        placeholder: 'DURATION',
+      },
+      'ignore-preflight': {
+        type: 'string',
+        description: 'preflight checks to accept when they fail (ids, comma-separated, or all)',
+        placeholder: 'IDS',
+      },
       verbose: { type: 'boolean', short: 'v', description: 'print every output line of the steps' },
     },
     async run(ctx) {
       return ctx.withBackend('cli', async (backend) => {
-        const ignore = String(ctx.values['ignore-preflight'] ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+        const ignore = String(ctx.values['ignore-preflight'] ?? '')
+          .split(',')
+          .map((id) => id.trim())
+          .filter(Boolean);
         const job = await backend.call('stack:up', {
           ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
           ...(ctx.values['storage-class'] ? { storageClass: String(ctx.values['storage-class']) } : {}),
@@ -192,19 +246,27 @@ export const stackCommands: Record<string, Command> = {
     },
   },
   preflight: {
-    summary: 'Check this machine (or --context\'s cluster) before `logclaw up`: runtime, memory/CPU, vm.max_map_count, inotify, disk, ports, tools',
+    summary:
+      "Check this machine (or --context's cluster) before `logclaw up`: runtime, memory/CPU, vm.max_map_count, inotify, disk, ports, tools",
     usage: 'logclaw preflight [--context CTX | --cluster NAME] [--json]',
     options: { cluster: { type: 'string', description: 'kind cluster the install would create or reuse', placeholder: 'NAME' } },
     async run(ctx) {
       return ctx.withBackend('cli', async (backend) => {
-        const report = await backend.call('stack:preflight', { target: targetFrom(ctx, backend), ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}) });
+        const report = await backend.call('stack:preflight', {
+          target: targetFrom(ctx, backend),
+          ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
+        });
         if (ctx.json) ctx.io.out(JSON.stringify(report, null, 2));
         else {
           for (const check of report.checks) {
             ctx.io.out(`${{ pass: '✓', warn: '!', fail: '✗', skip: '–' }[check.status]} ${check.title}: ${check.reason}`);
             if (check.fix && check.status !== 'pass' && check.status !== 'skip') ctx.io.out(`    fix: ${check.fix}`);
           }
-          ctx.io.out(report.ok ? '\nReady to install: logclaw up' : '\nFix the failed checks, or accept them with logclaw up --ignore-preflight <id,...>.');
+          ctx.io.out(
+            report.ok
+              ? '\nReady to install: logclaw up'
+              : '\nFix the failed checks, or accept them with logclaw up --ignore-preflight <id,...>.',
+          );
         }
         return report.ok ? 0 : 1;
       });
@@ -224,10 +286,10 @@ export const stackCommands: Record<string, Command> = {
     },
   },
   down: {
-    summary: 'Uninstall the tenant (releases, then namespace), or delete the app\'s kind cluster',
+    summary: "Uninstall the tenant (releases, then namespace), or delete the app's kind cluster",
     usage: 'logclaw down [--tenant T] [--delete-cluster [--cluster NAME]] [--yes] [--json]',
     options: {
-      'delete-cluster': { type: 'boolean', description: 'delete the app\'s kind cluster (everything on it) instead' },
+      'delete-cluster': { type: 'boolean', description: "delete the app's kind cluster (everything on it) instead" },
       cluster: { type: 'string', description: 'with --delete-cluster: which kind cluster (default: the current one)', placeholder: 'NAME' },
       yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation' },
     },
@@ -237,9 +299,15 @@ export const stackCommands: Record<string, Command> = {
         const status = await backend.call('stack:status', ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {});
         const cluster = (ctx.values.cluster as string | undefined) ?? status.target.cluster ?? undefined;
         if (deleteCluster && !cluster) {
-          throw new AppError('INVALID_REQUEST', `The current context ${status.target.context ?? ''} is not a kind cluster the app created`, { hint: 'Pass --cluster NAME, or delete it with its own tools.' });
+          throw new AppError(
+            'INVALID_REQUEST',
+            `The current context ${status.target.context ?? ''} is not a kind cluster the app created`,
+            { hint: 'Pass --cluster NAME, or delete it with its own tools.' },
+          );
         }
-        const what = deleteCluster ? `Delete the kind cluster ${cluster} and everything on it?` : `Uninstall tenant ${status.tenant} (releases, then namespace ${status.namespace}) from ${status.target.context}?`;
+        const what = deleteCluster
+          ? `Delete the kind cluster ${cluster} and everything on it?`
+          : `Uninstall tenant ${status.tenant} (releases, then namespace ${status.namespace}) from ${status.target.context}?`;
         if (!(await confirm(ctx, what))) {
           ctx.io.err('Nothing removed.');
           return 1;

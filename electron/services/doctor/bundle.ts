@@ -64,15 +64,27 @@ export async function writeBundle(ctx: DoctorEnv['ctx'], inputs: BundleInputs, o
     transport: ctx.transport,
     node: process.version,
     platform: `${process.platform}/${process.arch}`,
-    tools: await ctx.tools.detect().then((reports) => reports.map((r) => ({ name: r.name, found: r.found, version: r.version, required: r.required, path: r.path, source: r.source }))).catch((error: Error) => error.message),
-    kubernetes: env ? await env.kc.makeApiClient(VersionApi).getCode().then((v) => v.gitVersion).catch((error: Error) => `unreachable: ${error.message}`) : inputs.envError,
+    tools: await ctx.tools
+      .detect()
+      .then((reports) =>
+        reports.map((r) => ({ name: r.name, found: r.found, version: r.version, required: r.required, path: r.path, source: r.source })),
+      )
+      .catch((error: Error) => error.message),
+    kubernetes: env
+      ? await env.kc
+          .makeApiClient(VersionApi)
+          .getCode()
+          .then((v) => v.gitVersion)
+          .catch((error: Error) => `unreachable: ${error.message}`)
+      : inputs.envError,
   });
   add('settings.json', ctx.settings.current);
   add('doctor.json', inputs.doctor);
   if (inputs.health) add('health.json', inputs.health);
 
   await attempt('preflight.json', async () => {
-    // This machine's and the cluster's checks; the stack's resource requests are measured by the installer's preflight (the install job's log has it).
+    // This machine's and the cluster's checks; the stack's resource requests are measured by the
+    // installer's preflight (the install job's log has it).
     return runPreflight({
       platform: process.platform,
       mode: env?.local === false ? 'existing' : 'kind',
@@ -82,42 +94,83 @@ export async function writeBundle(ctx: DoctorEnv['ctx'], inputs: BundleInputs, o
       readProc: env?.readProc ?? readProcFile,
       freeDisk: freeDiskBytes,
       diskPath: ctx.dataDir,
-      ports: async () => Promise.all(ctx.forwards.specs().filter((s) => !s.custom).map(async (s) => ({ port: s.localPort, title: s.title, free: await isPortFree(s.localPort) }))),
+      ports: async () =>
+        Promise.all(
+          ctx.forwards
+            .specs()
+            .filter((s) => !s.custom)
+            .map(async (s) => ({ port: s.localPort, title: s.title, free: await isPortFree(s.localPort) })),
+        ),
     });
   });
 
   add('forwards.json', ctx.forwards.list());
   const stackJobs = ctx.jobs.list().filter((job) => job.kind === 'stack-up' || job.kind === 'stack-down');
-  add('jobs/index.json', stackJobs.map((job) => ({ id: job.id, kind: job.kind, title: job.title, state: job.state, createdAt: new Date(job.createdAt).toISOString(), updatedAt: new Date(job.updatedAt).toISOString() })));
+  add(
+    'jobs/index.json',
+    stackJobs.map((job) => ({
+      id: job.id,
+      kind: job.kind,
+      title: job.title,
+      state: job.state,
+      createdAt: new Date(job.createdAt).toISOString(),
+      updatedAt: new Date(job.updatedAt).toISOString(),
+    })),
+  );
   const install = stackJobs.find((job) => job.kind === 'stack-up');
   if (install) {
     add(`jobs/${install.id}.json`, install);
-    await attempt(`jobs/${install.id}.log`, async () => (await ctx.jobs.lines(install.id, 2000)).map((line) => `${new Date(line.at).toISOString()} [${line.stepId}] ${line.stream === 'stderr' ? '! ' : ''}${line.text}`).join('\n'));
+    await attempt(`jobs/${install.id}.log`, async () =>
+      (await ctx.jobs.lines(install.id, 2000))
+        .map((line) => `${new Date(line.at).toISOString()} [${line.stepId}] ${line.stream === 'stderr' ? '! ' : ''}${line.text}`)
+        .join('\n'),
+    );
   }
 
   if (env) {
     const namespaces = [env.namespace, ...new Set(env.plan.operators.map((op) => op.namespace))];
     await attempt('helm/releases.json', async () => {
-      const releases = (await helmList((name, args, options) => ctx.tools.run(name as 'helm', args, options), env.target, 'all', { timeoutMs: 60_000 })).filter((r) => namespaces.includes(r.namespace));
+      const releases = (
+        await helmList((name, args, options) => ctx.tools.run(name as 'helm', args, options), env.target, 'all', { timeoutMs: 60_000 })
+      ).filter((r) => namespaces.includes(r.namespace));
       for (const release of releases) {
-        await attempt(`helm/${release.namespace}/${release.name}/history.json`, async () => JSON.parse((await env.run('helm', ['history', release.name, '-n', release.namespace, '-o', 'json'])).stdout || '[]'));
-        await attempt(`helm/${release.namespace}/${release.name}/values.json`, async () => JSON.parse((await env.run('helm', ['get', 'values', release.name, '-n', release.namespace, '-o', 'json'])).stdout || '{}'));
+        await attempt(`helm/${release.namespace}/${release.name}/history.json`, async () =>
+          JSON.parse((await env.run('helm', ['history', release.name, '-n', release.namespace, '-o', 'json'])).stdout || '[]'),
+        );
+        await attempt(`helm/${release.namespace}/${release.name}/values.json`, async () =>
+          JSON.parse((await env.run('helm', ['get', 'values', release.name, '-n', release.namespace, '-o', 'json'])).stdout || '{}'),
+        );
       }
       return releases;
     });
     const ns = env.namespace;
     const list = async <T>(fn: () => Promise<{ items: T[] }>) => (await fn()).items.map(slim);
-    await attempt('resources/nodes.json', async () => (await list(() => env.core.listNode())).map((node) => ({ metadata: { name: node.metadata?.name, labels: node.metadata?.labels }, spec: { taints: node.spec?.taints }, status: { conditions: node.status?.conditions, allocatable: node.status?.allocatable, nodeInfo: node.status?.nodeInfo } })));
+    await attempt('resources/nodes.json', async () =>
+      (await list(() => env.core.listNode())).map((node) => ({
+        metadata: { name: node.metadata?.name, labels: node.metadata?.labels },
+        spec: { taints: node.spec?.taints },
+        status: { conditions: node.status?.conditions, allocatable: node.status?.allocatable, nodeInfo: node.status?.nodeInfo },
+      })),
+    );
     await attempt('resources/pods.json', () => list(() => env.core.listNamespacedPod({ namespace: ns })));
     await attempt('resources/deployments.json', () => list(() => env.apps.listNamespacedDeployment({ namespace: ns })));
     await attempt('resources/statefulsets.json', () => list(() => env.apps.listNamespacedStatefulSet({ namespace: ns })));
     await attempt('resources/daemonsets.json', () => list(() => env.apps.listNamespacedDaemonSet({ namespace: ns })));
     await attempt('resources/jobs.json', () => list(() => env.batch.listNamespacedJob({ namespace: ns })));
     await attempt('resources/services.json', () => list(() => env.core.listNamespacedService({ namespace: ns })));
-    await attempt('resources/persistentvolumeclaims.json', () => list(() => env.core.listNamespacedPersistentVolumeClaim({ namespace: ns })));
+    await attempt('resources/persistentvolumeclaims.json', () =>
+      list(() => env.core.listNamespacedPersistentVolumeClaim({ namespace: ns })),
+    );
     await attempt('resources/configmaps.json', () => list(() => env.core.listNamespacedConfigMap({ namespace: ns })));
     // Secrets: names, types and key names only.
-    await attempt('resources/secrets.json', async () => (await env.core.listNamespacedSecret({ namespace: ns })).items.map((s) => ({ name: s.metadata?.name, type: s.type, keys: Object.keys({ ...s.data, ...s.stringData }), labels: s.metadata?.labels })));
+    await attempt('resources/secrets.json', async () =>
+      (await env.core.listNamespacedSecret({ namespace: ns })).items.map((s) => ({
+        name: s.metadata?.name,
+        type: s.type,
+        keys: Object.keys({ ...s.data, ...s.stringData }),
+        labels: s.metadata?.labels,
+      })),
+    );
     for (const [file, group, version, plural] of [
       ['kafkas', 'kafka.strimzi.io', 'v1', 'kafkas'],
       ['kafkanodepools', 'kafka.strimzi.io', 'v1', 'kafkanodepools'],
@@ -125,18 +178,29 @@ export async function writeBundle(ctx: DoctorEnv['ctx'], inputs: BundleInputs, o
       ['externalsecrets', 'external-secrets.io', 'v1beta1', 'externalsecrets'],
       ['secretstores', 'external-secrets.io', 'v1beta1', 'secretstores'],
     ] as const) {
-      await attempt(`resources/${file}.json`, () => list(() => env.custom.listNamespacedCustomObject({ group, version, plural, namespace: ns }) as Promise<{ items: object[] }>));
+      await attempt(`resources/${file}.json`, () =>
+        list(() => env.custom.listNamespacedCustomObject({ group, version, plural, namespace: ns }) as Promise<{ items: object[] }>),
+      );
     }
     for (const namespace of namespaces) {
       await attempt(`events/${namespace}.json`, async () =>
-        (await env.core.listNamespacedEvent({ namespace })).items.map((e) => ({ object: `${e.involvedObject?.kind}/${e.involvedObject?.name}`, type: e.type, reason: e.reason, message: e.message, count: e.count, last: e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp })),
+        (await env.core.listNamespacedEvent({ namespace })).items.map((e) => ({
+          object: `${e.involvedObject?.kind}/${e.involvedObject?.name}`,
+          type: e.type,
+          reason: e.reason,
+          message: e.message,
+          count: e.count,
+          last: e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp,
+        })),
       );
     }
     const pods = (await env.core.listNamespacedPod({ namespace: ns }).catch(() => ({ items: [] }))).items.slice(0, MAX_PODS);
     for (const pod of pods) {
       for (const container of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
         const name = pod.metadata?.name ?? '?';
-        const text = await env.core.readNamespacedPodLog({ name, namespace: ns, container: container.name, tailLines: LOG_LINES }).catch((error: unknown) => `(no logs: ${describeError(error)})`);
+        const text = await env.core
+          .readNamespacedPodLog({ name, namespace: ns, container: container.name, tailLines: LOG_LINES })
+          .catch((error: unknown) => `(no logs: ${describeError(error)})`);
         add(`logs/${name}/${container.name}.log`, String(text));
       }
     }

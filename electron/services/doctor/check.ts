@@ -37,5 +37,10 @@ export interface CheckDefinition {
 export const ok = (summary: string, evidence: Evidence[] = []): Detection => ({ status: 'ok', summary, evidence });
 
 export function renderFix(fix: FixSpec): FixPlan {
-  return { title: fix.title, changes: fix.changes, commands: fix.automatic ? fix.shown.map(renderShown) : fix.commands, automatic: fix.automatic };
+  return {
+    title: fix.title,
+    changes: fix.changes,
+    commands: fix.automatic ? fix.shown.map(renderShown) : fix.commands,
+    automatic: fix.automatic,
+  };
 }

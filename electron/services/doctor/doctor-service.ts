@@ -63,8 +63,13 @@ export class DoctorService {
   async #env(tenant?: string): Promise<{ env: DoctorEnv | null; error?: ReturnType<typeof toErrorPayload> }> {
     try {
       const env = await createDoctorEnv(this.#ctx, tenant);
-      await Promise.race([env.core.listNamespace({ limit: 1 }), sleep(8000).then(() => Promise.reject(new Error('no answer within 8 s')))]).catch((error: Error) => {
-        throw new AppError('KUBE_UNREACHABLE', `${env.target.context} does not answer: ${error.message}`, { hint: 'Is the cluster up (Docker running for kind) and the context right?' });
+      await Promise.race([
+        env.core.listNamespace({ limit: 1 }),
+        sleep(8000).then(() => Promise.reject(new Error('no answer within 8 s'))),
+      ]).catch((error: Error) => {
+        throw new AppError('KUBE_UNREACHABLE', `${env.target.context} does not answer: ${error.message}`, {
+          hint: 'Is the cluster up (Docker running for kind) and the context right?',
+        });
       });
       return { env };
     } catch (error) {
@@ -75,10 +80,20 @@ export class DoctorService {
   async #hostOnlyEnv(tenant?: string): Promise<DoctorEnv> {
     // Host checks run without a cluster: a stand-in env with what they read (/proc, data dir).
     const procRoot = this.#ctx.env.LOGCLAW_DOCTOR_PROC_ROOT ?? '';
-    return { ctx: this.#ctx, tenant: tenant ?? this.#ctx.tenant(), redact: [], local: true, readProc: (path: string) => readFile(procRoot + path, 'utf8') } as unknown as DoctorEnv;
+    return {
+      ctx: this.#ctx,
+      tenant: tenant ?? this.#ctx.tenant(),
+      redact: [],
+      local: true,
+      readProc: (path: string) => readFile(procRoot + path, 'utf8'),
+    } as unknown as DoctorEnv;
   }
 
-  async #detect(check: CheckDefinition, env: DoctorEnv | null, clusterError: string | undefined): Promise<{ check: DoctorCheck; detection: Detection }> {
+  async #detect(
+    check: CheckDefinition,
+    env: DoctorEnv | null,
+    clusterError: string | undefined,
+  ): Promise<{ check: DoctorCheck; detection: Detection }> {
     const started = Date.now();
     let detection: Detection;
     if (!env && check.cluster) {
@@ -131,14 +146,25 @@ export class DoctorService {
       checkedAt: Date.now(),
     };
     if (!input.only?.length) this.#last = report;
-    else if (this.#last) this.#last = { ...this.#last, checks: this.#last.checks.map((c) => results.find((r) => r.id === c.id) ?? c), checkedAt: report.checkedAt };
+    else if (this.#last)
+      this.#last = {
+        ...this.#last,
+        checks: this.#last.checks.map((c) => results.find((r) => r.id === c.id) ?? c),
+        checkedAt: report.checkedAt,
+      };
     this.#ctx.bus.emit('doctor:report', this.#last ?? report);
     return report;
   }
 
   /** Applies the fix of a failing check (the confirmation is its id typed back), then re-checks until it passes or settles. */
-  async fix(input: { id: DoctorCheckId; confirm: string; tenant?: string }, onLine: (text: string) => void = () => undefined): Promise<FixResult> {
-    if (input.confirm !== input.id) throw new AppError('INVALID_REQUEST', `Confirm the fix by typing its check id "${input.id}"`, { hint: 'The confirmation names what will change; `logclaw doctor --fix <id>` is the confirmation on the command line.' });
+  async fix(
+    input: { id: DoctorCheckId; confirm: string; tenant?: string },
+    onLine: (text: string) => void = () => undefined,
+  ): Promise<FixResult> {
+    if (input.confirm !== input.id)
+      throw new AppError('INVALID_REQUEST', `Confirm the fix by typing its check id "${input.id}"`, {
+        hint: 'The confirmation names what will change; `logclaw doctor --fix <id>` is the confirmation on the command line.',
+      });
     const check = checkDefinition(input.id);
     const { env, error } = await this.#env(input.tenant);
     if (!env && check.cluster) throw new AppError(error?.code ?? 'KUBE_UNREACHABLE', error?.message ?? 'No cluster', { hint: error?.hint });
@@ -163,7 +189,10 @@ export class DoctorService {
       await check.fix(env, before.detection, line);
     } catch (failure) {
       const payload = toErrorPayload(failure);
-      throw new AppError(payload.code, `The fix of ${check.id} failed: ${mask(env, payload.message)}`, { hint: payload.hint, detail: { applied, detail: payload.detail } });
+      throw new AppError(payload.code, `The fix of ${check.id} failed: ${mask(env, payload.message)}`, {
+        hint: payload.hint,
+        detail: { applied, detail: payload.detail },
+      });
     }
     // Re-check: controllers act on the change asynchronously (rollouts, the scheduler, helm hooks).
     const deadline = Date.now() + (check.settleMs ?? 20_000);
@@ -174,7 +203,8 @@ export class DoctorService {
       if (after.check.status === 'ok' || Date.now() > deadline) break;
       await sleep(1000);
     }
-    if (this.#last) this.#last = { ...this.#last, checks: this.#last.checks.map((c) => (c.id === check.id ? after.check : c)), checkedAt: Date.now() };
+    if (this.#last)
+      this.#last = { ...this.#last, checks: this.#last.checks.map((c) => (c.id === check.id ? after.check : c)), checkedAt: Date.now() };
     if (this.#last) this.#ctx.bus.emit('doctor:report', this.#last);
     return { id: check.id, applied, before: before.check, after: after.check };
   }
@@ -183,10 +213,34 @@ export class DoctorService {
     const { env, error } = await this.#env(tenant);
     const t = env?.tenant ?? tenant ?? this.#ctx.tenant();
     if (!env) {
-      const item = (id: 'pods' | 'kafka' | 'opensearch' | 'releases', title: string) => ({ id, title, status: 'warn' as const, summary: `Not checked: ${error?.message ?? 'no cluster'}`, details: [], command: '' });
-      return { tenant: t, namespace: `logclaw-${t}`, context: null, items: [item('pods', 'All pods Running'), item('kafka', 'Kafka Ready'), item('opensearch', 'OpenSearch health'), item('releases', 'Releases deployed')], checkedAt: Date.now() };
+      const item = (id: 'pods' | 'kafka' | 'opensearch' | 'releases', title: string) => ({
+        id,
+        title,
+        status: 'warn' as const,
+        summary: `Not checked: ${error?.message ?? 'no cluster'}`,
+        details: [],
+        command: '',
+      });
+      return {
+        tenant: t,
+        namespace: `logclaw-${t}`,
+        context: null,
+        items: [
+          item('pods', 'All pods Running'),
+          item('kafka', 'Kafka Ready'),
+          item('opensearch', 'OpenSearch health'),
+          item('releases', 'Releases deployed'),
+        ],
+        checkedAt: Date.now(),
+      };
     }
-    return { tenant: env.tenant, namespace: env.namespace, context: env.target.context, items: await healthItems(env), checkedAt: Date.now() };
+    return {
+      tenant: env.tenant,
+      namespace: env.namespace,
+      context: env.target.context,
+      items: await healthItems(env),
+      checkedAt: Date.now(),
+    };
   }
 
   async bundle(input: { tenant?: string; out?: string } = {}): Promise<BundleResult> {

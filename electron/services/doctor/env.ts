@@ -2,7 +2,16 @@
 // installer resolves), the tenant's namespace, helm/kubectl with that kubeconfig, the install plan,
 // the app's dev secrets and this machine's /proc. Built once per doctor run.
 import { readFile } from 'node:fs/promises';
-import { ApiextensionsV1Api, AppsV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type CoreV1Event as V1Event, type V1Pod } from '@kubernetes/client-node';
+import {
+  ApiextensionsV1Api,
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type CoreV1Event as V1Event,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import { redactText, shellLine } from '#contract/command.js';
 import type { BackendContext } from '../../domain.js';
 import { type HelmRelease, type RunTool, helmList } from '../stack/helm.js';
@@ -53,7 +62,8 @@ export async function createDoctorEnv(ctx: BackendContext, tenantInput?: string)
   const procRoot = ctx.env.LOGCLAW_DOCTOR_PROC_ROOT ?? '';
   const server = kc.getCurrentCluster()?.server ?? '';
   const redact = secrets ? secretValues(secrets) : [];
-  const exec = (command: ToolCall, options: CommandOptions = {}) => ctx.tools.runCommand(command, { timeoutMs: 120_000, redact, ...options });
+  const exec = (command: ToolCall, options: CommandOptions = {}) =>
+    ctx.tools.runCommand(command, { timeoutMs: 120_000, redact, ...options });
   return {
     ctx,
     tenant,
@@ -77,7 +87,10 @@ export async function createDoctorEnv(ctx: BackendContext, tenantInput?: string)
       return ctx.tools.run(tool, command.args, { timeoutMs: 120_000, redact, ...options, env: { ...options.env, ...command.env } });
     },
     readProc: (path) => readFile(procRoot + path, 'utf8'),
-    local: target.mode === 'kind' || target.context.startsWith('kind-') || /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/.test(server),
+    local:
+      target.mode === 'kind' ||
+      target.context.startsWith('kind-') ||
+      /^https?:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:|\/|$)/.test(server),
   };
 }
 
@@ -160,11 +173,15 @@ export async function logLines(env: DoctorEnv, pod: V1Pod, container?: string, t
   const name = container ?? pod.spec?.containers?.[0]?.name;
   if (!name) return [];
   const restarted = (pod.status?.containerStatuses ?? []).find((status) => status.name === name)?.restartCount ?? 0;
-  const read = (previous: boolean) => env.core.readNamespacedPodLog({ name: podName(pod), namespace: env.namespace, container: name, tailLines: tail, previous });
+  const read = (previous: boolean) =>
+    env.core.readNamespacedPodLog({ name: podName(pod), namespace: env.namespace, container: name, tailLines: tail, previous });
   const text = await read(restarted > 0)
     .catch(() => (restarted > 0 ? read(false) : ''))
     .catch(() => '');
-  return mask(env, String(text ?? '')).split('\n').filter(Boolean).slice(-tail);
+  return mask(env, String(text ?? ''))
+    .split('\n')
+    .filter(Boolean)
+    .slice(-tail);
 }
 
 export function mask(env: Pick<DoctorEnv, 'redact'>, text: string): string {
@@ -186,7 +203,12 @@ interface KafkaObject {
 /** The tenant's Kafka CRs, at kafka.strimzi.io/v1 or (older Strimzi) v1beta2. */
 export async function readKafkas(env: DoctorEnv): Promise<KafkaObject[]> {
   for (const version of ['v1', 'v1beta2']) {
-    const list = await orNull(() => env.custom.listNamespacedCustomObject({ group: STRIMZI_GROUP, version, plural: 'kafkas', namespace: env.namespace }) as Promise<{ items: KafkaObject[] }>);
+    const list = await orNull(
+      () =>
+        env.custom.listNamespacedCustomObject({ group: STRIMZI_GROUP, version, plural: 'kafkas', namespace: env.namespace }) as Promise<{
+          items: KafkaObject[];
+        }>,
+    );
     if (list) return list.items;
   }
   return [];

@@ -19,7 +19,19 @@ describe('Redactor', () => {
       log: 'connecting with Authorization: Bearer abcdefghijklmnop to postgresql://postgres:pgpass1@db:5432/x; password=topsecret1 and hunter2-planted',
     });
     const text = JSON.stringify(out);
-    for (const value of ['aHVudGVyMg==', 'p4ss-w0rd', '"abc"', 'eyJhbGciOi', 'LS0t', 'value-from-helm', 'abcdefghijklmnop', 'pgpass1', 'topsecret1', 'hunter2-planted']) expect(text).not.toContain(value);
+    for (const value of [
+      'aHVudGVyMg==',
+      'p4ss-w0rd',
+      '"abc"',
+      'eyJhbGciOi',
+      'LS0t',
+      'value-from-helm',
+      'abcdefghijklmnop',
+      'pgpass1',
+      'topsecret1',
+      'hunter2-planted',
+    ])
+      expect(text).not.toContain(value);
     expect(text).toContain('"LOG_LEVEL","value":"debug"');
     expect(text).toContain('keep-this-name');
     expect(text).toContain('"key":"password"');
@@ -37,7 +49,11 @@ describe('Redactor', () => {
 describe('zip', () => {
   it('round-trips entries through deflate with checksums', () => {
     const big = 'line of log\n'.repeat(10_000);
-    const zip = writeZip([{ name: 'a.json', data: '{"a":1}' }, { name: 'logs/pod/c.log', data: big }, { name: 'ü.txt', data: Buffer.from([0, 1, 2]) }]);
+    const zip = writeZip([
+      { name: 'a.json', data: '{"a":1}' },
+      { name: 'logs/pod/c.log', data: big },
+      { name: 'ü.txt', data: Buffer.from([0, 1, 2]) },
+    ]);
     expect(zip.length).toBeLessThan(big.length / 10);
     const entries = readZip(zip);
     expect([...entries.keys()]).toEqual(['a.json', 'logs/pod/c.log', 'ü.txt']);

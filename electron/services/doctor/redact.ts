@@ -4,7 +4,8 @@
 export const REDACTED = '[REDACTED]';
 
 /** Keys whose string values are credentials (YAML/JSON keys, kubeconfig fields). */
-const SENSITIVE_KEY = /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|client-key-data|client-certificate-data|auth(orization)?$|fernet|sasl\.jaas|jaas)/i;
+const SENSITIVE_KEY =
+  /(pass(word|wd)?|secret|token|api[-_]?key|private[-_]?key|credential|client-key-data|client-certificate-data|auth(orization)?$|fernet|sasl\.jaas|jaas)/i;
 /** Env var names whose values are credentials. */
 const SENSITIVE_ENV = /(PASSWORD|PASSWD|TOKEN|SECRET|KEY|CREDENTIAL|AUTH)/i;
 
@@ -40,7 +41,10 @@ export class Redactor {
     replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, (_m, scheme) => `${scheme} ${REDACTED}`);
     replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, REDACTED);
     replace(/(\w+:\/\/[^/\s:@]+:)[^@\s/]+@/g, (_m, head) => `${head}${REDACTED}@`);
-    replace(/((?:pass(?:word|wd)?|secret|token|api[-_]?key)\s*[=:]\s*)("?)(?!\[REDACTED\])[^\s",;'}]+\2/gi, (_m, head, quote) => `${head}${quote}${REDACTED}${quote}`);
+    replace(
+      /((?:pass(?:word|wd)?|secret|token|api[-_]?key)\s*[=:]\s*)("?)(?!\[REDACTED\])[^\s",;'}]+\2/gi,
+      (_m, head, quote) => `${head}${quote}${REDACTED}${quote}`,
+    );
     return out;
   }
 
@@ -62,9 +66,13 @@ export class Redactor {
     if (!node || typeof node !== 'object') return node;
     const object = node as Record<string, unknown>;
     // A Secret's data and stringData: every value, whatever its key.
-    if (object.kind === 'Secret' || (object.type !== undefined && typeof object.data === 'object' && object.metadata && !('spec' in object))) {
+    if (
+      object.kind === 'Secret' ||
+      (object.type !== undefined && typeof object.data === 'object' && object.metadata && !('spec' in object))
+    ) {
       const copy: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(object)) copy[k] = k === 'data' || k === 'stringData' ? redactAll(v, this) : this.#walk(v, k, object);
+      for (const [k, v] of Object.entries(object))
+        copy[k] = k === 'data' || k === 'stringData' ? redactAll(v, this) : this.#walk(v, k, object);
       return copy;
     }
     // An env var {name, value}.
@@ -81,13 +89,17 @@ export class Redactor {
 /** `secretKeyRef: {name, key}` and `*SecretName` fields name a secret; they are not one. */
 function isReference(key: string, parent: Record<string, unknown> | undefined): boolean {
   if (/name$|ref$/i.test(key)) return true;
-  return key === 'key' && parent !== undefined && 'name' in parent && Object.keys(parent).every((k) => ['name', 'key', 'optional'].includes(k));
+  return (
+    key === 'key' && parent !== undefined && 'name' in parent && Object.keys(parent).every((k) => ['name', 'key', 'optional'].includes(k))
+  );
 }
 
 function redactAll(value: unknown, redactor: Redactor): unknown {
   if (!value || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).map((k) => {
-    redactor.count++;
-    return [k, REDACTED];
-  }));
+  return Object.fromEntries(
+    Object.keys(value).map((k) => {
+      redactor.count++;
+      return [k, REDACTED];
+    }),
+  );
 }

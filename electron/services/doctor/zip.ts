@@ -13,7 +13,8 @@ const RW_R_R = (0o100644 << 16) >>> 0;
 /** Entries keep their order; names are expected to be unique. */
 export function writeZip(entries: ZipEntry[], now = new Date()): Buffer {
   const files: Zippable = {};
-  for (const { name, data } of entries) files[name] = [typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { os: UNIX, attrs: RW_R_R }];
+  for (const { name, data } of entries)
+    files[name] = [typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { os: UNIX, attrs: RW_R_R }];
   return asBuffer(zipSync(files, { mtime: now }));
 }
 

@@ -4,7 +4,15 @@
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
-import { AppError, type ErrorInfo, type ErrorPayload, ForwardSpec, type ForwardStatus, type Notice, toErrorPayload } from '#contract/index.js';
+import {
+  AppError,
+  type ErrorInfo,
+  type ErrorPayload,
+  ForwardSpec,
+  type ForwardStatus,
+  type Notice,
+  toErrorPayload,
+} from '#contract/index.js';
 import { JsonFile } from '../json-file.js';
 import { isPortFree, nextFreePort, portOwner } from '../net/ports.js';
 import { STACK_SERVICES, serviceName, tenantNamespace } from '../stack/services.js';
@@ -72,7 +80,10 @@ export class ForwardsService {
       custom: false,
     }));
     const system = [...this.#system.values()].filter((spec) => spec.namespace === tenantNamespace(tenant));
-    return [...stack, ...system, ...this.#saved.custom].map((spec) => ({ ...spec, localPort: this.#saved.localPorts[spec.id] ?? spec.localPort }));
+    return [...stack, ...system, ...this.#saved.custom].map((spec) => ({
+      ...spec,
+      localPort: this.#saved.localPorts[spec.id] ?? spec.localPort,
+    }));
   }
 
   list(): ForwardStatus[] {
@@ -85,7 +96,10 @@ export class ForwardsService {
 
   async setAutoStart(id: string, autoStart: boolean): Promise<ForwardStatus> {
     this.#spec(id);
-    await this.#file.update((saved) => ({ ...saved, autoStart: [...saved.autoStart.filter((other) => other !== id), ...(autoStart ? [id] : [])] }));
+    await this.#file.update((saved) => ({
+      ...saved,
+      autoStart: [...saved.autoStart.filter((other) => other !== id), ...(autoStart ? [id] : [])],
+    }));
     return this.status(id);
   }
 
@@ -94,7 +108,12 @@ export class ForwardsService {
     for (const id of this.#saved.autoStart) {
       if (!this.specs().some((spec) => spec.id === id)) continue;
       await this.start(id).catch((error: unknown) => {
-        this.notices.push({ id: `forward-autostart-${id}`, level: 'warn', message: `Auto-start of the ${id} forward failed: ${toErrorPayload(error).message}`, hint: toErrorPayload(error).hint });
+        this.notices.push({
+          id: `forward-autostart-${id}`,
+          level: 'warn',
+          message: `Auto-start of the ${id} forward failed: ${toErrorPayload(error).message}`,
+          hint: toErrorPayload(error).hint,
+        });
       });
     }
   }
@@ -156,7 +175,12 @@ export class ForwardsService {
     const saved = await this.#file.update((saved) => {
       let id = base;
       for (let i = 2; this.specs().some((spec) => spec.id === id); i++) id = `${base}-${i}`;
-      const spec = ForwardSpec.parse({ ...input, id, custom: true, title: input.title ?? `${input.target.kind}/${input.target.name}:${input.remotePort}` });
+      const spec = ForwardSpec.parse({
+        ...input,
+        id,
+        custom: true,
+        title: input.title ?? `${input.target.kind}/${input.target.name}:${input.remotePort}`,
+      });
       return { ...saved, custom: [...saved.custom, spec] };
     });
     return this.#status(this.#forward(saved.custom.at(-1)!));
@@ -164,7 +188,10 @@ export class ForwardsService {
 
   async remove(id: string): Promise<ForwardStatus[]> {
     const spec = this.#spec(id);
-    if (!spec.custom) throw new AppError('INVALID_REQUEST', `${spec.title} is one of the stack's services and cannot be removed`, { hint: 'Stop it instead.' });
+    if (!spec.custom)
+      throw new AppError('INVALID_REQUEST', `${spec.title} is one of the stack's services and cannot be removed`, {
+        hint: 'Stop it instead.',
+      });
     await this.#forwards.get(id)?.stop();
     this.#forwards.delete(id);
     await this.#file.update((saved) => {
@@ -209,7 +236,12 @@ export class ForwardsService {
 
   #spec(id: string): ForwardSpec {
     const spec = this.specs().find((candidate) => candidate.id === id);
-    if (!spec) throw new AppError('NOT_FOUND', `No forward "${id}"`, { hint: `Known forwards: ${this.specs().map((s) => s.id).join(', ')}` });
+    if (!spec)
+      throw new AppError('NOT_FOUND', `No forward "${id}"`, {
+        hint: `Known forwards: ${this.specs()
+          .map((s) => s.id)
+          .join(', ')}`,
+      });
     return spec;
   }
 
@@ -217,7 +249,12 @@ export class ForwardsService {
   #forward(spec: ForwardSpec): SupervisedForward {
     const existing = this.#forwards.get(spec.id);
     if (existing && (existing.running || JSON.stringify(existing.spec) === JSON.stringify(spec))) return existing;
-    const forward = new SupervisedForward(spec, this.#options.kubeConfig(), (status) => this.#options.onChange({ ...status, autoStart: this.#saved.autoStart.includes(spec.id) }), this.#options.timing ?? DEFAULT_TIMING);
+    const forward = new SupervisedForward(
+      spec,
+      this.#options.kubeConfig(),
+      (status) => this.#options.onChange({ ...status, autoStart: this.#saved.autoStart.includes(spec.id) }),
+      this.#options.timing ?? DEFAULT_TIMING,
+    );
     this.#forwards.set(spec.id, forward);
     return forward;
   }

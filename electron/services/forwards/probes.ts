@@ -44,17 +44,25 @@ function safeJson(text: string): unknown {
   }
 }
 
-function httpProbe(port: number, path: string, timeoutMs: number, judge: (status: number, body: string) => ProbeOutcome): Promise<ProbeOutcome> {
+function httpProbe(
+  port: number,
+  path: string,
+  timeoutMs: number,
+  judge: (status: number, body: string) => ProbeOutcome,
+): Promise<ProbeOutcome> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false, headers: { Connection: 'close' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        if (body.length < 64 * 1024) body += chunk;
-      });
-      res.on('end', () => resolve(judge(res.statusCode ?? 0, body)));
-      res.on('error', (error) => resolve({ result: 'unreachable', detail: error.message }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false, headers: { Connection: 'close' } },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          if (body.length < 64 * 1024) body += chunk;
+        });
+        res.on('end', () => resolve(judge(res.statusCode ?? 0, body)));
+        res.on('error', (error) => resolve({ result: 'unreachable', detail: error.message }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', (error) => resolve({ result: 'unreachable', detail: describeSocketError(error) }));
     req.end();
@@ -86,7 +94,11 @@ function kafkaProbe(port: number, timeoutMs: number): Promise<ProbeOutcome> {
       if (received.length < 10) return;
       if (received.readInt32BE(4) !== 0x4c43) return finish({ result: 'unhealthy', detail: 'Kafka answered with a wrong correlation id' });
       const errorCode = received.readInt16BE(8);
-      finish(errorCode === 0 ? { result: 'ok', detail: 'broker answered ApiVersions' } : { result: 'unhealthy', detail: `broker error code ${errorCode}` });
+      finish(
+        errorCode === 0
+          ? { result: 'ok', detail: 'broker answered ApiVersions' }
+          : { result: 'unhealthy', detail: `broker error code ${errorCode}` },
+      );
     });
     socket.on('end', () => finish({ result: 'unreachable', detail: 'connection closed before the broker answered' }));
     socket.on('error', (error) => finish({ result: 'unreachable', detail: describeSocketError(error) }));

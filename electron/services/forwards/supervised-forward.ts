@@ -19,7 +19,13 @@ export interface SupervisorTiming {
   probeTimeoutMs: number;
 }
 
-export const DEFAULT_TIMING: SupervisorTiming = { probeIntervalMs: 3000, backoffMs: 500, maxBackoffMs: 15_000, failAfter: 6, probeTimeoutMs: 3000 };
+export const DEFAULT_TIMING: SupervisorTiming = {
+  probeIntervalMs: 3000,
+  backoffMs: 500,
+  maxBackoffMs: 15_000,
+  failAfter: 6,
+  probeTimeoutMs: 3000,
+};
 const HISTORY = 50;
 
 export class SupervisedForward {
@@ -40,7 +46,12 @@ export class SupervisedForward {
   #failures = 0;
   #probing = false;
 
-  constructor(spec: ForwardSpec, kc: KubeConfig, onChange: (status: Omit<ForwardStatus, 'autoStart'>) => void, timing: SupervisorTiming = DEFAULT_TIMING) {
+  constructor(
+    spec: ForwardSpec,
+    kc: KubeConfig,
+    onChange: (status: Omit<ForwardStatus, 'autoStart'>) => void,
+    timing: SupervisorTiming = DEFAULT_TIMING,
+  ) {
     this.spec = spec;
     this.#kc = kc;
     this.#onChange = onChange;
@@ -222,7 +233,12 @@ export class SupervisedForward {
       this.#schedule(this.#timing.probeIntervalMs);
     } else {
       this.#failures++;
-      const state = this.#failures >= this.#timing.failAfter ? 'failed' : this.#state === 'starting' && this.#failures === 1 ? 'starting' : 'reconnecting';
+      const state =
+        this.#failures >= this.#timing.failAfter
+          ? 'failed'
+          : this.#state === 'starting' && this.#failures === 1
+            ? 'starting'
+            : 'reconnecting';
       this.#setState(state, outcome.detail);
       this.#schedule(Math.min(this.#timing.backoffMs * 2 ** (this.#failures - 1), this.#timing.maxBackoffMs));
     }

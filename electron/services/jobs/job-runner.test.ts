@@ -148,7 +148,10 @@ describe('JobRunner', () => {
         events.push(`end ${id}`);
       },
     });
-    runner.register('dag', () => ({ title: 'DAG', steps: [step('a', [], 10), step('b', ['a'], 60), step('c', ['a'], 30), step('d', ['b', 'c'], 5)] }));
+    runner.register('dag', () => ({
+      title: 'DAG',
+      steps: [step('a', [], 10), step('b', ['a'], 60), step('c', ['a'], 30), step('d', ['b', 'c'], 5)],
+    }));
     const done = await runner.wait((await runner.start('dag')).id);
     expect(done.state).toBe('succeeded');
     // b and c overlap; d waits for both.
@@ -177,7 +180,12 @@ describe('JobRunner', () => {
             if (failB) throw new AppError('HELM_FAILED', 'b failed');
           },
         },
-        { id: 'c', title: 'c', dependsOn: ['a'], run: async () => void (await new Promise((resolve) => setTimeout(resolve, 50)), runs.push('c')) },
+        {
+          id: 'c',
+          title: 'c',
+          dependsOn: ['a'],
+          run: async () => void (await new Promise((resolve) => setTimeout(resolve, 50)), runs.push('c')),
+        },
         { id: 'd', title: 'd', dependsOn: ['b'], run: async () => void runs.push('d') },
       ],
     }));
@@ -199,7 +207,13 @@ describe('JobRunner', () => {
     await runner.init();
     const noop = async () => undefined;
     runner.register('unknown', () => ({ title: 'x', steps: [{ id: 'a', title: 'a', dependsOn: ['zz'], run: noop }] }));
-    runner.register('cycle', () => ({ title: 'x', steps: [{ id: 'a', title: 'a', dependsOn: ['b'], run: noop }, { id: 'b', title: 'b', dependsOn: ['a'], run: noop }] }));
+    runner.register('cycle', () => ({
+      title: 'x',
+      steps: [
+        { id: 'a', title: 'a', dependsOn: ['b'], run: noop },
+        { id: 'b', title: 'b', dependsOn: ['a'], run: noop },
+      ],
+    }));
     await expect(runner.start('unknown')).rejects.toThrow(/unknown step/);
     await expect(runner.start('cycle')).rejects.toThrow(/depend on each other/);
   });

@@ -2,13 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  AppError,
-  Job,
-  JobLine,
-  type JobStep,
-  toErrorPayload,
-} from '#contract/index.js';
+import { AppError, Job, JobLine, type JobStep, toErrorPayload } from '#contract/index.js';
 import type { EventBus } from '../events.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 
@@ -332,7 +326,9 @@ export class JobRunner {
   async #save(job: Job): Promise<void> {
     // Serialised per job, and the content taken when the write starts: the file always ends with the latest state.
     const previous = this.#saving.get(job.id) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => writeFileAtomic(join(this.#dir, `${job.id}.json`), JSON.stringify(job, null, 2)));
+    const next = previous
+      .catch(() => undefined)
+      .then(() => writeFileAtomic(join(this.#dir, `${job.id}.json`), JSON.stringify(job, null, 2)));
     this.#saving.set(job.id, next);
     try {
       await next;
@@ -356,7 +352,8 @@ function checkDependencies(definition: JobDefinition): void {
   const done = new Set<string>();
   while (done.size < dependencies.size) {
     const ready = [...dependencies].filter(([id, deps]) => !done.has(id) && deps.every((dep) => done.has(dep)));
-    if (ready.length === 0) throw new AppError('INTERNAL', `Steps ${[...dependencies.keys()].filter((id) => !done.has(id)).join(', ')} depend on each other`);
+    if (ready.length === 0)
+      throw new AppError('INTERNAL', `Steps ${[...dependencies.keys()].filter((id) => !done.has(id)).join(', ')} depend on each other`);
     for (const [id] of ready) done.add(id);
   }
 }

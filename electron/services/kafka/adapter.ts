@@ -81,7 +81,11 @@ export function createKafkaClient(options: KafkaConnectOptions & { log?: (line: 
     describeCluster: () =>
       withAdmin('read the cluster', async () => {
         const cluster = await admin.describeCluster();
-        return { clusterId: cluster.clusterId, controller: cluster.controller, brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })) };
+        return {
+          clusterId: cluster.clusterId,
+          controller: cluster.controller,
+          brokers: cluster.brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
+        };
       }),
 
     listTopicNames: () => withAdmin('list topics', () => admin.listTopics()),
@@ -111,10 +115,19 @@ export function createKafkaClient(options: KafkaConnectOptions & { log?: (line: 
 
     topicConfigs: (topic) =>
       withAdmin(`read the configs of ${topic}`, async () => {
-        const result = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }], includeSynonyms: false });
+        const result = await admin.describeConfigs({
+          resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+          includeSynonyms: false,
+        });
         const entries = result.resources[0]?.configEntries ?? [];
         return entries
-          .map((entry) => ({ name: entry.configName, value: entry.configValue ?? null, isDefault: entry.isDefault, isSensitive: entry.isSensitive, readOnly: entry.readOnly }))
+          .map((entry) => ({
+            name: entry.configName,
+            value: entry.configValue ?? null,
+            isDefault: entry.isDefault,
+            isSensitive: entry.isSensitive,
+            readOnly: entry.readOnly,
+          }))
           .sort((a, b) => a.name.localeCompare(b.name));
       }),
 
@@ -131,7 +144,10 @@ export function createKafkaClient(options: KafkaConnectOptions & { log?: (line: 
             },
           ],
         });
-        if (!created) throw new AppError('INVALID_REQUEST', `Topic "${topic}" already exists`, { hint: 'Pick another name, or delete the existing topic first.' });
+        if (!created)
+          throw new AppError('INVALID_REQUEST', `Topic "${topic}" already exists`, {
+            hint: 'Pick another name, or delete the existing topic first.',
+          });
       }),
 
     deleteTopic: (topic) => withAdmin(`delete topic ${topic}`, () => admin.deleteTopics({ topics: [topic], timeout: 15_000 })),
@@ -178,12 +194,15 @@ export function createKafkaClient(options: KafkaConnectOptions & { log?: (line: 
         // offset is known exactly: baseOffset of its partition + its index within that partition.
         const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
         const partitionMetadata = topics[0]?.partitions ?? [];
-        const placed = messages.map((message) => ({ ...message, partition: message.partition ?? partitionFor(topic, partitionMetadata, message) }));
+        const placed = messages.map((message) => ({
+          ...message,
+          partition: message.partition ?? partitionFor(topic, partitionMetadata, message),
+        }));
         const known = new Set(partitionMetadata.map((p) => p.partitionId));
         const missing = placed.find((message) => !known.has(message.partition));
         if (missing) {
           throw new AppError('INVALID_REQUEST', `Topic "${topic}" has no partition ${missing.partition}`, {
-            hint: `It has partitions 0–${Math.max(...known) }; leave the partition empty to place by key.`,
+            hint: `It has partitions 0–${Math.max(...known)}; leave the partition empty to place by key.`,
           });
         }
         const metadata = await producer.send({
@@ -222,7 +241,11 @@ export function createKafkaClient(options: KafkaConnectOptions & { log?: (line: 
   };
 
   function partitionFor(topic: string, partitionMetadata: unknown[], message: OutgoingMessage): number {
-    return partitioner({ topic, partitionMetadata: partitionMetadata as never, message: { key: message.key ?? null, value: message.value } });
+    return partitioner({
+      topic,
+      partitionMetadata: partitionMetadata as never,
+      message: { key: message.key ?? null, value: message.value },
+    });
   }
 }
 
@@ -284,7 +307,9 @@ async function startConsumer(kafka: KafkaInstance, options: ConsumeOptions): Pro
     }
     options.onEvent({ type: 'joined', partitions: [...partitions] });
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => options.onEvent({ type: 'crashed', error: payload.error, restarting: payload.restart }));
+  consumer.on(consumer.events.CRASH, ({ payload }) =>
+    options.onEvent({ type: 'crashed', error: payload.error, restarting: payload.restart }),
+  );
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -293,7 +318,11 @@ async function startConsumer(kafka: KafkaInstance, options: ConsumeOptions): Pro
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch, heartbeat }) => {
         await options.onBatch(
-          { partition: batch.partition, messages: batch.messages.map((m) => toRawMessage(batch.partition, m)), highWatermark: batch.highWatermark },
+          {
+            partition: batch.partition,
+            messages: batch.messages.map((m) => toRawMessage(batch.partition, m)),
+            highWatermark: batch.highWatermark,
+          },
           heartbeat,
         );
       },
@@ -339,7 +368,10 @@ function decodeAssignment(protocolType: string, buffer: Buffer): Array<{ topic: 
   if (protocolType !== 'consumer' || !buffer?.length) return [];
   try {
     const decoded = AssignerProtocol.MemberAssignment.decode(buffer);
-    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }));
+    return Object.entries(decoded?.assignment ?? {}).map(([topic, partitions]) => ({
+      topic,
+      partitions: [...partitions].sort((a, b) => a - b),
+    }));
   } catch {
     return [];
   }
@@ -365,17 +397,33 @@ export function toAppError(error: unknown, context: { action: string; brokers: s
   const protocol = chain.find((e) => typeof e.type === 'string');
   if (protocol?.type && INVALID_INPUT_TYPES.has(protocol.type)) {
     const code = protocol.type === 'UNKNOWN_TOPIC_OR_PARTITION' ? 'NOT_FOUND' : 'INVALID_REQUEST';
-    return new AppError(code, `Could not ${context.action}: ${protocol.message}`, { hint: hintFor(protocol.type), detail: { type: protocol.type }, cause: error });
+    return new AppError(code, `Could not ${context.action}: ${protocol.message}`, {
+      hint: hintFor(protocol.type),
+      detail: { type: protocol.type },
+      cause: error,
+    });
   }
   if (protocol?.type?.endsWith('AUTHORIZATION_FAILED')) {
-    return new AppError('FORBIDDEN', `Could not ${context.action}: ${protocol.message}`, { hint: 'The Kafka listener requires ACLs this client does not have.', cause: error });
+    return new AppError('FORBIDDEN', `Could not ${context.action}: ${protocol.message}`, {
+      hint: 'The Kafka listener requires ACLs this client does not have.',
+      cause: error,
+    });
   }
-  if (context.unmapped.length || chain.some((e) => UNREACHABLE_ERRORS.has(e.name) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET/.test(e.message))) {
+  if (
+    context.unmapped.length ||
+    chain.some(
+      (e) => UNREACHABLE_ERRORS.has(e.name) || /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ECONNRESET/.test(e.message),
+    )
+  ) {
     const where = context.brokers ? ` at ${context.brokers}` : '';
     const hint = context.unmapped.length
       ? `The cluster advertises ${context.unmapped.join(', ')}, which has no local port-forward; restart the Kafka forwards (Forwards pane).`
       : 'Check the broker address (--kafka-brokers host:port, or the connection in the Kafka pane) and that the broker or its port-forward is running.';
-    return new AppError('KAFKA_UNREACHABLE', `Kafka${where} is not reachable (${context.action}): ${message}`, { hint, detail: chain.map((e) => `${e.name}: ${e.message}`), cause: error });
+    return new AppError('KAFKA_UNREACHABLE', `Kafka${where} is not reachable (${context.action}): ${message}`, {
+      hint,
+      detail: chain.map((e) => `${e.name}: ${e.message}`),
+      cause: error,
+    });
   }
   return new AppError('KAFKA_FAILED', `Could not ${context.action}: ${message}`, {
     hint: 'The broker refused the request; see the details for its error.',
@@ -394,7 +442,7 @@ function hintFor(type: string): string {
       return 'Check the topic name (logclaw topics lists them).';
     case 'MESSAGE_TOO_LARGE':
     case 'RECORD_LIST_TOO_LARGE':
-      return 'The message is larger than the topic\'s max.message.bytes.';
+      return "The message is larger than the topic's max.message.bytes.";
     default:
       return 'Fix the request and try again.';
   }

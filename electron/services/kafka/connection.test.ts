@@ -17,7 +17,10 @@ describe('Kafka connection', () => {
 
   it('prefers the session override, then LOGCLAW_KAFKA_BROKERS, then the saved direct bootstrap, then discovery', async () => {
     const dir = tempDir();
-    const discovered = { brokers: ['logclaw-kafka-dev-local-kafka-bootstrap:9092'], addressMap: { 'logclaw-kafka-dev-local-kafka-bootstrap:9092': '127.0.0.1:40001' } };
+    const discovered = {
+      brokers: ['logclaw-kafka-dev-local-kafka-bootstrap:9092'],
+      addressMap: { 'logclaw-kafka-dev-local-kafka-bootstrap:9092': '127.0.0.1:40001' },
+    };
     const store = new KafkaConnectionStore(dir, { LOGCLAW_KAFKA_BROKERS: '10.0.0.1:9092' }, async () => discovered);
     await store.load();
     expect(await store.resolve()).toEqual({ brokers: ['10.0.0.1:9092'], source: 'env' });
@@ -29,7 +32,11 @@ describe('Kafka connection', () => {
     expect(await plain.resolve()).toEqual({ ...discovered, source: 'discovered' });
     await plain.save({ mode: 'direct', brokers: ['127.0.0.1:9092'] });
     expect(await plain.resolve()).toEqual({ brokers: ['127.0.0.1:9092'], source: 'saved' });
-    expect(JSON.parse(readFileSync(join(dir, 'kafka.json'), 'utf8'))).toEqual({ schemaVersion: 1, mode: 'direct', brokers: ['127.0.0.1:9092'] });
+    expect(JSON.parse(readFileSync(join(dir, 'kafka.json'), 'utf8'))).toEqual({
+      schemaVersion: 1,
+      mode: 'direct',
+      brokers: ['127.0.0.1:9092'],
+    });
 
     const reloaded = new KafkaConnectionStore(dir, {});
     await reloaded.load();
@@ -47,7 +54,9 @@ describe('Kafka connection', () => {
     expect(existsSync(join(dir, 'kafka.json.bak'))).toBe(true);
     expect(existsSync(join(dir, 'kafka.json'))).toBe(false);
     expect(store.saved).toEqual({ schemaVersion: 1, mode: 'auto', brokers: [] });
-    expect(store.describe().notices).toEqual([expect.objectContaining({ id: 'kafka-settings-corrupt', level: 'warn', hint: expect.stringContaining('kafka.json.bak') })]);
+    expect(store.describe().notices).toEqual([
+      expect.objectContaining({ id: 'kafka-settings-corrupt', level: 'warn', hint: expect.stringContaining('kafka.json.bak') }),
+    ]);
 
     writeFileSync(join(dir, 'kafka.json'), '{not json');
     const again = new KafkaConnectionStore(dir, {});
@@ -70,7 +79,10 @@ describe('mapForwardedBrokers', () => {
   ];
 
   it('maps every advertised broker to the forward of its node id, and the bootstrap name to the first', async () => {
-    const resolved = await mapForwardedBrokers({ 0: '127.0.0.1:40000', 1: '127.0.0.1:40001' }, { bootstrap: ['logclaw-kafka-dev-local-kafka-bootstrap:9092'], read: advertised });
+    const resolved = await mapForwardedBrokers(
+      { 0: '127.0.0.1:40000', 1: '127.0.0.1:40001' },
+      { bootstrap: ['logclaw-kafka-dev-local-kafka-bootstrap:9092'], read: advertised },
+    );
     expect(resolved).toEqual({
       brokers: ['logclaw-kafka-dev-local-kafka-bootstrap:9092'],
       addressMap: {
@@ -82,7 +94,10 @@ describe('mapForwardedBrokers', () => {
   });
 
   it('refuses a cluster with a broker that has no forward, or no forwards at all', async () => {
-    await expect(mapForwardedBrokers({ 0: '127.0.0.1:40000' }, { read: advertised })).rejects.toMatchObject({ code: 'KAFKA_UNREACHABLE', message: 'Kafka broker 1 has no port-forward' });
+    await expect(mapForwardedBrokers({ 0: '127.0.0.1:40000' }, { read: advertised })).rejects.toMatchObject({
+      code: 'KAFKA_UNREACHABLE',
+      message: 'Kafka broker 1 has no port-forward',
+    });
     await expect(mapForwardedBrokers({}, { read: advertised })).rejects.toMatchObject({ code: 'KAFKA_UNREACHABLE' });
   });
 });

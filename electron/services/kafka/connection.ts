@@ -33,7 +33,8 @@ export async function mapForwardedBrokers(
   options: { bootstrap?: string[]; read?: (localBootstrap: string) => Promise<Array<{ nodeId: number; host: string; port: number }>> } = {},
 ): Promise<ResolvedConnection> {
   const locals = Object.entries(forwards).sort(([a], [b]) => Number(a) - Number(b));
-  if (locals.length === 0) throw new AppError('KAFKA_UNREACHABLE', 'No Kafka broker has a port-forward', { hint: 'Start the Kafka forwards (Forwards pane).' });
+  if (locals.length === 0)
+    throw new AppError('KAFKA_UNREACHABLE', 'No Kafka broker has a port-forward', { hint: 'Start the Kafka forwards (Forwards pane).' });
   const read = options.read ?? readAdvertisedBrokers;
   const advertised = await read(locals[0]![1]);
   const addressMap: Record<string, string> = {};
@@ -44,10 +45,14 @@ export async function mapForwardedBrokers(
     else missing.push(broker.nodeId);
   }
   if (missing.length) {
-    throw new AppError('KAFKA_UNREACHABLE', `Kafka broker${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ha${missing.length > 1 ? 've' : 's'} no port-forward`, {
-      hint: 'Every broker pod needs its own forward; restart the Kafka forwards (Forwards pane).',
-      detail: { advertised, forwards },
-    });
+    throw new AppError(
+      'KAFKA_UNREACHABLE',
+      `Kafka broker${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ha${missing.length > 1 ? 've' : 's'} no port-forward`,
+      {
+        hint: 'Every broker pod needs its own forward; restart the Kafka forwards (Forwards pane).',
+        detail: { advertised, forwards },
+      },
+    );
   }
   for (const name of options.bootstrap ?? []) addressMap[name] = locals[0]![1];
   const bootstrap = options.bootstrap?.length ? options.bootstrap : advertised.map((b) => `${b.host}:${b.port}`);
@@ -64,10 +69,13 @@ export function parseBrokerList(text: string): string[] {
   for (const broker of brokers) {
     const parsed = BrokerAddress.safeParse(broker);
     if (!parsed.success) {
-      throw new AppError('INVALID_REQUEST', `"${broker}" is not a broker address`, { hint: 'Write host:port, e.g. 127.0.0.1:9092 (several separated by commas).' });
+      throw new AppError('INVALID_REQUEST', `"${broker}" is not a broker address`, {
+        hint: 'Write host:port, e.g. 127.0.0.1:9092 (several separated by commas).',
+      });
     }
   }
-  if (brokers.length === 0) throw new AppError('INVALID_REQUEST', 'No broker address given', { hint: 'Write host:port, e.g. 127.0.0.1:9092.' });
+  if (brokers.length === 0)
+    throw new AppError('INVALID_REQUEST', 'No broker address given', { hint: 'Write host:port, e.g. 127.0.0.1:9092.' });
   return brokers;
 }
 
@@ -115,17 +123,45 @@ export class KafkaConnectionStore {
   describe(): KafkaConnection {
     const base = { saved: this.saved, notices: [...this.notices] };
     if (this.#session) {
-      return { ...base, source: 'session', brokers: this.#session, mapped: false, description: 'given for this session (--kafka-brokers)', cliFlag: `--kafka-brokers ${this.#session.join(',')}` };
+      return {
+        ...base,
+        source: 'session',
+        brokers: this.#session,
+        mapped: false,
+        description: 'given for this session (--kafka-brokers)',
+        cliFlag: `--kafka-brokers ${this.#session.join(',')}`,
+      };
     }
     const fromEnv = this.#envBrokers();
     if (fromEnv) {
-      return { ...base, source: 'env', brokers: fromEnv, mapped: false, description: `from ${ENV_BROKERS}`, cliFlag: `--kafka-brokers ${fromEnv.join(',')}` };
+      return {
+        ...base,
+        source: 'env',
+        brokers: fromEnv,
+        mapped: false,
+        description: `from ${ENV_BROKERS}`,
+        cliFlag: `--kafka-brokers ${fromEnv.join(',')}`,
+      };
     }
     if (this.saved.mode === 'direct' && this.saved.brokers.length) {
-      return { ...base, source: 'saved', brokers: this.saved.brokers, mapped: false, description: 'saved in kafka.json', cliFlag: `--kafka-brokers ${this.saved.brokers.join(',')}` };
+      return {
+        ...base,
+        source: 'saved',
+        brokers: this.saved.brokers,
+        mapped: false,
+        description: 'saved in kafka.json',
+        cliFlag: `--kafka-brokers ${this.saved.brokers.join(',')}`,
+      };
     }
     if (this.discover) {
-      return { ...base, source: 'discovered', brokers: [], mapped: true, description: "the installed stack's brokers through port-forwards", cliFlag: null };
+      return {
+        ...base,
+        source: 'discovered',
+        brokers: [],
+        mapped: true,
+        description: "the installed stack's brokers through port-forwards",
+        cliFlag: null,
+      };
     }
     return { ...base, source: 'none', brokers: [], mapped: false, description: 'no Kafka connection configured', cliFlag: null };
   }

@@ -35,21 +35,39 @@ export function discoverStackKafka(ctx: BackendContext): DiscoverKafka {
     const api = kc.makeApiClient(CustomObjectsApi);
     let kafka: KafkaResource;
     try {
-      kafka = (await api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'kafkas', name: cluster })) as KafkaResource;
+      kafka = (await api.getNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace,
+        plural: 'kafkas',
+        name: cluster,
+      })) as KafkaResource;
     } catch (error) {
       if ((error as { code?: number }).code === 404) return null;
-      throw new AppError('KUBE_UNREACHABLE', `Cannot read Kafka ${cluster} in ${namespace}: ${(error as Error).message}`, { hint: 'Is the cluster running and the context right?' });
+      throw new AppError('KUBE_UNREACHABLE', `Cannot read Kafka ${cluster} in ${namespace}: ${(error as Error).message}`, {
+        hint: 'Is the cluster running and the context right?',
+      });
     }
     const listener = kafka.spec?.kafka?.listeners?.find((l) => l.name === 'plain') ?? kafka.spec?.kafka?.listeners?.find((l) => !l.tls);
     if (!listener) {
-      throw new AppError('KAFKA_UNREACHABLE', `Kafka ${cluster} has no plain (non-TLS) listener`, { hint: 'The local profile adds listener "plain" on 9092; see Doctor.' });
+      throw new AppError('KAFKA_UNREACHABLE', `Kafka ${cluster} has no plain (non-TLS) listener`, {
+        hint: 'The local profile adds listener "plain" on 9092; see Doctor.',
+      });
     }
-    const pools = (await api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: 'kafkanodepools', labelSelector: `strimzi.io/cluster=${cluster}` })) as { items: NodePool[] };
+    const pools = (await api.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace,
+      plural: 'kafkanodepools',
+      labelSelector: `strimzi.io/cluster=${cluster}`,
+    })) as { items: NodePool[] };
     const brokers = pools.items
       .filter((pool) => pool.spec?.roles?.includes('broker'))
       .flatMap((pool) => (pool.status?.nodeIds ?? []).map((nodeId) => ({ nodeId, pod: `${cluster}-${pool.metadata?.name}-${nodeId}` })));
     if (brokers.length === 0) {
-      throw new AppError('KAFKA_UNREACHABLE', `Kafka ${cluster} has no broker nodes yet`, { hint: 'The Strimzi operator may still be creating them: see the Stack pane.' });
+      throw new AppError('KAFKA_UNREACHABLE', `Kafka ${cluster} has no broker nodes yet`, {
+        hint: 'The Strimzi operator may still be creating them: see the Stack pane.',
+      });
     }
     const forwards: Record<number, string> = {};
     for (const broker of brokers) {
@@ -64,6 +82,8 @@ export function discoverStackKafka(ctx: BackendContext): DiscoverKafka {
       });
       forwards[broker.nodeId] = `127.0.0.1:${status.spec.localPort}`;
     }
-    return mapForwardedBrokers(forwards, { bootstrap: [`${cluster}-kafka-bootstrap:${listener.port}`, `${cluster}-kafka-bootstrap.${namespace}.svc:${listener.port}`] });
+    return mapForwardedBrokers(forwards, {
+      bootstrap: [`${cluster}-kafka-bootstrap:${listener.port}`, `${cluster}-kafka-bootstrap.${namespace}.svc:${listener.port}`],
+    });
   };
 }

@@ -34,7 +34,8 @@ export function parseJsonPath(path: string): Array<string | number> {
     else if (match[5] !== undefined) segments.push(Number(match[5]));
     rest = rest.slice(match[0].length);
   }
-  if (segments.length === 0) throw new AppError('INVALID_REQUEST', `The JSON path "${path}" names nothing`, { hint: 'Write it like $.level.' });
+  if (segments.length === 0)
+    throw new AppError('INVALID_REQUEST', `The JSON path "${path}" names nothing`, { hint: 'Write it like $.level.' });
   return segments;
 }
 

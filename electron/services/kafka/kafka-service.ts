@@ -136,11 +136,20 @@ export class KafkaService {
   async describeTopic(topic: string): Promise<{ topic: TopicInfo; configs: TopicConfigEntry[] }> {
     const client = await this.client();
     await this.#ensureTopic(client, topic);
-    const [metadata, marks, configs] = await Promise.all([client.topicMetadata([topic]), client.watermarks(topic), client.topicConfigs(topic)]);
+    const [metadata, marks, configs] = await Promise.all([
+      client.topicMetadata([topic]),
+      client.watermarks(topic),
+      client.topicConfigs(topic),
+    ]);
     return { topic: this.#topicInfo(metadata[0]!, marks, this.#now()), configs };
   }
 
-  async createTopic(request: { topic: string; partitions: number; replicationFactor?: number; configs: Record<string, string> }): Promise<TopicInfo> {
+  async createTopic(request: {
+    topic: string;
+    partitions: number;
+    replicationFactor?: number;
+    configs: Record<string, string>;
+  }): Promise<TopicInfo> {
     const client = await this.client();
     await client.createTopic(request);
     const [metadata, marks] = await Promise.all([client.topicMetadata([request.topic]), client.watermarks(request.topic)]);
@@ -263,7 +272,11 @@ export class KafkaService {
     return this.#tails.get(tailId);
   }
 
-  async produce(request: { topic: string; format: 'json' | 'text'; messages: Array<ProduceMessage & { headers: Record<string, string> }> }): Promise<ProduceResult[]> {
+  async produce(request: {
+    topic: string;
+    format: 'json' | 'text';
+    messages: Array<ProduceMessage & { headers: Record<string, string> }>;
+  }): Promise<ProduceResult[]> {
     if (request.format === 'json') {
       request.messages.forEach((message, i) => {
         try {
@@ -293,7 +306,9 @@ export class KafkaService {
       .slice(0, 3)
       .filter((candidate) => candidate.distance <= Math.max(3, Math.floor(topic.length / 3)));
     throw new AppError('NOT_FOUND', `Topic "${topic}" does not exist`, {
-      hint: similar.length ? `Did you mean ${similar.map((s) => `"${s.name}"`).join(' or ')}? (logclaw topics lists them)` : 'Create it first (Kafka pane → New topic), or check the name with `logclaw topics`.',
+      hint: similar.length
+        ? `Did you mean ${similar.map((s) => `"${s.name}"`).join(' or ')}? (logclaw topics lists them)`
+        : 'Create it first (Kafka pane → New topic), or check the name with `logclaw topics`.',
       detail: { topic },
     });
   }

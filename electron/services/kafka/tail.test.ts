@@ -40,7 +40,16 @@ function fakeClient(partitions: Record<number, number>) {
 }
 
 function request(overrides: Partial<TailRequest> = {}): TailRequest {
-  return { tailId: 't1', topic: 'logs', from: { kind: 'earliest' }, filter: {}, until: 'follow', maxValueBytes: 65_536, leaseMs: 60_000, ...overrides };
+  return {
+    tailId: 't1',
+    topic: 'logs',
+    from: { kind: 'earliest' },
+    filter: {},
+    until: 'follow',
+    maxValueBytes: 65_536,
+    leaseMs: 60_000,
+    ...overrides,
+  };
 }
 
 function receiver() {
@@ -128,7 +137,10 @@ describe('Tail', () => {
 
     const byTime = fakeClient({ 0: 50 });
     const ui = receiver();
-    const tailByTime = new Tail(request({ from: { kind: 'timestamp', at: '2024-01-01T00:00:00Z' }, until: 'end' }), { client: byTime.client, ...ui });
+    const tailByTime = new Tail(request({ from: { kind: 'timestamp', at: '2024-01-01T00:00:00Z' }, until: 'end' }), {
+      client: byTime.client,
+      ...ui,
+    });
     await tailByTime.start();
     expect(byTime.position(0)).toBe('5');
     await byTime.deliver(0, 5, 50);

@@ -133,7 +133,9 @@ export class Tail {
     const marks = await client.watermarks(topic);
     const selected = partition === undefined ? marks : marks.filter((m) => m.partition === partition);
     if (partition !== undefined && selected.length === 0) {
-      throw new AppError('INVALID_REQUEST', `Topic "${topic}" has no partition ${partition}`, { hint: `It has partitions 0–${marks.length - 1}.` });
+      throw new AppError('INVALID_REQUEST', `Topic "${topic}" has no partition ${partition}`, {
+        hint: `It has partitions 0–${marks.length - 1}.`,
+      });
     }
     const starts = await this.#startOffsets(selected);
     for (const mark of selected) {
@@ -404,13 +406,20 @@ export class Tail {
       held: this.#pending.length + this.#inflightCount,
       peakHeld: this.peakHeld,
       duplicatesSkipped: this.#duplicates,
-      positions: [...this.#positions].map(([partition, next]) => ({ partition, next: String(next), end: this.#ends.has(partition) ? String(this.#ends.get(partition)) : null })),
+      positions: [...this.#positions].map(([partition, next]) => ({
+        partition,
+        next: String(next),
+        end: this.#ends.has(partition) ? String(this.#ends.get(partition)) : null,
+      })),
       stopAt: this.#stopAt ? [...this.#stopAt].map(([partition, offset]) => ({ partition, offset: String(offset) })) : null,
     };
   }
 }
 
-function decodeValue(buffer: Buffer | null, max: number | null): { text: string | null; encoding: 'utf8' | 'base64'; size: number; truncated: boolean } {
+function decodeValue(
+  buffer: Buffer | null,
+  max: number | null,
+): { text: string | null; encoding: 'utf8' | 'base64'; size: number; truncated: boolean } {
   if (buffer === null) return { text: null, encoding: 'utf8', size: 0, truncated: false };
   const size = buffer.length;
   const truncated = max !== null && size > max;

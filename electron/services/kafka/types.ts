@@ -69,9 +69,7 @@ export interface OutgoingMessage {
 }
 
 export type ConsumerEvent =
-  | { type: 'joined'; partitions: number[] }
-  | { type: 'crashed'; error: unknown; restarting: boolean }
-  | { type: 'stopped' };
+  { type: 'joined'; partitions: number[] } | { type: 'crashed'; error: unknown; restarting: boolean } | { type: 'stopped' };
 
 export interface ConsumeOptions {
   topic: string;

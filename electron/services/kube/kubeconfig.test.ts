@@ -6,14 +6,20 @@ import { kubeconfigFiles, listContexts, loadKubeConfig } from './kubeconfig.js';
 
 const tempDir = useTempDir('logclaw-kubeconfig-');
 
-function kubeconfig(dir: string, file: string, current: string | null, entries: Array<{ name: string; server: string; namespace?: string }>): string {
+function kubeconfig(
+  dir: string,
+  file: string,
+  current: string | null,
+  entries: Array<{ name: string; server: string; namespace?: string }>,
+): string {
   const path = join(dir, file);
   const lines = ['apiVersion: v1', 'kind: Config', ...(current ? [`current-context: ${current}`] : []), 'clusters:'];
   for (const e of entries) lines.push(`- name: ${e.name}`, `  cluster: {server: "${e.server}"}`);
   lines.push('users:');
   for (const e of entries) lines.push(`- name: ${e.name}`, '  user: {token: t}');
   lines.push('contexts:');
-  for (const e of entries) lines.push(`- name: ${e.name}`, `  context: {cluster: ${e.name}, user: ${e.name}${e.namespace ? `, namespace: ${e.namespace}` : ''}}`);
+  for (const e of entries)
+    lines.push(`- name: ${e.name}`, `  context: {cluster: ${e.name}, user: ${e.name}${e.namespace ? `, namespace: ${e.namespace}` : ''}}`);
   writeFileSync(path, lines.join('\n') + '\n');
   return path;
 }
@@ -39,7 +45,10 @@ describe('kubeconfig with kubectl rules', () => {
 
   it('--kubeconfig replaces $KUBECONFIG, --context replaces current-context', () => {
     const dir = tempDir();
-    const a = kubeconfig(dir, 'a', 'one', [{ name: 'one', server: 'https://one' }, { name: 'two', server: 'https://two' }]);
+    const a = kubeconfig(dir, 'a', 'one', [
+      { name: 'one', server: 'https://one' },
+      { name: 'two', server: 'https://two' },
+    ]);
     const b = kubeconfig(dir, 'b', 'other', [{ name: 'other', server: 'https://other' }]);
     const env = { KUBECONFIG: b, HOME: dir };
     expect(loadKubeConfig({ kubeconfig: a }, env).getCurrentContext()).toBe('one');
@@ -50,11 +59,17 @@ describe('kubeconfig with kubectl rules', () => {
   it('falls back to ~/.kube/config and explains problems with coded errors', () => {
     const dir = tempDir();
     expect(kubeconfigFiles({}, { HOME: dir })).toEqual([join(dir, '.kube', 'config')]);
-    expect(() => loadKubeConfig({}, { HOME: dir })).toThrowError(expect.objectContaining({ code: 'KUBE_CONFIG_INVALID', message: expect.stringContaining('does not exist') }));
+    expect(() => loadKubeConfig({}, { HOME: dir })).toThrowError(
+      expect.objectContaining({ code: 'KUBE_CONFIG_INVALID', message: expect.stringContaining('does not exist') }),
+    );
     const a = kubeconfig(dir, 'a', 'one', [{ name: 'one', server: 'https://one' }]);
-    expect(() => loadKubeConfig({ kubeconfig: a, context: 'nope' })).toThrowError(expect.objectContaining({ code: 'KUBE_CONFIG_INVALID', hint: 'Known contexts: one' }));
+    expect(() => loadKubeConfig({ kubeconfig: a, context: 'nope' })).toThrowError(
+      expect.objectContaining({ code: 'KUBE_CONFIG_INVALID', hint: 'Known contexts: one' }),
+    );
     expect(listContexts({ kubeconfig: a, context: 'nope' })).toMatchObject({ current: 'nope', contexts: [{ name: 'one' }] });
     writeFileSync(join(dir, 'broken'), 'clusters: [unclosed');
-    expect(() => loadKubeConfig({ kubeconfig: join(dir, 'broken') })).toThrowError(expect.objectContaining({ code: 'KUBE_CONFIG_INVALID' }));
+    expect(() => loadKubeConfig({ kubeconfig: join(dir, 'broken') })).toThrowError(
+      expect.objectContaining({ code: 'KUBE_CONFIG_INVALID' }),
+    );
   });
 });

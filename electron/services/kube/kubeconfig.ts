@@ -45,14 +45,18 @@ function mergeKubeconfigs(target: KubeTarget, env: NodeJS.ProcessEnv): MergedKub
   for (const file of files) {
     if (!existsSync(file)) {
       throw new AppError('KUBE_CONFIG_INVALID', `Kubeconfig ${file} does not exist`, {
-        hint: target.kubeconfig ? 'Check the --kubeconfig path.' : 'Create a cluster first (Stack), or point Settings → Kubeconfig at your file.',
+        hint: target.kubeconfig
+          ? 'Check the --kubeconfig path.'
+          : 'Create a cluster first (Stack), or point Settings → Kubeconfig at your file.',
       });
     }
     const one = new KubeConfig();
     try {
       one.loadFromFile(file);
     } catch (error) {
-      throw new AppError('KUBE_CONFIG_INVALID', `Kubeconfig ${file} cannot be read: ${(error as Error).message}`, { hint: 'Fix the file, or choose another in Settings.' });
+      throw new AppError('KUBE_CONFIG_INVALID', `Kubeconfig ${file} cannot be read: ${(error as Error).message}`, {
+        hint: 'Fix the file, or choose another in Settings.',
+      });
     }
     for (const cluster of one.clusters) if (!clusters.has(cluster.name)) clusters.set(cluster.name, cluster);
     for (const user of one.users) if (!users.has(user.name)) users.set(user.name, user);
@@ -66,7 +70,9 @@ export function loadKubeConfig(target: KubeTarget, env: NodeJS.ProcessEnv = proc
   const merged = mergeKubeconfigs(target, env);
   const currentContext = target.context ?? merged.currentContext;
   if (!currentContext) {
-    throw new AppError('KUBE_CONFIG_INVALID', 'No current context is set', { hint: 'Pick a context with --context, or in the context switcher.' });
+    throw new AppError('KUBE_CONFIG_INVALID', 'No current context is set', {
+      hint: 'Pick a context with --context, or in the context switcher.',
+    });
   }
   if (!merged.contexts.some((context) => context.name === currentContext)) {
     const known = merged.contexts.map((context) => context.name);
@@ -80,7 +86,10 @@ export function loadKubeConfig(target: KubeTarget, env: NodeJS.ProcessEnv = proc
 }
 
 /** Every context the kubeconfig files offer (even when the chosen one is missing, so a switcher can fix it). */
-export function listContexts(target: KubeTarget, env: NodeJS.ProcessEnv = process.env): { files: string[]; current: string; contexts: KubeContextInfo[] } {
+export function listContexts(
+  target: KubeTarget,
+  env: NodeJS.ProcessEnv = process.env,
+): { files: string[]; current: string; contexts: KubeContextInfo[] } {
   const merged = mergeKubeconfigs(target, env);
   const servers = new Map(merged.clusters.map((cluster) => [cluster.name, cluster.server]));
   return {

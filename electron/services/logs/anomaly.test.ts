@@ -19,10 +19,19 @@ describe('AnomalyEvent', () => {
   });
 
   it('refuses a severity outside low|medium|high|critical and a score outside 0–1 with INVALID_REQUEST', () => {
-    expect(() => parseRequest('logs:sendAnomaly', { service: 'a', severity: 'urgent', score: 0.5 })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
+    expect(() => parseRequest('logs:sendAnomaly', { service: 'a', severity: 'urgent', score: 0.5 })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
     expect(() => parseRequest('logs:sendAnomaly', { service: 'a', severity: 'low', score: -0.1 })).toThrow(/score must be from 0 to 1/);
-    expect(() => parseRequest('logs:sendAnomaly', { service: 'a', severity: 'low', score: 'high' })).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
-    expect(AnomalyRequest.parse({ service: 'a', severity: 'low', score: 0 })).toEqual({ service: 'a', severity: 'low', score: 0, message: '' });
+    expect(() => parseRequest('logs:sendAnomaly', { service: 'a', severity: 'low', score: 'high' })).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST' }),
+    );
+    expect(AnomalyRequest.parse({ service: 'a', severity: 'low', score: 0 })).toEqual({
+      service: 'a',
+      severity: 'low',
+      score: 0,
+      message: '',
+    });
     expect(Object.keys(logsChannels)).toContain('logs:sendAnomaly');
   });
 });

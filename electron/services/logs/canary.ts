@@ -19,7 +19,14 @@ const LATENCY_SAMPLES = 1_000;
 const MAX_RECORDS = 20_000;
 
 export interface CanaryDeps extends Omit<TraceDeps, 'searchDocs' | 'onProgress' | 'pollMs'> {
-  searchDocs(options: { index: string; field: string; value: string; endpoint?: Endpoint; size?: number; extra?: unknown[] }): Promise<Array<{ index: string; id: string; source: Record<string, unknown> }>>;
+  searchDocs(options: {
+    index: string;
+    field: string;
+    value: string;
+    endpoint?: Endpoint;
+    size?: number;
+    extra?: unknown[];
+  }): Promise<Array<{ index: string; id: string; source: Record<string, unknown> }>>;
   onStatus(status: CanaryStatus): void;
   now?: () => number;
 }
@@ -62,8 +69,14 @@ export class Canary {
   #seq = 0;
   #records = new Map<number, Rec>();
   /** Totals of records pruned from memory (long runs). */
-  #archived = Object.fromEntries(HOPS.map((hop) => [hop, { delivered: 0, missing: 0, duplicated: 0 }])) as Record<Hop, { delivered: number; missing: number; duplicated: number }>;
-  #counters = Object.fromEntries(HOPS.map((hop): [Hop, HopCounters] => [hop, { outOfOrder: 0, maxSeq: -1, latencies: [] }])) as Record<Hop, HopCounters>;
+  #archived = Object.fromEntries(HOPS.map((hop) => [hop, { delivered: 0, missing: 0, duplicated: 0 }])) as Record<
+    Hop,
+    { delivered: number; missing: number; duplicated: number }
+  >;
+  #counters = Object.fromEntries(HOPS.map((hop): [Hop, HopCounters] => [hop, { outOfOrder: 0, maxSeq: -1, latencies: [] }])) as Record<
+    Hop,
+    HopCounters
+  >;
   #errors: CanaryStatus['errors'] = [];
   #timers: NodeJS.Timeout[] = [];
   #watch: Watch | null = null;
@@ -128,7 +141,10 @@ export class Canary {
 
   #error(hop: Hop, error: unknown): void {
     const payload = toErrorPayload(error);
-    this.#errors = [...this.#errors.filter((e) => e.hop !== hop), { hop, code: payload.code, message: payload.message, ...(payload.hint ? { hint: payload.hint } : {}), at: this.#now() }];
+    this.#errors = [
+      ...this.#errors.filter((e) => e.hop !== hop),
+      { hop, code: payload.code, message: payload.message, ...(payload.hint ? { hint: payload.hint } : {}), at: this.#now() },
+    ];
     this.#emitSoon();
   }
 
@@ -146,7 +162,10 @@ export class Canary {
         onMessages: (messages, receivedAt) => this.#onKafka(messages, receivedAt),
         onEnd: (status) => {
           this.#watch = null;
-          this.#error('kafka', new AppError('KAFKA_UNREACHABLE', `the tail on ${RAW_LOGS_TOPIC} ended: ${status.error?.message ?? status.reason}`));
+          this.#error(
+            'kafka',
+            new AppError('KAFKA_UNREACHABLE', `the tail on ${RAW_LOGS_TOPIC} ended: ${status.error?.message ?? status.reason}`),
+          );
           this.#retryWatch();
         },
       });
@@ -177,7 +196,15 @@ export class Canary {
     }
     const seq = this.#seq++;
     const sentAt = this.#now();
-    const rec: Rec = { seq, sentAt, vector: 'pending', vectorLatency: null, kafka: { count: 0, latencyMs: null }, osIds: new Set(), osLatency: null };
+    const rec: Rec = {
+      seq,
+      sentAt,
+      vector: 'pending',
+      vectorLatency: null,
+      kafka: { count: 0, latencyMs: null },
+      osIds: new Set(),
+      osLatency: null,
+    };
     this.#records.set(seq, rec);
     this.#prune();
     if (!this.#url) {
@@ -201,7 +228,10 @@ export class Canary {
       this.#clearError('vector');
     } else {
       rec.vector = 'failed';
-      this.#error('vector', new AppError(outcome.status === null ? 'VECTOR_UNREACHABLE' : 'VECTOR_FAILED', `${this.#url}: ${outcome.message}`));
+      this.#error(
+        'vector',
+        new AppError(outcome.status === null ? 'VECTOR_UNREACHABLE' : 'VECTOR_FAILED', `${this.#url}: ${outcome.message}`),
+      );
       // A forward may have moved: resolve again next time.
       if (outcome.status === null && !options.vectorUrl) this.#url = null;
     }
@@ -235,7 +265,14 @@ export class Canary {
       const open = [...this.#records.values()].filter((rec) => rec.vector === 'ok' && now - rec.sentAt <= options.deadlineMs * 2);
       if (open.length === 0) return;
       const from = Math.min(...open.map((rec) => rec.seq));
-      const docs = await this.#deps.searchDocs({ index: options.index, field: CANARY_FIELD, value: this.#runId!, endpoint: options.opensearch, size: 1_000, extra: [{ range: { seq: { gte: from } } }] });
+      const docs = await this.#deps.searchDocs({
+        index: options.index,
+        field: CANARY_FIELD,
+        value: this.#runId!,
+        endpoint: options.opensearch,
+        size: 1_000,
+        extra: [{ range: { seq: { gte: from } } }],
+      });
       const seenAt = this.#now();
       const fresh = docs
         .map((doc) => ({ doc, rec: typeof doc.source.seq === 'number' ? this.#records.get(doc.source.seq) : undefined }))
@@ -319,8 +356,17 @@ export class Canary {
         if (s === 'pending') stats.pending++;
       }
       const sorted = [...this.#counters[hop].latencies].sort((a, b) => a - b);
-      const pct = (p: number) => (sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!) : null);
-      return { hop, ...stats, outOfOrder: this.#counters[hop].outOfOrder, p50: pct(50), p95: pct(95), p99: pct(99), max: sorted.length ? Math.round(sorted[sorted.length - 1]!) : null };
+      const pct = (p: number) =>
+        sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!) : null;
+      return {
+        hop,
+        ...stats,
+        outOfOrder: this.#counters[hop].outOfOrder,
+        p50: pct(50),
+        p95: pct(95),
+        p99: pct(99),
+        max: sorted.length ? Math.round(sorted[sorted.length - 1]!) : null,
+      };
     });
     const { health, reason } = this.#health(hops, now, deadline);
     return {
@@ -346,10 +392,15 @@ export class Canary {
     }
     const recent = [...this.#records.values()].filter((rec) => now - rec.sentAt <= Math.max(60_000, deadline * 2));
     const lastFailures = [...this.#records.values()].slice(-3);
-    if (lastFailures.length === 3 && lastFailures.every((rec) => rec.vector === 'failed')) return { health: 'fail', reason: 'vector: the last 3 canary logs were refused' };
+    if (lastFailures.length === 3 && lastFailures.every((rec) => rec.vector === 'failed'))
+      return { health: 'fail', reason: 'vector: the last 3 canary logs were refused' };
     for (const hop of ['kafka', 'opensearch'] as const) {
       const missing = recent.filter((rec) => this.#hopOf(rec, hop, now, deadline) === 'missing').length;
-      if (missing > 0) return { health: missing >= 3 ? 'fail' : 'warn', reason: `${hop}: ${missing} canary log${missing > 1 ? 's' : ''} missing in the last minute` };
+      if (missing > 0)
+        return {
+          health: missing >= 3 ? 'fail' : 'warn',
+          reason: `${hop}: ${missing} canary log${missing > 1 ? 's' : ''} missing in the last minute`,
+        };
     }
     const bad = hops.find((h) => h.duplicated > 0 || h.outOfOrder > 0);
     if (bad) return { health: 'warn', reason: `${bad.hop}: ${bad.duplicated} duplicated, ${bad.outOfOrder} out of order` };
@@ -357,7 +408,8 @@ export class Canary {
     const lastThrough = [...this.#records.values()].reverse().find((rec) => rec.kafka.count > 0 && rec.osIds.size > 0);
     if (!lastThrough) return { health: 'warn', reason: 'waiting for the first canary log to go all the way' };
     const age = now - lastThrough.sentAt;
-    if (age > deadline + 2 * (this.#options?.intervalMs ?? 2_000)) return { health: 'warn', reason: `no canary log has gone all the way for ${formatDuration(age)}` };
+    if (age > deadline + 2 * (this.#options?.intervalMs ?? 2_000))
+      return { health: 'warn', reason: `no canary log has gone all the way for ${formatDuration(age)}` };
     const kafka = hops.find((h) => h.hop === 'kafka')!;
     return { health: 'ok', reason: `all hops delivering; Kafka p95 ${kafka.p95 ?? '–'} ms, last log through ${formatAgo(age)}` };
   }

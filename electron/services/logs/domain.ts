@@ -6,7 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { shellWords } from '#contract/command.js';
 import { AppError } from '#contract/errors.js';
-import { ANOMALY_TOPIC, AnomalyEvent, type AnomalyResult, type GeneratorStatus, type logsChannels, type TraceResult } from '#contract/logs.js';
+import {
+  ANOMALY_TOPIC,
+  AnomalyEvent,
+  type AnomalyResult,
+  type GeneratorStatus,
+  type logsChannels,
+  type TraceResult,
+} from '#contract/logs.js';
 import type { BackendContext, Domain } from '../../domain.js';
 import { Canary } from './canary.js';
 import { Generator } from './generator.js';
@@ -89,27 +96,38 @@ export function logsDomain(ctx: BackendContext): Domain<keyof typeof logsChannel
         const body = JSON.stringify(events);
         const outcome = await clientFor(vector.url).post(body, 'json');
         if (!outcome.ok) throw outcomeError(vector.url, outcome, vector.via);
-        return { url: vector.url, count: Array.isArray(events) ? events.length : 1, status: outcome.status, latencyMs: outcome.latencyMs, curl: curlFor(vector.url, body, 'json') };
+        return {
+          url: vector.url,
+          count: Array.isArray(events) ? events.length : 1,
+          status: outcome.status,
+          latencyMs: outcome.latencyMs,
+          curl: curlFor(vector.url, body, 'json'),
+        };
       },
       'logs:generatorStart': async ({ vectorUrl, ...spec }) => {
         if (generator?.active) {
-          throw new AppError('JOB_BUSY', `A generator run (${generator.id}) is already sending`, { hint: 'Stop it first (Logs → Generator → Stop, or Ctrl-C in the CLI).' });
+          throw new AppError('JOB_BUSY', `A generator run (${generator.id}) is already sending`, {
+            hint: 'Stop it first (Logs → Generator → Stop, or Ctrl-C in the CLI).',
+          });
         }
         const vector = await resolveVector(vectorUrl);
         generatorClient?.close();
         const client = new VectorClient(vector.url, { maxSockets: spec.maxInFlight });
         generatorClient = client;
         let lastEmit = 0;
-        const run = new Generator({ ...spec, ...(vectorUrl ? { vectorUrl } : {}) }, {
-          client,
-          url: vector.url,
-          onStatus: (status: GeneratorStatus) => {
-            const now = Date.now();
-            if (status.state === 'running' && now - lastEmit < 200) return;
-            lastEmit = now;
-            ctx.bus.emit('logs:generator', status);
+        const run = new Generator(
+          { ...spec, ...(vectorUrl ? { vectorUrl } : {}) },
+          {
+            client,
+            url: vector.url,
+            onStatus: (status: GeneratorStatus) => {
+              const now = Date.now();
+              if (status.state === 'running' && now - lastEmit < 200) return;
+              lastEmit = now;
+              ctx.bus.emit('logs:generator', status);
+            },
           },
-        });
+        );
         generator = run;
         void run.done.then(() => {
           if (generatorClient === client) generatorClient = null;
@@ -118,7 +136,8 @@ export function logsDomain(ctx: BackendContext): Domain<keyof typeof logsChannel
         return run.start();
       },
       'logs:generatorStop': async ({ id }) => {
-        if (!generator || generator.id !== id) throw new AppError('NOT_FOUND', `No generator run ${id}`, { hint: 'It may have ended; see logs:generatorStatus.' });
+        if (!generator || generator.id !== id)
+          throw new AppError('NOT_FOUND', `No generator run ${id}`, { hint: 'It may have ended; see logs:generatorStatus.' });
         return generator.stop();
       },
       'logs:generatorStatus': () => generator?.status() ?? null,
@@ -132,13 +151,27 @@ export function logsDomain(ctx: BackendContext): Domain<keyof typeof logsChannel
           timestamp: request.timestamp ?? new Date().toISOString(),
         });
         const value = JSON.stringify(event);
-        const [produced] = await ctx.call('kafka:produce', { topic: ANOMALY_TOPIC, format: 'json', messages: [{ key: event.service, value }] });
+        const [produced] = await ctx.call('kafka:produce', {
+          topic: ANOMALY_TOPIC,
+          format: 'json',
+          messages: [{ key: event.service, value }],
+        });
         const result: AnomalyResult = {
           event,
           topic: ANOMALY_TOPIC,
           partition: produced!.partition,
           offset: produced!.offset,
-          command: shellWords(['logclaw', 'send-anomaly', '--service', event.service, '--severity', event.severity, '--score', String(event.score), ...(event.message ? ['--message', event.message] : [])]),
+          command: shellWords([
+            'logclaw',
+            'send-anomaly',
+            '--service',
+            event.service,
+            '--severity',
+            event.severity,
+            '--score',
+            String(event.score),
+            ...(event.message ? ['--message', event.message] : []),
+          ]),
         };
         return result;
       },

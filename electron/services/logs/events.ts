@@ -13,13 +13,28 @@ export const BUILTIN_TEMPLATES: LogTemplate[] = [
   {
     name: 'checkout-order',
     description: 'An order placed, with business fields',
-    event: { message: 'Order 18734 placed', level: 'INFO', service: 'checkout', order_id: '18734', amount: 42.5, currency: 'EUR', user_id: 'u-1029' },
+    event: {
+      message: 'Order 18734 placed',
+      level: 'INFO',
+      service: 'checkout',
+      order_id: '18734',
+      amount: 42.5,
+      currency: 'EUR',
+      user_id: 'u-1029',
+    },
     builtin: true,
   },
   {
     name: 'auth-login-failed',
     description: 'A failed login (a security signal)',
-    event: { message: 'Login failed for user alice: invalid password', level: 'WARN', service: 'auth', user: 'alice', client_ip: '203.0.113.7', attempt: 3 },
+    event: {
+      message: 'Login failed for user alice: invalid password',
+      level: 'WARN',
+      service: 'auth',
+      user: 'alice',
+      client_ip: '203.0.113.7',
+      attempt: 3,
+    },
     builtin: true,
   },
   {
@@ -36,7 +51,12 @@ export const BUILTIN_TEMPLATES: LogTemplate[] = [
   {
     name: 'db-slow-query',
     description: 'A slow database query',
-    event: { message: 'Slow query took 2412 ms on table orders', level: 'WARN', service: 'inventory', db: { system: 'postgresql', table: 'orders', duration_ms: 2412 } },
+    event: {
+      message: 'Slow query took 2412 ms on table orders',
+      level: 'WARN',
+      service: 'inventory',
+      db: { system: 'postgresql', table: 'orders', duration_ms: 2412 },
+    },
     builtin: true,
   },
   {
@@ -68,8 +88,20 @@ export const BUILTIN_TEMPLATES: LogTemplate[] = [
 ];
 
 const MESSAGES: Record<string, string[]> = {
-  ERROR: ['Payment failed: timeout', 'Upstream returned 502 Bad Gateway', 'Database connection pool exhausted', 'Unhandled exception in request handler', 'Circuit breaker open for downstream'],
-  WARN: ['Slow response: 1840 ms', 'Retrying request (attempt 2 of 3)', 'Cache miss ratio above 40%', 'Certificate expires in 14 days', 'Queue depth above threshold'],
+  ERROR: [
+    'Payment failed: timeout',
+    'Upstream returned 502 Bad Gateway',
+    'Database connection pool exhausted',
+    'Unhandled exception in request handler',
+    'Circuit breaker open for downstream',
+  ],
+  WARN: [
+    'Slow response: 1840 ms',
+    'Retrying request (attempt 2 of 3)',
+    'Cache miss ratio above 40%',
+    'Certificate expires in 14 days',
+    'Queue depth above threshold',
+  ],
   INFO: ['Request completed', 'Order placed', 'User logged in', 'Cache refreshed', 'Health check passed'],
   DEBUG: ['Cache lookup', 'Parsed request headers', 'Feature flag evaluated', 'Span exported', 'Connection reused from pool'],
 };
@@ -93,7 +125,11 @@ export interface EventFactory {
   make(seq: number, tMs: number, now: number): LogEvent;
 }
 
-export function eventFactory(spec: Pick<GeneratorSpec, 'template' | 'levels' | 'services' | 'errorBurst'>, runId: string, random: () => number = Math.random): EventFactory {
+export function eventFactory(
+  spec: Pick<GeneratorSpec, 'template' | 'levels' | 'services' | 'errorBurst'>,
+  runId: string,
+  random: () => number = Math.random,
+): EventFactory {
   const level = weightedPicker(spec.levels, random);
   const service = weightedPicker(spec.services, random);
   // An incident hits one service: the most frequent one.

@@ -123,7 +123,10 @@ export class Generator {
     const due = Math.min(this.#expected, Math.floor(dueAt(this.spec, t) + 1e-9));
     // Behind schedule with every slot busy (a slow endpoint): catch up with larger batches rather
     // than more requests, up to 20× the usual size (auto size only; a given size is kept).
-    const limit = this.spec.batchSize === null && due - this.#generated > this.#batchSize * this.spec.maxInFlight ? Math.min(5_000, this.#batchSize * 20) : this.#batchSize;
+    const limit =
+      this.spec.batchSize === null && due - this.#generated > this.#batchSize * this.spec.maxInFlight
+        ? Math.min(5_000, this.#batchSize * 20)
+        : this.#batchSize;
     while (this.#generated < due && this.#slots < this.spec.maxInFlight) {
       // A partial batch waits up to LINGER_MS for more events (as Vector's sinks batch by size or
       // timeout), except at the end of the run.

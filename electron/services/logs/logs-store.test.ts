@@ -32,7 +32,9 @@ describe('logs.json', () => {
     writeFileSync(join(dir, 'logs.json'), '{"templates": [ {"name": "precious", "event": {"message": "x"}} ');
     const store = new LogsStore(dir);
     const state = await store.state();
-    expect(state.notices).toEqual([expect.objectContaining({ id: 'logs-file-corrupt', level: 'warn', hint: expect.stringContaining('logs.json.bak') })]);
+    expect(state.notices).toEqual([
+      expect.objectContaining({ id: 'logs-file-corrupt', level: 'warn', hint: expect.stringContaining('logs.json.bak') }),
+    ]);
     expect(state.templates.every((t) => t.builtin)).toBe(true);
     expect(readFileSync(join(dir, 'logs.json.bak'), 'utf8')).toContain('precious');
     await store.saveTemplate('new-one', '', { message: 'y' });

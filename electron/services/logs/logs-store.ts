@@ -40,7 +40,11 @@ export class LogsStore {
     await this.load();
     const found = this.#templates().find((template) => template.name === name);
     if (!found) {
-      throw new AppError('NOT_FOUND', `No template "${name}"`, { hint: `Templates: ${this.#templates().map((t) => t.name).join(', ')}` });
+      throw new AppError('NOT_FOUND', `No template "${name}"`, {
+        hint: `Templates: ${this.#templates()
+          .map((t) => t.name)
+          .join(', ')}`,
+      });
     }
     return found;
   }
@@ -49,7 +53,9 @@ export class LogsStore {
   #templates(): LogTemplate[] {
     const own = new Map(this.#file.value.templates.map((template) => [template.name, { ...template, builtin: false }]));
     const builtins = BUILTIN_TEMPLATES.map((template) => own.get(template.name) ?? template);
-    const extra = [...own.values()].filter((template) => !BUILTIN_TEMPLATES.some((b) => b.name === template.name)).sort((a, b) => a.name.localeCompare(b.name));
+    const extra = [...own.values()]
+      .filter((template) => !BUILTIN_TEMPLATES.some((b) => b.name === template.name))
+      .sort((a, b) => a.name.localeCompare(b.name));
     return [...builtins, ...extra];
   }
 
@@ -58,14 +64,20 @@ export class LogsStore {
   }
 
   async saveTemplate(name: string, description: string, event: LogEvent): Promise<void> {
-    await this.#update((data) => ({ ...data, templates: [...data.templates.filter((t) => t.name !== name), { name, description, event, builtin: false }] }));
+    await this.#update((data) => ({
+      ...data,
+      templates: [...data.templates.filter((t) => t.name !== name), { name, description, event, builtin: false }],
+    }));
   }
 
   async deleteTemplate(name: string): Promise<void> {
     await this.load();
     if (!this.#file.value.templates.some((t) => t.name === name)) {
       const builtin = BUILTIN_TEMPLATES.some((t) => t.name === name);
-      throw new AppError(builtin ? 'INVALID_REQUEST' : 'NOT_FOUND', builtin ? `"${name}" is a built-in template and cannot be deleted` : `No template "${name}"`);
+      throw new AppError(
+        builtin ? 'INVALID_REQUEST' : 'NOT_FOUND',
+        builtin ? `"${name}" is a built-in template and cannot be deleted` : `No template "${name}"`,
+      );
     }
     await this.#update((data) => ({ ...data, templates: data.templates.filter((t) => t.name !== name) }));
   }

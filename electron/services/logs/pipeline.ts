@@ -80,7 +80,10 @@ export interface FoundDoc {
 }
 
 /** Documents whose `field` matches `value` exactly (a phrase: ids with "-" stay whole). */
-export async function searchDocs(ctx: PipelineContext, options: { index: string; field: string; value: string; endpoint?: Endpoint; size?: number; extra?: unknown[] }): Promise<FoundDoc[]> {
+export async function searchDocs(
+  ctx: PipelineContext,
+  options: { index: string; field: string; value: string; endpoint?: Endpoint; size?: number; extra?: unknown[] },
+): Promise<FoundDoc[]> {
   const filter: unknown[] = [{ match_phrase: { [options.field]: options.value } }, ...(options.extra ?? [])];
   const dsl = JSON.stringify({ query: { bool: { filter } }, size: options.size ?? 10 });
   const result = await ctx.call('search:query', {

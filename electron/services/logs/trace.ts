@@ -42,7 +42,17 @@ export function newTraceId(): string {
 }
 
 function hop(name: Hop): TraceHop {
-  return { hop: name, title: TITLES[name], state: 'pending', latencyMs: null, detail: '', reason: null, code: null, hint: null, where: null };
+  return {
+    hop: name,
+    title: TITLES[name],
+    state: 'pending',
+    latencyMs: null,
+    detail: '',
+    reason: null,
+    code: null,
+    hint: null,
+    where: null,
+  };
 }
 
 export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId = newTraceId()): Promise<TraceResult> {
@@ -55,7 +65,16 @@ export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId =
     [TRACE_FIELD]: traceId,
     timestamp: new Date(startedAt).toISOString(),
   };
-  const result: TraceResult = { traceId, state: 'running', stoppedAt: null, startedAt, sentAt: null, vectorUrl: null, event, hops: [hop('vector'), hop('kafka'), hop('opensearch')] };
+  const result: TraceResult = {
+    traceId,
+    state: 'running',
+    stoppedAt: null,
+    startedAt,
+    sentAt: null,
+    vectorUrl: null,
+    event,
+    hops: [hop('vector'), hop('kafka'), hop('opensearch')],
+  };
   const get = (name: Hop) => result.hops.find((h) => h.hop === name)!;
   const update = (name: Hop, patch: Partial<TraceHop>) => {
     Object.assign(get(name), patch);
@@ -72,7 +91,8 @@ export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId =
     return result;
   };
   const skipDownstream = (why: string) => {
-    for (const name of ['kafka', 'opensearch'] as const) if (get(name).state === 'pending' || get(name).state === 'running') update(name, { state: 'skipped', reason: why });
+    for (const name of ['kafka', 'opensearch'] as const)
+      if (get(name).state === 'pending' || get(name).state === 'running') update(name, { state: 'skipped', reason: why });
   };
 
   // Hop 1: Vector.
@@ -132,7 +152,7 @@ export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId =
       hint:
         outcome.status === null
           ? 'Start the vector forward (Forwards pane) or give the URL of a running Vector (--vector-url, or the Logs pane).'
-          : "Vector could not accept the log: see its logs (kubectl logs deploy/logclaw-ingestion-<tenant>).",
+          : 'Vector could not accept the log: see its logs (kubectl logs deploy/logclaw-ingestion-<tenant>).',
     });
     skipDownstream('not sent: Vector did not accept the log');
     const started = await watchStart;
@@ -169,7 +189,12 @@ export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId =
       return;
     }
     if ('ended' in found) {
-      update('kafka', { state: 'failed', reason: `the tail on ${RAW_LOGS_TOPIC} ended: ${found.ended}`, code: 'KAFKA_UNREACHABLE', hint: 'Check the Kafka connection (Kafka pane).' });
+      update('kafka', {
+        state: 'failed',
+        reason: `the tail on ${RAW_LOGS_TOPIC} ended: ${found.ended}`,
+        code: 'KAFKA_UNREACHABLE',
+        hint: 'Check the Kafka connection (Kafka pane).',
+      });
       return;
     }
     const { message, receivedAt } = found;
@@ -197,13 +222,26 @@ export async function runTrace(options: TraceOptions, deps: TraceDeps, traceId =
         indexMissing = false;
         const doc = docs[0];
         if (doc) {
-          update('opensearch', { state: 'ok', latencyMs: Date.now() - sendStarted, detail: `${doc.index} · _id ${doc.id}`, where: { index: doc.index, id: doc.id } });
+          update('opensearch', {
+            state: 'ok',
+            latencyMs: Date.now() - sendStarted,
+            detail: `${doc.index} · _id ${doc.id}`,
+            where: { index: doc.index, id: doc.id },
+          });
           return;
         }
       } catch (error) {
         if (isIndexMissing(error)) indexMissing = true;
-        else if (error instanceof AppError && (error.code === 'OPENSEARCH_UNREACHABLE' || error.code === 'FORBIDDEN' || error.code === 'INVALID_REQUEST')) {
-          fail('opensearch', 'failed', error, error.code === 'OPENSEARCH_UNREACHABLE' ? `OpenSearch is not reachable (forward down?): ${error.message}` : undefined);
+        else if (
+          error instanceof AppError &&
+          (error.code === 'OPENSEARCH_UNREACHABLE' || error.code === 'FORBIDDEN' || error.code === 'INVALID_REQUEST')
+        ) {
+          fail(
+            'opensearch',
+            'failed',
+            error,
+            error.code === 'OPENSEARCH_UNREACHABLE' ? `OpenSearch is not reachable (forward down?): ${error.message}` : undefined,
+          );
           return;
         } else lastError = error;
       }

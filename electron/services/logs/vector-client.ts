@@ -59,7 +59,14 @@ export class VectorClient {
             if (status >= 200 && status < 300) finish({ ok: true, status, latencyMs: elapsed() });
             else {
               const retryable = status >= 500 || status === 429 || status === 408;
-              finish({ ok: false, reason: `http_${status}`, retryable, status, message: `HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 300)}` : ''}`, latencyMs: elapsed() });
+              finish({
+                ok: false,
+                reason: `http_${status}`,
+                retryable,
+                status,
+                message: `HTTP ${status}${text.trim() ? `: ${text.trim().slice(0, 300)}` : ''}`,
+                latencyMs: elapsed(),
+              });
             }
           });
         },
@@ -91,7 +98,14 @@ function networkFailure(error: Error & { code?: string }, latencyMs: number): Po
             : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
               ? 'dns_error'
               : 'network_error';
-  return { ok: false, reason, retryable: reason !== 'stopped', status: null, message: `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`, latencyMs };
+  return {
+    ok: false,
+    reason,
+    retryable: reason !== 'stopped',
+    status: null,
+    message: `${error.message}${code && !error.message.includes(code) ? ` (${code})` : ''}`,
+    latencyMs,
+  };
 }
 
 /** A failed single send as a coded error a person can act on. */

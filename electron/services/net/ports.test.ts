@@ -18,7 +18,11 @@ describe('local ports', () => {
   });
 
   it('names another process that holds a port', async () => {
-    const child = spawn(process.execPath, ['-e', "require('net').createServer().listen(0,'127.0.0.1',function(){console.log(this.address().port)})"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['-e', "require('net').createServer().listen(0,'127.0.0.1',function(){console.log(this.address().port)})"],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     try {
       const port = Number(await new Promise<string>((resolve) => child.stdout.once('data', (data) => resolve(String(data).trim()))));
       const owner = await portOwner(port);

@@ -22,10 +22,14 @@ export function searchDomain(ctx: BackendContext): Domain<keyof typeof searchCha
       return { url: `http://127.0.0.1:${forward.spec.localPort}` };
     } catch (error) {
       const reason = error instanceof AppError ? `${error.message}${error.hint ? ` (${error.hint})` : ''}` : String(error);
-      throw new AppError('OPENSEARCH_UNREACHABLE', `No OpenSearch connection is set up, and the stack's forward could not start: ${reason}`, {
-        hint: unreachableHint(tenant()),
-        detail: error instanceof AppError ? error.toPayload() : undefined,
-      });
+      throw new AppError(
+        'OPENSEARCH_UNREACHABLE',
+        `No OpenSearch connection is set up, and the stack's forward could not start: ${reason}`,
+        {
+          hint: unreachableHint(tenant()),
+          detail: error instanceof AppError ? error.toPayload() : undefined,
+        },
+      );
     }
   }
 

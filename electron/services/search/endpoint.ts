@@ -39,7 +39,13 @@ export function connectionView(endpoint: Endpoint): ConnectionView {
 
 /** Identifies a client configuration (the password is part of it, but only as a digest-free tag). */
 export function endpointKey(endpoint: Endpoint): string {
-  return JSON.stringify([endpoint.url, endpoint.username ?? '', endpoint.password ?? '', endpoint.caFile ?? '', endpoint.insecure === true]);
+  return JSON.stringify([
+    endpoint.url,
+    endpoint.username ?? '',
+    endpoint.password ?? '',
+    endpoint.caFile ?? '',
+    endpoint.insecure === true,
+  ]);
 }
 
 export interface ClientConfig {
@@ -58,9 +64,13 @@ export async function clientConfig(endpoint: Endpoint): Promise<ClientConfig> {
       try {
         ssl.ca = await readFile(endpoint.caFile, 'utf8');
       } catch (error) {
-        throw new AppError('OPENSEARCH_UNREACHABLE', `Cannot read the CA file ${endpoint.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-          hint: 'Point the connection at the PEM file of the CA that signed the cluster certificate.',
-        });
+        throw new AppError(
+          'OPENSEARCH_UNREACHABLE',
+          `Cannot read the CA file ${endpoint.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          {
+            hint: 'Point the connection at the PEM file of the CA that signed the cluster certificate.',
+          },
+        );
       }
     }
     config.ssl = ssl;

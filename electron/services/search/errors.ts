@@ -124,7 +124,10 @@ function fromResponse(error: InstanceType<typeof errors.ResponseError>, where: W
   const body: ErrorBody =
     raw && typeof raw === 'object' && raw.error && typeof raw.error === 'object'
       ? raw.error
-      : { type: `http_${status}`, reason: typeof raw === 'string' ? firstLine(raw).slice(0, 300) : typeof raw?.error === 'string' ? raw.error : `HTTP ${status}` };
+      : {
+          type: `http_${status}`,
+          reason: typeof raw === 'string' ? firstLine(raw).slice(0, 300) : typeof raw?.error === 'string' ? raw.error : `HTTP ${status}`,
+        };
   const chain = causeChain(body);
   const root = body.root_cause?.[0] ?? body;
   const deepest = chain[chain.length - 1]!;
@@ -153,7 +156,9 @@ function fromResponse(error: InstanceType<typeof errors.ResponseError>, where: W
   }
   if (status === 400 || status === 404) {
     const detail: QueryErrorDetail = { status, type: root.type ?? body.type ?? 'unknown', reason, causes };
-    const positioned = chain.find((cause) => typeof cause.line === 'number' && typeof cause.col === 'number') ?? (typeof root.line === 'number' ? root : undefined);
+    const positioned =
+      chain.find((cause) => typeof cause.line === 'number' && typeof cause.col === 'number') ??
+      (typeof root.line === 'number' ? root : undefined);
     if (positioned) {
       detail.line = positioned.line;
       detail.col = positioned.col;
@@ -168,23 +173,32 @@ function fromResponse(error: InstanceType<typeof errors.ResponseError>, where: W
       }
     }
     if (root.index) detail.index = root.index;
-    const at = detail.line !== undefined && !reason.includes(`line ${detail.line}, column ${detail.col}`) ? ` (line ${detail.line}, column ${detail.col})` : '';
+    const at =
+      detail.line !== undefined && !reason.includes(`line ${detail.line}, column ${detail.col}`)
+        ? ` (line ${detail.line}, column ${detail.col})`
+        : '';
     return new AppError('QUERY_INVALID', `OpenSearch rejected the query: ${reason}${at}`, {
       hint: hintFor(detail),
       detail,
     });
   }
   return new AppError('OPENSEARCH_UNREACHABLE', `OpenSearch failed (${status}) during ${where.action}: ${reason}`, {
-    hint: status === 429 ? 'The cluster is rejecting work (too many requests); retry in a moment.' : 'Check the cluster health (Search → Cluster) and the OpenSearch pod logs.',
+    hint:
+      status === 429
+        ? 'The cluster is rejecting work (too many requests); retry in a moment.'
+        : 'Check the cluster health (Search → Cluster) and the OpenSearch pod logs.',
     detail: { status, type: body.type, reason, causes },
   });
 }
 
 function hintFor(detail: QueryErrorDetail): string {
   const text = detail.causes.map((cause) => cause.reason).join(' ');
-  if (/Text fields are not optimised/i.test(text)) return 'Sort and aggregate on a keyword field (e.g. message.keyword), not on a text field.';
-  if (/No mapping found for \[(.+?)\] in order to sort/i.test(text)) return 'The sort field is not in the mapping of these indices; pick another sort field.';
-  if (detail.positionIn === 'query') return 'Fix the query-string syntax at that position (quote phrases, close parentheses, escape special characters).';
+  if (/Text fields are not optimised/i.test(text))
+    return 'Sort and aggregate on a keyword field (e.g. message.keyword), not on a text field.';
+  if (/No mapping found for \[(.+?)\] in order to sort/i.test(text))
+    return 'The sort field is not in the mapping of these indices; pick another sort field.';
+  if (detail.positionIn === 'query')
+    return 'Fix the query-string syntax at that position (quote phrases, close parentheses, escape special characters).';
   if (detail.positionIn === 'body') return 'Fix the request body at that position; see the OpenSearch query DSL reference.';
   return 'Fix the query and run it again.';
 }

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { QuerySpec } from '#contract/search.js';
-import { buildSimpleBody, exactField, flattenMappings, indexPattern, intervalMs, pickInterval, resolveRange, sortClauses, spanMs } from './query-builder.js';
+import {
+  buildSimpleBody,
+  exactField,
+  flattenMappings,
+  indexPattern,
+  intervalMs,
+  pickInterval,
+  resolveRange,
+  sortClauses,
+  spanMs,
+} from './query-builder.js';
 
 const FIELDS = flattenMappings({
   a: {
@@ -61,11 +71,19 @@ describe('search query builder', () => {
       { ingest_timestamp: { order: 'asc', unmapped_type: 'date' } },
       { _id: { order: 'asc' } },
     ]);
-    expect(sortClauses({ field: '_score', order: 'desc' }, FIELDS, 'ingest_timestamp')).toEqual([{ _score: { order: 'desc' } }, { _id: { order: 'asc' } }]);
+    expect(sortClauses({ field: '_score', order: 'desc' }, FIELDS, 'ingest_timestamp')).toEqual([
+      { _score: { order: 'desc' } },
+      { _id: { order: 'asc' } },
+    ]);
   });
 
   it('builds the simple body: query string, range, post_filter facets and a bounded histogram', () => {
-    const spec = QuerySpec.parse({ query: 'message:timeout', range: { kind: 'relative', last: '1h' }, levels: ['ERROR'], services: ['checkout'] });
+    const spec = QuerySpec.parse({
+      query: 'message:timeout',
+      range: { kind: 'relative', last: '1h' },
+      levels: ['ERROR'],
+      services: ['checkout'],
+    });
     const now = Date.parse('2026-11-01T12:00:00Z');
     const { body, range, histogram } = buildSimpleBody(spec, { size: 100, now, aggregations: true, fields: FIELDS });
     expect(range).toEqual({ from: now - 3_600_000, to: now });
@@ -82,7 +100,9 @@ describe('search query builder', () => {
     const aggs = body.aggs as Record<string, { filter: unknown; aggs: Record<string, unknown> }>;
     expect(aggs.level!.filter).toEqual({ bool: { filter: [service] } });
     expect(aggs.service!.filter).toEqual({ bool: { filter: [level] } });
-    expect(aggs.histogram!.aggs.over_time).toMatchObject({ date_histogram: { fixed_interval: '1m', min_doc_count: 0, extended_bounds: { min: now - 3_600_000, max: now } } });
+    expect(aggs.histogram!.aggs.over_time).toMatchObject({
+      date_histogram: { fixed_interval: '1m', min_doc_count: 0, extended_bounds: { min: now - 3_600_000, max: now } },
+    });
   });
 
   it('matches everything without a query and uses auto_date_histogram for all time; pages skip aggregations', () => {

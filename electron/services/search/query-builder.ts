@@ -18,10 +18,24 @@ export function resolveRange(range: TimeRange, now: number): { from: number | nu
 
 /** Calendar-free intervals OpenSearch accepts as fixed_interval, smallest first. */
 const INTERVALS: Array<[string, number]> = [
-  ['1s', 1000], ['2s', 2000], ['5s', 5000], ['10s', 10_000], ['30s', 30_000],
-  ['1m', 60_000], ['2m', 120_000], ['5m', 300_000], ['10m', 600_000], ['30m', 1_800_000],
-  ['1h', 3_600_000], ['3h', 10_800_000], ['6h', 21_600_000], ['12h', 43_200_000],
-  ['1d', 86_400_000], ['7d', 604_800_000], ['30d', 2_592_000_000], ['365d', 31_536_000_000],
+  ['1s', 1000],
+  ['2s', 2000],
+  ['5s', 5000],
+  ['10s', 10_000],
+  ['30s', 30_000],
+  ['1m', 60_000],
+  ['2m', 120_000],
+  ['5m', 300_000],
+  ['10m', 600_000],
+  ['30m', 1_800_000],
+  ['1h', 3_600_000],
+  ['3h', 10_800_000],
+  ['6h', 21_600_000],
+  ['12h', 43_200_000],
+  ['1d', 86_400_000],
+  ['7d', 604_800_000],
+  ['30d', 2_592_000_000],
+  ['365d', 31_536_000_000],
 ];
 
 /** The smallest interval that draws the span in at most `maxBars` bars. */
@@ -37,13 +51,37 @@ export function intervalMs(interval: string): number {
   if (!match) return 0;
   const n = Number(match[1]);
   const unit = match[2]!;
-  const table: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, M: 2_592_000_000, y: 31_536_000_000 };
+  const table: Record<string, number> = {
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+    d: 86_400_000,
+    w: 604_800_000,
+    M: 2_592_000_000,
+    y: 31_536_000_000,
+  };
   return n * table[unit]!;
 }
 
 const AGGREGATABLE = new Set([
-  'keyword', 'constant_keyword', 'wildcard', 'date', 'date_nanos', 'long', 'integer', 'short', 'byte', 'double', 'float',
-  'half_float', 'scaled_float', 'unsigned_long', 'boolean', 'ip', 'version',
+  'keyword',
+  'constant_keyword',
+  'wildcard',
+  'date',
+  'date_nanos',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'half_float',
+  'scaled_float',
+  'unsigned_long',
+  'boolean',
+  'ip',
+  'version',
 ]);
 
 type MappingProperty = { type?: string; properties?: Record<string, MappingProperty>; fields?: Record<string, MappingProperty> };

@@ -121,7 +121,9 @@ export class SearchService {
       const [health, info, nodes] = await Promise.all([
         client.cluster.health({}),
         client.info().catch(() => null),
-        client.cat.nodes({ format: 'json', h: 'name,ip,node.role,cluster_manager,heap.percent,ram.percent,cpu,load_1m,disk.used_percent' } as never).catch(() => null),
+        client.cat
+          .nodes({ format: 'json', h: 'name,ip,node.role,cluster_manager,heap.percent,ram.percent,cpu,load_1m,disk.used_percent' } as never)
+          .catch(() => null),
       ]);
       const h = health.body as unknown as Json;
       const version = (info?.body as { version?: { number?: string; distribution?: string } } | undefined)?.version;
@@ -186,12 +188,15 @@ export class SearchService {
   }
 
   async deleteIndex(index: string, override?: Endpoint): Promise<{ deleted: string }> {
-    if (/[*,]/.test(index) || index === '_all') throw new AppError('INVALID_REQUEST', `Refusing to delete "${index}": name one concrete index`);
+    if (/[*,]/.test(index) || index === '_all')
+      throw new AppError('INVALID_REQUEST', `Refusing to delete "${index}": name one concrete index`);
     return this.#with(override, `delete index ${index}`, async (client) => {
       // Exactly this concrete index: a name that resolves to other indices is an alias.
       const found = Object.keys((await client.indices.get({ index })).body as object);
       if (found.length !== 1 || found[0] !== index) {
-        throw new AppError('INVALID_REQUEST', `${index} is an alias of ${found.join(', ')}; delete the index itself`, { hint: 'Pick the concrete index in the list.' });
+        throw new AppError('INVALID_REQUEST', `${index} is an alias of ${found.join(', ')}; delete the index itself`, {
+          hint: 'Pick the concrete index in the list.',
+        });
       }
       await client.indices.delete({ index });
       this.#fields.clear();
@@ -230,7 +235,9 @@ export class SearchService {
     if (size < 0) throw new AppError('INVALID_REQUEST', `from + size may not exceed ${MAX_PAGE} (OpenSearch's max_result_window)`);
     const now = options.now ?? this.#now();
     return this.#with(override, `search ${spec.index}`, (client, endpoint) =>
-      spec.mode === 'dsl' ? this.#dsl(client, endpoint, spec, { ...options, size, now }) : this.#simple(client, endpoint, spec, { ...options, size, now }),
+      spec.mode === 'dsl'
+        ? this.#dsl(client, endpoint, spec, { ...options, size, now })
+        : this.#simple(client, endpoint, spec, { ...options, size, now }),
     );
   }
 
@@ -247,9 +254,15 @@ export class SearchService {
     if (built.histogram && aggs.histogram?.over_time) {
       const over = aggs.histogram.over_time;
       const interval = 'interval' in built.histogram ? built.histogram.interval : (over.interval ?? '1d');
-      histogram = { field: built.histogram.field, interval, intervalMs: 'ms' in built.histogram ? built.histogram.ms : intervalMs(interval), buckets: toHistogram(over) };
+      histogram = {
+        field: built.histogram.field,
+        interval,
+        intervalMs: 'ms' in built.histogram ? built.histogram.ms : intervalMs(interval),
+        buckets: toHistogram(over),
+      };
     }
-    const facets = aggs.level?.values && aggs.service?.values ? { level: toTerms(aggs.level.values), service: toTerms(aggs.service.values) } : null;
+    const facets =
+      aggs.level?.values && aggs.service?.values ? { level: toTerms(aggs.level.values), service: toTerms(aggs.service.values) } : null;
     const hits = raw.hits.hits.map(toHit);
     const last = hits[hits.length - 1];
     const next = hits.length === options.size && options.size > 0 && last?.sort ? { searchAfter: last.sort } : null;
@@ -284,7 +297,9 @@ export class SearchService {
     const path = `/${encodeIndex(spec.index)}/_search${query ? `?${query}` : ''}`;
     const histogramBody = {
       size: 0,
-      query: parsed.post_filter ? { bool: { must: [parsed.query ?? { match_all: {} }], filter: [parsed.post_filter] } } : (parsed.query ?? { match_all: {} }),
+      query: parsed.post_filter
+        ? { bool: { must: [parsed.query ?? { match_all: {} }], filter: [parsed.post_filter] } }
+        : (parsed.query ?? { match_all: {} }),
       aggs: { over_time: { auto_date_histogram: { field: spec.timeField, buckets: 60 } } },
     };
     const [main, histogramResponse] = await Promise.allSettled([
@@ -296,7 +311,13 @@ export class SearchService {
     let histogram: SearchResult['histogram'] = null;
     if (histogramResponse.status === 'fulfilled' && histogramResponse.value) {
       const over = (histogramResponse.value.body as unknown as RawSearch).aggregations?.over_time as Buckets | undefined;
-      if (over) histogram = { field: spec.timeField, interval: over.interval ?? '1d', intervalMs: intervalMs(over.interval ?? '1d'), buckets: toHistogram(over) };
+      if (over)
+        histogram = {
+          field: spec.timeField,
+          interval: over.interval ?? '1d',
+          intervalMs: intervalMs(over.interval ?? '1d'),
+          buckets: toHistogram(over),
+        };
     }
     const hits = raw.hits.hits.map(toHit);
     const pageSize = typeof parsed.size === 'number' ? parsed.size : options.size;
@@ -310,7 +331,10 @@ export class SearchService {
       }
     }
     const extra = raw.aggregations && first ? { aggregations: raw.aggregations } : {};
-    return { ...result(raw, hits, { histogram, facets: null, next, now: options.now, range: { from: null, to: null }, path, text, endpoint }), ...extra };
+    return {
+      ...result(raw, hits, { histogram, facets: null, next, now: options.now, range: { from: null, to: null }, path, text, endpoint }),
+      ...extra,
+    };
   }
 
   async close(): Promise<void> {
@@ -328,7 +352,12 @@ export function parseDsl(text: string): Json {
   } catch (error) {
     const message = (error as Error).message;
     const offset = /position (\d+)/.exec(message)?.[1];
-    const detail: Record<string, unknown> = { type: 'json_parse_exception', reason: message, causes: [{ type: 'json_parse_exception', reason: message }], positionIn: 'body' };
+    const detail: Record<string, unknown> = {
+      type: 'json_parse_exception',
+      reason: message,
+      causes: [{ type: 'json_parse_exception', reason: message }],
+      positionIn: 'body',
+    };
     let at = '';
     if (offset !== undefined) {
       const before = text.slice(0, Number(offset));
@@ -355,7 +384,10 @@ function result(
   hits: SearchHit[],
   extra: Pick<SearchResult, 'histogram' | 'facets' | 'next' | 'now' | 'range'> & { path: string; text: string; endpoint: Endpoint },
 ): SearchResult {
-  const total = typeof raw.hits.total === 'number' ? { value: raw.hits.total, relation: 'eq' as const } : (raw.hits.total ?? { value: hits.length, relation: 'gte' as const });
+  const total =
+    typeof raw.hits.total === 'number'
+      ? { value: raw.hits.total, relation: 'eq' as const }
+      : (raw.hits.total ?? { value: hits.length, relation: 'gte' as const });
   return {
     total: total.value,
     totalRelation: total.relation,

@@ -47,7 +47,13 @@ export class SearchStore {
       const { password, ...rest } = input;
       const previous = data.connection;
       let next = normalizeEndpoint({ ...rest, ...(password ? { password } : {}) });
-      if (password === undefined && previous?.password && previous.url === next.url && previous.username === next.username && !next.password) {
+      if (
+        password === undefined &&
+        previous?.password &&
+        previous.url === next.url &&
+        previous.username === next.username &&
+        !next.password
+      ) {
         next = { ...next, password: previous.password };
       }
       return { ...data, connection: next };

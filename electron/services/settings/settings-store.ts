@@ -1,11 +1,5 @@
 import { join } from 'node:path';
-import {
-  AppError,
-  type Notice,
-  Settings,
-  type SettingsPatch,
-  describeIssues,
-} from '#contract/index.js';
+import { AppError, type Notice, Settings, type SettingsPatch, describeIssues } from '#contract/index.js';
 import { JsonFile } from '../json-file.js';
 
 /**

@@ -7,12 +7,16 @@ import type { ResourceState } from './readiness.js';
 /** A one-line next step from what the pods say. */
 export function hintFor(diagnosis: Diagnosis | undefined): string {
   const text = JSON.stringify(diagnosis ?? {});
-  if (/Insufficient (cpu|memory)/.test(text)) return 'The node has too little CPU or memory for the requests: give Docker more resources, or lower the requests in your values.';
-  if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim .* not found|no persistent volumes available/i.test(text)) return 'A volume cannot be bound: check that the storage class exists (--storage-class) and has a provisioner.';
-  if (/ImagePullBackOff|ErrImagePull/.test(text)) return 'An image cannot be pulled: check the image name and the cluster\'s network or registry mirror.';
+  if (/Insufficient (cpu|memory)/.test(text))
+    return 'The node has too little CPU or memory for the requests: give Docker more resources, or lower the requests in your values.';
+  if (/unbound immediate PersistentVolumeClaims|persistentvolumeclaim .* not found|no persistent volumes available/i.test(text))
+    return 'A volume cannot be bound: check that the storage class exists (--storage-class) and has a provisioner.';
+  if (/ImagePullBackOff|ErrImagePull/.test(text))
+    return "An image cannot be pulled: check the image name and the cluster's network or registry mirror.";
   if (/CrashLoopBackOff/.test(text)) return 'A container keeps crashing: read its last log lines below.';
-  if (/didn't match Pod's node affinity|node\(s\) had untolerated taint/.test(text)) return 'No node matches the pod\'s placement rules (labels, taints, topology zone).';
-  return 'Look at the pods\' events and last log lines below; fix the cause, then retry the step.';
+  if (/didn't match Pod's node affinity|node\(s\) had untolerated taint/.test(text))
+    return "No node matches the pod's placement rules (labels, taints, topology zone).";
+  return "Look at the pods' events and last log lines below; fix the cause, then retry the step.";
 }
 
 /** Pods, events and last log lines of the resources that are not ready. */
@@ -22,13 +26,22 @@ export async function diagnose(kc: KubeConfig, waiting: ResourceState[]): Promis
   for (const state of waiting.slice(0, 6)) {
     const { object, found } = state;
     diagnosis.resources.push({ kind: object.kind, name: object.name, message: state.assessment.message });
-    const events = await core.listNamespacedEvent({ namespace: object.namespace, fieldSelector: `involvedObject.name=${object.name}` }).catch(() => ({ items: [] }));
+    const events = await core
+      .listNamespacedEvent({ namespace: object.namespace, fieldSelector: `involvedObject.name=${object.name}` })
+      .catch(() => ({ items: [] }));
     for (const event of events.items.slice(-5)) {
-      diagnosis.events.push({ object: `${object.kind.toLowerCase()}/${object.name}`, type: event.type ?? '', reason: event.reason ?? '', message: event.message ?? '' });
+      diagnosis.events.push({
+        object: `${object.kind.toLowerCase()}/${object.name}`,
+        type: event.type ?? '',
+        reason: event.reason ?? '',
+        message: event.message ?? '',
+      });
     }
     const selector = (found?.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
     if (!selector || Object.keys(selector).length === 0) continue;
-    const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+    const labelSelector = Object.entries(selector)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     const pods = await core.listNamespacedPod({ namespace: object.namespace, labelSelector }).catch(() => ({ items: [] as V1Pod[] }));
     for (const pod of pods.items.filter((p) => !isPodReady(p)).slice(0, 3)) diagnosis.pods.push(await podStory(core, pod));
   }
@@ -50,7 +63,8 @@ export function podReasons(pod: V1Pod): string[] {
     const waiting = status.state?.waiting;
     const terminated = status.state?.terminated ?? status.lastState?.terminated;
     if (waiting?.reason) reasons.push(`${status.name}: ${waiting.reason}${waiting.message ? ` – ${waiting.message}` : ''}`);
-    else if (terminated && terminated.exitCode !== 0) reasons.push(`${status.name}: exited ${terminated.exitCode} (${terminated.reason ?? 'error'})`);
+    else if (terminated && terminated.exitCode !== 0)
+      reasons.push(`${status.name}: exited ${terminated.exitCode} (${terminated.reason ?? 'error'})`);
     if (status.restartCount > 0) reasons.push(`${status.name}: ${status.restartCount} restarts`);
   }
   return reasons;
@@ -59,7 +73,9 @@ export function podReasons(pod: V1Pod): string[] {
 async function podStory(core: CoreV1Api, pod: V1Pod): Promise<Diagnosis['pods'][number]> {
   const name = pod.metadata?.name ?? '?';
   const namespace = pod.metadata?.namespace ?? 'default';
-  const events = await core.listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name},involvedObject.kind=Pod` }).catch(() => ({ items: [] }));
+  const events = await core
+    .listNamespacedEvent({ namespace, fieldSelector: `involvedObject.name=${name},involvedObject.kind=Pod` })
+    .catch(() => ({ items: [] }));
   const container = pod.spec?.containers?.[0]?.name;
   let logTail: string[] = [];
   if (pod.status?.phase !== 'Pending' && container) {

@@ -44,9 +44,18 @@ export function splitChart(chart: string): { name: string; version: string } {
 }
 
 /** Releases in a namespace (or every namespace), any status. */
-export async function helmList(run: RunTool, target: ResolvedTarget, namespace: string | 'all', options: RunOptions = {}): Promise<HelmRelease[]> {
+export async function helmList(
+  run: RunTool,
+  target: ResolvedTarget,
+  namespace: string | 'all',
+  options: RunOptions = {},
+): Promise<HelmRelease[]> {
   const scope = namespace === 'all' ? ['--all-namespaces'] : ['--namespace', namespace];
-  const { stdout } = await runRead(run, targetCommand(target, 'helm', ['list', ...scope, '--all', '--output', 'json', '--max', '0']), options);
+  const { stdout } = await runRead(
+    run,
+    targetCommand(target, 'helm', ['list', ...scope, '--all', '--output', 'json', '--max', '0']),
+    options,
+  );
   const entries = JSON.parse(stdout || '[]') as HelmListEntry[];
   return entries.map((entry) => {
     const chart = splitChart(entry.chart);
@@ -64,7 +73,13 @@ export async function helmList(run: RunTool, target: ResolvedTarget, namespace: 
 }
 
 /** One release, or null when it is not installed. */
-export async function helmRelease(run: RunTool, target: ResolvedTarget, release: string, namespace: string, options: RunOptions = {}): Promise<HelmRelease | null> {
+export async function helmRelease(
+  run: RunTool,
+  target: ResolvedTarget,
+  release: string,
+  namespace: string,
+  options: RunOptions = {},
+): Promise<HelmRelease | null> {
   const list = await helmList(run, target, namespace, options);
   return list.find((entry) => entry.name === release) ?? null;
 }
@@ -94,11 +109,24 @@ export interface ManifestObject {
 export function parseManifest(text: string): ManifestObject[] {
   return YAML.parseAllDocuments(text)
     .map((doc) => doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } } | null)
-    .filter((doc): doc is { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } => Boolean(doc?.kind && doc.apiVersion && doc.metadata?.name))
-    .map((doc) => ({ apiVersion: doc.apiVersion, kind: doc.kind, name: doc.metadata.name, ...(doc.metadata.namespace ? { namespace: doc.metadata.namespace } : {}) }));
+    .filter((doc): doc is { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } =>
+      Boolean(doc?.kind && doc.apiVersion && doc.metadata?.name),
+    )
+    .map((doc) => ({
+      apiVersion: doc.apiVersion,
+      kind: doc.kind,
+      name: doc.metadata.name,
+      ...(doc.metadata.namespace ? { namespace: doc.metadata.namespace } : {}),
+    }));
 }
 
-export async function helmManifest(run: RunTool, target: ResolvedTarget, release: string, namespace: string, options: RunOptions = {}): Promise<ManifestObject[]> {
+export async function helmManifest(
+  run: RunTool,
+  target: ResolvedTarget,
+  release: string,
+  namespace: string,
+  options: RunOptions = {},
+): Promise<ManifestObject[]> {
   const { stdout } = await runRead(run, targetCommand(target, 'helm', ['get', 'manifest', release, '--namespace', namespace]), options);
   return parseManifest(stdout);
 }
@@ -112,13 +140,26 @@ export interface HistoryEntry {
 }
 
 /** A release's last revisions, oldest first. */
-export async function helmHistory(run: RunTool, target: ResolvedTarget, release: string, namespace: string, options: RunOptions = {}): Promise<HistoryEntry[]> {
-  const { stdout } = await runRead(run, targetCommand(target, 'helm', ['history', release, '-n', namespace, '--max', '10', '-o', 'json']), options);
+export async function helmHistory(
+  run: RunTool,
+  target: ResolvedTarget,
+  release: string,
+  namespace: string,
+  options: RunOptions = {},
+): Promise<HistoryEntry[]> {
+  const { stdout } = await runRead(
+    run,
+    targetCommand(target, 'helm', ['history', release, '-n', namespace, '--max', '10', '-o', 'json']),
+    options,
+  );
   return JSON.parse(stdout || '[]') as HistoryEntry[];
 }
 
 /** helm's "Error: ..." line, without the noise of warnings before it. */
 export function helmMessage(error: unknown): string | undefined {
   if (!(error instanceof ToolError)) return undefined;
-  return error.stderrTail.filter((line) => line.startsWith('Error:')).at(-1)?.replace(/^Error:\s*/, '');
+  return error.stderrTail
+    .filter((line) => line.startsWith('Error:'))
+    .at(-1)
+    ?.replace(/^Error:\s*/, '');
 }

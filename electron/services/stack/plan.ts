@@ -68,12 +68,15 @@ export function parseTenantValues(text: string | undefined, source: string): Ten
     throw new AppError('INVALID_REQUEST', `${source} is not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new AppError('INVALID_REQUEST', `${source} must be a map (global: …, logclaw-kafka: …)`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new AppError('INVALID_REQUEST', `${source} must be a map (global: …, logclaw-kafka: …)`);
   return value as TenantValues;
 }
 
 function lookup(values: TenantValues, dotted: string): unknown {
-  return dotted.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), values);
+  return dotted
+    .split('.')
+    .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), values);
 }
 
 /**
@@ -116,7 +119,9 @@ export function assertChartReady(chartDir: string): void {
   const chart = YAML.parse(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')) as { name: string; dependencies?: { name: string }[] };
   const dir = join(chartDir, 'charts');
   const present = existsSync(dir) ? readdirSync(dir) : [];
-  const missing = (chart.dependencies ?? []).filter((dep) => !present.some((file) => file.startsWith(`${dep.name}-`) && file.endsWith('.tgz')));
+  const missing = (chart.dependencies ?? []).filter(
+    (dep) => !present.some((file) => file.startsWith(`${dep.name}-`) && file.endsWith('.tgz')),
+  );
   if (missing.length) {
     throw new AppError('HELM_FAILED', `Chart ${chart.name} is missing its dependencies ${missing.map((dep) => dep.name).join(', ')}`, {
       hint: 'Run `npm run charts:deps` once in the checkout (or set LOGCLAW_CHARTS_DIR to prepared charts).',

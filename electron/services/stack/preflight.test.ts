@@ -3,14 +3,35 @@ import { type PreflightProbes, runPreflight } from './preflight.js';
 import { sumRequests } from './requests.js';
 
 const GiB = 1024 ** 3;
-const tool = (name: string, extra: Record<string, unknown> = {}) => ({ name, found: true, ok: true, path: `/usr/bin/${name}`, version: '1.0.0', hint: null, daemon: null, ...extra });
+const tool = (name: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  found: true,
+  ok: true,
+  path: `/usr/bin/${name}`,
+  version: '1.0.0',
+  hint: null,
+  daemon: null,
+  ...extra,
+});
 
 function probes(overrides: Partial<PreflightProbes> = {}, proc: Record<string, string> = {}): PreflightProbes {
-  const files: Record<string, string> = { '/proc/sys/vm/max_map_count': '262144', '/proc/sys/fs/inotify/max_user_watches': '524288', '/proc/sys/fs/inotify/max_user_instances': '512', ...proc };
+  const files: Record<string, string> = {
+    '/proc/sys/vm/max_map_count': '262144',
+    '/proc/sys/fs/inotify/max_user_watches': '524288',
+    '/proc/sys/fs/inotify/max_user_instances': '512',
+    ...proc,
+  };
   return {
     platform: 'linux',
     mode: 'kind',
-    tools: async () => [tool('docker', { daemon: { reachable: true, message: 'docker engine 27.5.1 is running' } }), tool('podman', { found: false, ok: false }), tool('kind'), tool('helm'), tool('kubectl')] as never,
+    tools: async () =>
+      [
+        tool('docker', { daemon: { reachable: true, message: 'docker engine 27.5.1 is running' } }),
+        tool('podman', { found: false, ok: false }),
+        tool('kind'),
+        tool('helm'),
+        tool('kubectl'),
+      ] as never,
     runtime: async () => ({ name: 'docker', memoryBytes: 16 * GiB, cpus: 8 }),
     requests: async () => ({ cpuMillis: 3000, memoryBytes: 8 * GiB, source: 'test' }),
     readProc: async (path) => files[path] ?? '',
@@ -28,7 +49,13 @@ describe('preflight', () => {
     const report = await runPreflight(probes());
     expect(report.ok).toBe(true);
     expect(report.checks.map((check) => [check.id, check.status])).toEqual([
-      ['container-runtime', 'pass'], ['resources', 'pass'], ['vm-max-map-count', 'pass'], ['inotify', 'pass'], ['disk', 'pass'], ['ports', 'pass'], ['tools', 'pass'],
+      ['container-runtime', 'pass'],
+      ['resources', 'pass'],
+      ['vm-max-map-count', 'pass'],
+      ['inotify', 'pass'],
+      ['disk', 'pass'],
+      ['ports', 'pass'],
+      ['tools', 'pass'],
     ]);
   });
 
@@ -47,7 +74,18 @@ describe('preflight', () => {
       await runPreflight(
         probes(
           {
-            tools: async () => [tool('docker', { ok: false, daemon: { reachable: false, message: "Cannot connect to the Docker daemon" }, hint: "Start Docker" }), tool('podman', { found: false, ok: false }), tool('kind', { found: false, ok: false, hint: 'Run npm run fetch-tools' }), tool('helm'), tool('kubectl')] as never,
+            tools: async () =>
+              [
+                tool('docker', {
+                  ok: false,
+                  daemon: { reachable: false, message: 'Cannot connect to the Docker daemon' },
+                  hint: 'Start Docker',
+                }),
+                tool('podman', { found: false, ok: false }),
+                tool('kind', { found: false, ok: false, hint: 'Run npm run fetch-tools' }),
+                tool('helm'),
+                tool('kubectl'),
+              ] as never,
             runtime: async () => ({ name: 'docker', memoryBytes: 4 * GiB, cpus: 2 }),
             freeDisk: async () => 5 * GiB,
             ports: async () => [{ port: 9200, title: 'OpenSearch API', free: false, owner: 'java (pid 42)' }],
@@ -66,12 +104,14 @@ describe('preflight', () => {
     expect(report['tools']).toMatchObject({ status: 'fail', fix: 'Run npm run fetch-tools' });
   });
 
-  it('for an existing cluster, checks the cluster\'s capacity and skips what belongs to its nodes', async () => {
-    const report = byId(await runPreflight(probes({ mode: 'existing', clusterCapacity: async () => ({ cpuMillis: 2000, memoryBytes: 32 * GiB, nodes: 1 }) })));
+  it("for an existing cluster, checks the cluster's capacity and skips what belongs to its nodes", async () => {
+    const report = byId(
+      await runPreflight(probes({ mode: 'existing', clusterCapacity: async () => ({ cpuMillis: 2000, memoryBytes: 32 * GiB, nodes: 1 }) })),
+    );
     expect(report['container-runtime']!.status).toBe('skip');
     expect(report['vm-max-map-count']!.status).toBe('skip');
     expect(report['resources']).toMatchObject({ status: 'fail' });
-    expect(report['resources']!.reason).toContain('the cluster\'s 1 node(s) can allocate 2 CPU');
+    expect(report['resources']!.reason).toContain("the cluster's 1 node(s) can allocate 2 CPU");
   });
 
   it('sums requests of workloads, Strimzi node pools and init containers', () => {

@@ -92,8 +92,16 @@ async function checkRuntime(probes: PreflightProbes, tools: ToolReportLike[]): P
     return {
       status: 'fail',
       reason: `${found.name} is installed but its daemon is not reachable: ${(found.daemon?.message ?? 'no answer').replace(/[.?!\s]+$/, '')}.`,
-      fix: found.name === 'docker' ? 'Start Docker Desktop, or on Linux `sudo systemctl start docker` (and add yourself to the docker group), then check again.' : 'Start the Podman machine (`podman machine start`), then check again.',
-      command: probes.platform === 'linux' && found.name === 'docker' ? 'sudo systemctl start docker' : found.name === 'podman' ? 'podman machine start' : undefined,
+      fix:
+        found.name === 'docker'
+          ? 'Start Docker Desktop, or on Linux `sudo systemctl start docker` (and add yourself to the docker group), then check again.'
+          : 'Start the Podman machine (`podman machine start`), then check again.',
+      command:
+        probes.platform === 'linux' && found.name === 'docker'
+          ? 'sudo systemctl start docker'
+          : found.name === 'podman'
+            ? 'podman machine start'
+            : undefined,
     };
   }
   return {
@@ -108,7 +116,7 @@ async function checkResources(probes: PreflightProbes, runtime: RuntimeInfo | nu
   const need = `the stack requests ${formatCpu(requests.cpuMillis)} CPU and ${formatBytes(requests.memoryBytes)} (${requests.source})`;
   let have: { cpuMillis: number; memoryBytes: number; what: string };
   if (probes.mode === 'existing') {
-    if (!probes.clusterCapacity) return { status: 'skip', reason: 'The cluster\'s capacity is not known.' };
+    if (!probes.clusterCapacity) return { status: 'skip', reason: "The cluster's capacity is not known." };
     const capacity = await probes.clusterCapacity();
     have = { ...capacity, what: `the cluster's ${capacity.nodes} node(s) can allocate` };
   } else {
@@ -116,18 +124,33 @@ async function checkResources(probes: PreflightProbes, runtime: RuntimeInfo | nu
     have = { cpuMillis: runtime.cpus * 1000, memoryBytes: runtime.memoryBytes, what: `${runtime.name} has` };
   }
   const summary = `${have.what} ${formatCpu(have.cpuMillis)} CPU and ${formatBytes(have.memoryBytes)}; ${need}.`;
-  const fix = probes.mode === 'kind' ? 'Give Docker/Podman more memory and CPUs (Docker Desktop → Settings → Resources; `podman machine set --memory --cpus`), or disable components in your values.' : 'Add nodes or capacity to the cluster, or disable components in your values.';
-  if (have.memoryBytes < requests.memoryBytes || have.cpuMillis < requests.cpuMillis) return { status: 'fail', reason: `Not enough: ${summary}`, fix };
-  if (have.memoryBytes < requests.memoryBytes * 1.25) return { status: 'warn', reason: `Tight: ${summary} Pods may be evicted under load.`, fix };
+  const fix =
+    probes.mode === 'kind'
+      ? 'Give Docker/Podman more memory and CPUs (Docker Desktop → Settings → Resources; `podman machine set --memory --cpus`), or disable components in your values.'
+      : 'Add nodes or capacity to the cluster, or disable components in your values.';
+  if (have.memoryBytes < requests.memoryBytes || have.cpuMillis < requests.cpuMillis)
+    return { status: 'fail', reason: `Not enough: ${summary}`, fix };
+  if (have.memoryBytes < requests.memoryBytes * 1.25)
+    return { status: 'warn', reason: `Tight: ${summary} Pods may be evicted under load.`, fix };
   return { status: 'pass', reason: summary };
 }
 
 async function checkMaxMapCount(probes: PreflightProbes): Promise<Result> {
-  if (probes.mode === 'existing') return { status: 'skip', reason: 'It is a setting of the cluster\'s nodes, not of this machine (the OpenSearch chart raises it with a privileged init container where that is allowed).' };
-  if (probes.platform !== 'linux') return { status: 'skip', reason: 'Docker Desktop/Podman run a Linux VM; the OpenSearch chart raises the VM\'s value with a privileged init container.' };
+  if (probes.mode === 'existing')
+    return {
+      status: 'skip',
+      reason:
+        "It is a setting of the cluster's nodes, not of this machine (the OpenSearch chart raises it with a privileged init container where that is allowed).",
+    };
+  if (probes.platform !== 'linux')
+    return {
+      status: 'skip',
+      reason: "Docker Desktop/Podman run a Linux VM; the OpenSearch chart raises the VM's value with a privileged init container.",
+    };
   const value = Number((await probes.readProc('/proc/sys/vm/max_map_count')).trim());
   if (!Number.isFinite(value)) return { status: 'warn', reason: 'Could not read /proc/sys/vm/max_map_count.' };
-  if (value >= MAX_MAP_COUNT) return { status: 'pass', reason: `vm.max_map_count is ${value} (OpenSearch needs at least ${MAX_MAP_COUNT}).` };
+  if (value >= MAX_MAP_COUNT)
+    return { status: 'pass', reason: `vm.max_map_count is ${value} (OpenSearch needs at least ${MAX_MAP_COUNT}).` };
   return {
     status: 'fail',
     reason: `vm.max_map_count is ${value}; OpenSearch needs at least ${MAX_MAP_COUNT} and fails its bootstrap checks below it (kind nodes share this machine's kernel).`,
@@ -137,8 +160,8 @@ async function checkMaxMapCount(probes: PreflightProbes): Promise<Result> {
 }
 
 async function checkInotify(probes: PreflightProbes): Promise<Result> {
-  if (probes.mode === 'existing') return { status: 'skip', reason: 'A setting of the cluster\'s nodes.' };
-  if (probes.platform !== 'linux') return { status: 'skip', reason: 'Set inside Docker Desktop\'s/Podman\'s VM.' };
+  if (probes.mode === 'existing') return { status: 'skip', reason: "A setting of the cluster's nodes." };
+  if (probes.platform !== 'linux') return { status: 'skip', reason: "Set inside Docker Desktop's/Podman's VM." };
   const watches = Number((await probes.readProc('/proc/sys/fs/inotify/max_user_watches')).trim());
   const instances = Number((await probes.readProc('/proc/sys/fs/inotify/max_user_instances')).trim());
   const found = `max_user_watches ${watches}, max_user_instances ${instances}`;
@@ -152,14 +175,20 @@ async function checkInotify(probes: PreflightProbes): Promise<Result> {
 }
 
 async function checkDisk(probes: PreflightProbes, runtime: RuntimeInfo | null): Promise<Result> {
-  if (probes.mode === 'existing') return { status: 'skip', reason: 'Images and volumes live on the cluster\'s nodes.' };
+  if (probes.mode === 'existing') return { status: 'skip', reason: "Images and volumes live on the cluster's nodes." };
   let path = runtime?.rootDir && probes.platform === 'linux' ? runtime.rootDir : probes.diskPath;
   const free = await probes.freeDisk(path).catch(() => {
     path = probes.diskPath;
     return probes.freeDisk(path);
   });
   const reason = `${formatBytes(free)} free at ${path}; the node image, the stack's images and volumes take about 15 GiB.`;
-  if (free < 8 * GiB) return { status: 'fail', reason, fix: 'Free some disk space (`docker system prune` removes unused images).', command: 'docker system prune' };
+  if (free < 8 * GiB)
+    return {
+      status: 'fail',
+      reason,
+      fix: 'Free some disk space (`docker system prune` removes unused images).',
+      command: 'docker system prune',
+    };
   if (free < 20 * GiB) return { status: 'warn', reason, fix: 'Free some disk space before installing (`docker system prune`).' };
   return { status: 'pass', reason };
 }
@@ -167,7 +196,8 @@ async function checkDisk(probes: PreflightProbes, runtime: RuntimeInfo | null): 
 async function checkPorts(probes: PreflightProbes): Promise<Result> {
   const ports = await probes.ports();
   const busy = ports.filter((port) => !port.free);
-  if (busy.length === 0) return { status: 'pass', reason: `All ${ports.length} forward ports are free (${ports.map((port) => port.port).join(', ')}).` };
+  if (busy.length === 0)
+    return { status: 'pass', reason: `All ${ports.length} forward ports are free (${ports.map((port) => port.port).join(', ')}).` };
   const list = busy.map((port) => `${port.port} (${port.title}${port.owner ? `, held by ${port.owner}` : ''})`).join(', ');
   return {
     status: 'warn',
@@ -185,7 +215,11 @@ async function checkTools(probes: PreflightProbes, tools: ToolReportLike[]): Pro
   return {
     status: 'fail',
     reason: `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing or too old (${versions}).`,
-    fix: problems.map((tool) => tool?.hint).filter(Boolean).join(' ') || 'Run `npm run fetch-tools`, or set the paths in Settings → Prerequisites.',
+    fix:
+      problems
+        .map((tool) => tool?.hint)
+        .filter(Boolean)
+        .join(' ') || 'Run `npm run fetch-tools`, or set the paths in Settings → Prerequisites.',
     command: 'npm run fetch-tools',
   };
 }

@@ -40,7 +40,8 @@ class KindWatch {
     try {
       const list = await this.kc.makeApiClient(KubernetesObjectApi).list(this.apiVersion, this.kind, this.namespace);
       this.#objects.clear();
-      for (const item of list.items as AnyObject[]) if (item.metadata?.name && this.names.has(item.metadata.name)) this.#objects.set(item.metadata.name, { ...item, kind: this.kind });
+      for (const item of list.items as AnyObject[])
+        if (item.metadata?.name && this.names.has(item.metadata.name)) this.#objects.set(item.metadata.name, { ...item, kind: this.kind });
       resourceVersion = list.metadata?.resourceVersion;
       this.onChange();
     } catch {
@@ -100,7 +101,17 @@ export class ReadinessWatch {
     for (const [group, members] of groups) {
       const [apiVersion, kind, namespace] = group.split('|') as [string, string, string];
       // Until every kind has been listed once, "not found" would only mean "not listed yet".
-      this.#watches.set(group, new KindWatch(kc, apiVersion, kind, namespace, new Set(members.map((m) => m.name)), () => this.#listed && this.#onChange(this.states())));
+      this.#watches.set(
+        group,
+        new KindWatch(
+          kc,
+          apiVersion,
+          kind,
+          namespace,
+          new Set(members.map((m) => m.name)),
+          () => this.#listed && this.#onChange(this.states()),
+        ),
+      );
     }
   }
 
@@ -143,7 +154,12 @@ export interface WaitOptions {
  * Resolves when every watched object is ready. Rejects with TIMEOUT (or TOOL_FAILED for a terminal
  * failure such as a failed Job) carrying a Diagnosis of the resources that were not ready.
  */
-export async function waitForReady(kc: KubeConfig, objects: ManifestObject[], namespace: string, options: WaitOptions): Promise<ResourceState[]> {
+export async function waitForReady(
+  kc: KubeConfig,
+  objects: ManifestObject[],
+  namespace: string,
+  options: WaitOptions,
+): Promise<ResourceState[]> {
   const last = new Map<string, string>();
   let settle!: (value: { states: ResourceState[]; error?: 'failed' | 'timeout' }) => void;
   const outcome = new Promise<{ states: ResourceState[]; error?: 'failed' | 'timeout' }>((resolve) => (settle = resolve));

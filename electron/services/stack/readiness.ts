@@ -34,7 +34,11 @@ export const WATCHED: Record<string, { plural: string }> = {
 };
 
 export function isWatched(object: ManifestObject): boolean {
-  return object.kind in WATCHED && (object.kind !== 'Kafka' || object.apiVersion.startsWith('kafka.strimzi.io/')) && (object.kind !== 'OpenSearchCluster' || object.apiVersion.startsWith('opensearch.opster.io/'));
+  return (
+    object.kind in WATCHED &&
+    (object.kind !== 'Kafka' || object.apiVersion.startsWith('kafka.strimzi.io/')) &&
+    (object.kind !== 'OpenSearchCluster' || object.apiVersion.startsWith('opensearch.opster.io/'))
+  );
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : 0);
@@ -49,7 +53,8 @@ export function assess(object: AnyObject): Assessment {
     case 'Deployment': {
       if (stale || observed === undefined) return { ready: false, message: 'waiting for the rollout to be observed' };
       const progressing = condition(object, 'Progressing');
-      if (progressing?.reason === 'ProgressDeadlineExceeded') return { ready: false, failed: true, message: `rollout exceeded its progress deadline: ${progressing.message ?? ''}`.trim() };
+      if (progressing?.reason === 'ProgressDeadlineExceeded')
+        return { ready: false, failed: true, message: `rollout exceeded its progress deadline: ${progressing.message ?? ''}`.trim() };
       const want = typeof object.spec?.replicas === 'number' ? object.spec.replicas : 1;
       const updated = num(object.status?.updatedReplicas);
       const total = num(object.status?.replicas);
@@ -66,7 +71,12 @@ export function assess(object: AnyObject): Assessment {
       const updated = num(object.status?.updatedReplicas);
       if (ready < want) return { ready: false, message: `${ready} of ${want} pods ready` };
       const strategy = (object.spec?.updateStrategy as { type?: string } | undefined)?.type ?? 'RollingUpdate';
-      if (strategy === 'RollingUpdate' && object.status?.updateRevision && object.status.currentRevision !== object.status.updateRevision && updated < want) {
+      if (
+        strategy === 'RollingUpdate' &&
+        object.status?.updateRevision &&
+        object.status.currentRevision !== object.status.updateRevision &&
+        updated < want
+      ) {
         return { ready: false, message: `${updated} of ${want} pods updated` };
       }
       return { ready: true, message: `${ready}/${want} ready` };
@@ -82,15 +92,20 @@ export function assess(object: AnyObject): Assessment {
     }
     case 'Job': {
       const failed = condition(object, 'Failed');
-      if (failed?.status === 'True') return { ready: false, failed: true, message: `failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() };
+      if (failed?.status === 'True')
+        return { ready: false, failed: true, message: `failed: ${failed.reason ?? ''} ${failed.message ?? ''}`.trim() };
       if (condition(object, 'Complete')?.status === 'True') return { ready: true, message: 'complete' };
-      return { ready: false, message: `${num(object.status?.active)} running, ${num(object.status?.succeeded)} succeeded, ${num(object.status?.failed)} failed` };
+      return {
+        ready: false,
+        message: `${num(object.status?.active)} running, ${num(object.status?.succeeded)} succeeded, ${num(object.status?.failed)} failed`,
+      };
     }
     case 'Kafka': {
       const ready = condition(object, 'Ready');
       if (ready?.status === 'True' && !stale) return { ready: true, message: 'Ready' };
       const notReady = condition(object, 'NotReady');
-      if (notReady?.status === 'True') return { ready: false, message: `NotReady: ${notReady.reason ?? ''} ${notReady.message ?? ''}`.trim() };
+      if (notReady?.status === 'True')
+        return { ready: false, message: `NotReady: ${notReady.reason ?? ''} ${notReady.message ?? ''}`.trim() };
       const warning = object.status?.conditions?.find((c) => c.type === 'Warning' && c.status === 'True');
       if (warning) return { ready: false, message: `Warning: ${warning.reason ?? ''} ${warning.message ?? ''}`.trim() };
       return { ready: false, message: 'waiting for Strimzi to report Ready' };
@@ -134,6 +149,7 @@ export function waitCommand(object: ManifestObject, namespace: string, timeout: 
 
 export function parseDuration(text: string): number {
   let total = 0;
-  for (const match of text.matchAll(/(\d+)(ms|s|m|h)/g)) total += Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+  for (const match of text.matchAll(/(\d+)(ms|s|m|h)/g))
+    total += Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] as 'ms' | 's' | 'm' | 'h'];
   return total;
 }

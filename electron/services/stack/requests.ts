@@ -17,13 +17,19 @@ interface PodSpec {
 }
 
 function containerSum(containers: PodSpec['containers'] = []): { cpu: number; mem: number } {
-  return containers.reduce((acc, c) => ({ cpu: acc.cpu + parseCpu(c.resources?.requests?.cpu), mem: acc.mem + parseBytes(c.resources?.requests?.memory) }), { cpu: 0, mem: 0 });
+  return containers.reduce(
+    (acc, c) => ({ cpu: acc.cpu + parseCpu(c.resources?.requests?.cpu), mem: acc.mem + parseBytes(c.resources?.requests?.memory) }),
+    { cpu: 0, mem: 0 },
+  );
 }
 
 /** Effective requests of a pod: the larger of its containers' sum and its biggest init container. */
 export function podRequests(spec: PodSpec | undefined): { cpu: number; mem: number } {
   const main = containerSum(spec?.containers);
-  const init = (spec?.initContainers ?? []).map((c) => ({ cpu: parseCpu(c.resources?.requests?.cpu), mem: parseBytes(c.resources?.requests?.memory) }));
+  const init = (spec?.initContainers ?? []).map((c) => ({
+    cpu: parseCpu(c.resources?.requests?.cpu),
+    mem: parseBytes(c.resources?.requests?.memory),
+  }));
   return { cpu: Math.max(main.cpu, ...init.map((i) => i.cpu)), mem: Math.max(main.mem, ...init.map((i) => i.mem)) };
 }
 
@@ -39,15 +45,24 @@ export function sumRequests(manifests: string[]): { cpuMillis: number; memoryByt
     for (const doc of YAML.parseAllDocuments(text)) {
       const o = doc.toJS() as { kind?: string; spec?: Record<string, unknown> } | null;
       if (!o?.kind || !o.spec) continue;
-      const spec = o.spec as { replicas?: number; template?: { spec?: PodSpec }; resources?: Resources; nodePools?: Array<{ replicas?: number; resources?: Resources }> };
+      const spec = o.spec as {
+        replicas?: number;
+        template?: { spec?: PodSpec };
+        resources?: Resources;
+        nodePools?: Array<{ replicas?: number; resources?: Resources }>;
+      };
       if (o.kind === 'Deployment' || o.kind === 'StatefulSet') add(podRequests(spec.template?.spec), spec.replicas ?? 1);
       else if (o.kind === 'DaemonSet') add(podRequests(spec.template?.spec));
-      else if (o.kind === 'KafkaNodePool') add({ cpu: parseCpu(spec.resources?.requests?.cpu), mem: parseBytes(spec.resources?.requests?.memory) }, spec.replicas ?? 1);
+      else if (o.kind === 'KafkaNodePool')
+        add({ cpu: parseCpu(spec.resources?.requests?.cpu), mem: parseBytes(spec.resources?.requests?.memory) }, spec.replicas ?? 1);
       else if (o.kind === 'OpenSearchCluster') {
-        for (const pool of spec.nodePools ?? []) add({ cpu: parseCpu(pool.resources?.requests?.cpu), mem: parseBytes(pool.resources?.requests?.memory) }, pool.replicas ?? 1);
+        for (const pool of spec.nodePools ?? [])
+          add({ cpu: parseCpu(pool.resources?.requests?.cpu), mem: parseBytes(pool.resources?.requests?.memory) }, pool.replicas ?? 1);
       } else if (o.kind === 'Kafka') {
         const eo = (o.spec as { entityOperator?: Record<string, { resources?: Resources } | undefined> }).entityOperator ?? {};
-        for (const part of Object.values(eo)) if (part && typeof part === 'object') add({ cpu: parseCpu(part.resources?.requests?.cpu), mem: parseBytes(part.resources?.requests?.memory) });
+        for (const part of Object.values(eo))
+          if (part && typeof part === 'object')
+            add({ cpu: parseCpu(part.resources?.requests?.cpu), mem: parseBytes(part.resources?.requests?.memory) });
       }
     }
   }

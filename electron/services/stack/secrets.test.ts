@@ -22,10 +22,17 @@ describe('dev secrets', () => {
     expect(JSON.parse(readFileSync(store.path('a'), 'utf8'))).toEqual(first.secrets);
   });
 
-  it('reach the charts as values (OpenSearch, Redis and Kafka in the platform\'s devSecrets; Airflow\'s own) and are listed for copying', async () => {
+  it("reach the charts as values (OpenSearch, Redis and Kafka in the platform's devSecrets; Airflow's own) and are listed for copying", async () => {
     const { secrets } = await new DevSecretsStore(tempDir()).ensure('t');
-    expect(secretValuesFor('platform', secrets)).toMatchObject({ devSecrets: { 'opensearch-admin-credentials': { username: 'admin', password: secrets.opensearchAdminPassword }, 'redis-pass': { 'redis-password': secrets.redisPassword } } });
-    expect(secretValuesFor('airflow', secrets)).toMatchObject({ airflow: { postgresql: { auth: { postgresPassword: secrets.airflowDbPassword } } } });
+    expect(secretValuesFor('platform', secrets)).toMatchObject({
+      devSecrets: {
+        'opensearch-admin-credentials': { username: 'admin', password: secrets.opensearchAdminPassword },
+        'redis-pass': { 'redis-password': secrets.redisPassword },
+      },
+    });
+    expect(secretValuesFor('airflow', secrets)).toMatchObject({
+      airflow: { postgresql: { auth: { postgresPassword: secrets.airflowDbPassword } } },
+    });
     expect(secretValuesFor('kafka', secrets)).toEqual({});
     const listed = describeSecrets('t', secrets);
     expect(listed.map((entry) => entry.value)).toEqual(expect.arrayContaining(secretValues(secrets)));

@@ -64,20 +64,52 @@ export class DevSecretsStore {
 
 /** Every value, for masking in streamed output and errors. */
 export function secretValues(secrets: TenantSecrets): string[] {
-  return Object.entries(secrets).filter(([key]) => key !== 'createdAt').map(([, value]) => String(value));
+  return Object.entries(secrets)
+    .filter(([key]) => key !== 'createdAt')
+    .map(([, value]) => String(value));
 }
 
 /** What the Stack pane lists: Kubernetes Secret, key, value and what uses it. */
 export function describeSecrets(tenant: string, secrets: TenantSecrets): DevSecret[] {
   return [
     { secret: 'opensearch-admin-credentials', key: 'username', value: 'admin', purpose: 'OpenSearch admin user' },
-    { secret: 'opensearch-admin-credentials', key: 'password', value: secrets.opensearchAdminPassword, purpose: 'OpenSearch admin password' },
-    { secret: `logclaw-airflow-${tenant}-webserver (defaultUser)`, key: 'admin', value: secrets.airflowAdminPassword, purpose: 'Airflow web UI login (user admin)' },
-    { secret: 'logclaw-airflow-metadata', key: 'postgres password', value: secrets.airflowDbPassword, purpose: 'Airflow metadata database (bundled PostgreSQL)' },
-    { secret: `logclaw-airflow-${tenant}-fernet-key`, key: 'fernet-key', value: secrets.airflowFernetKey, purpose: 'Airflow connection encryption' },
-    { secret: `logclaw-airflow-${tenant}-webserver-secret-key`, key: 'webserver-secret-key', value: secrets.airflowWebserverSecretKey, purpose: 'Airflow session signing' },
+    {
+      secret: 'opensearch-admin-credentials',
+      key: 'password',
+      value: secrets.opensearchAdminPassword,
+      purpose: 'OpenSearch admin password',
+    },
+    {
+      secret: `logclaw-airflow-${tenant}-webserver (defaultUser)`,
+      key: 'admin',
+      value: secrets.airflowAdminPassword,
+      purpose: 'Airflow web UI login (user admin)',
+    },
+    {
+      secret: 'logclaw-airflow-metadata',
+      key: 'postgres password',
+      value: secrets.airflowDbPassword,
+      purpose: 'Airflow metadata database (bundled PostgreSQL)',
+    },
+    {
+      secret: `logclaw-airflow-${tenant}-fernet-key`,
+      key: 'fernet-key',
+      value: secrets.airflowFernetKey,
+      purpose: 'Airflow connection encryption',
+    },
+    {
+      secret: `logclaw-airflow-${tenant}-webserver-secret-key`,
+      key: 'webserver-secret-key',
+      value: secrets.airflowWebserverSecretKey,
+      purpose: 'Airflow session signing',
+    },
     { secret: 'redis-pass', key: 'redis-password', value: secrets.redisPassword, purpose: 'Redis (Zammad, when enabled)' },
-    { secret: 'kafka-dev-credentials', key: 'password', value: secrets.kafkaPassword, purpose: 'Kafka user logclaw (for SCRAM listeners; the local plain listener has no auth)' },
+    {
+      secret: 'kafka-dev-credentials',
+      key: 'password',
+      value: secrets.kafkaPassword,
+      purpose: 'Kafka user logclaw (for SCRAM listeners; the local plain listener has no auth)',
+    },
   ];
 }
 

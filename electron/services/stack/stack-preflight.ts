@@ -23,7 +23,11 @@ export function preflightProbes(ctx: BackendContext, target: ResolvedTarget, req
     clusterCapacity: async () => {
       const nodes = await kubeConfigFor(target, ctx.env).makeApiClient(CoreV1Api).listNode();
       return nodes.items.reduce(
-        (acc, node) => ({ cpuMillis: acc.cpuMillis + parseCpu(node.status?.allocatable?.cpu), memoryBytes: acc.memoryBytes + parseBytes(node.status?.allocatable?.memory), nodes: acc.nodes + 1 }),
+        (acc, node) => ({
+          cpuMillis: acc.cpuMillis + parseCpu(node.status?.allocatable?.cpu),
+          memoryBytes: acc.memoryBytes + parseBytes(node.status?.allocatable?.memory),
+          nodes: acc.nodes + 1,
+        }),
         { cpuMillis: 0, memoryBytes: 0, nodes: 0 },
       );
     },
@@ -33,11 +37,19 @@ export function preflightProbes(ctx: BackendContext, target: ResolvedTarget, req
     diskPath: ctx.dataDir,
     ports: async () =>
       Promise.all(
-        ctx.forwards.specs().filter((spec) => !spec.custom).map(async (spec) => {
-          const free = await isPortFree(spec.localPort);
-          const owner = free ? null : await portOwner(spec.localPort).catch(() => null);
-          return { port: spec.localPort, title: spec.title, free, owner: owner ? `${owner.command.split(' ')[0]} (pid ${owner.pid})` : undefined };
-        }),
+        ctx.forwards
+          .specs()
+          .filter((spec) => !spec.custom)
+          .map(async (spec) => {
+            const free = await isPortFree(spec.localPort);
+            const owner = free ? null : await portOwner(spec.localPort).catch(() => null);
+            return {
+              port: spec.localPort,
+              title: spec.title,
+              free,
+              owner: owner ? `${owner.command.split(' ')[0]} (pid ${owner.pid})` : undefined,
+            };
+          }),
       ),
   };
 }
@@ -60,7 +72,16 @@ async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | null> {
 export async function renderRequests(ctx: BackendContext, plan: StackPlan, chartsDir: string, tenant: string): Promise<Requests> {
   const manifests = await Promise.all(
     selectReleases(plan, {}).map(async (release) => {
-      const args = ['template', fill(release.release, tenant), chartPath(chartsDir, release.chart), '--namespace', tenantNamespace(tenant), ...release.values.local.flatMap((file) => ['-f', chartPath(chartsDir, file)]), '--set', `global.tenantId=${tenant}`];
+      const args = [
+        'template',
+        fill(release.release, tenant),
+        chartPath(chartsDir, release.chart),
+        '--namespace',
+        tenantNamespace(tenant),
+        ...release.values.local.flatMap((file) => ['-f', chartPath(chartsDir, file)]),
+        '--set',
+        `global.tenantId=${tenant}`,
+      ];
       return (await ctx.tools.run('helm', args, { timeoutMs: 60_000 })).stdout;
     }),
   );

@@ -118,7 +118,10 @@ export class StackService {
     const kubeconfig = input.kubeconfig ?? kt.kubeconfig;
     const files = kubeconfigFiles({ kubeconfig }, this.ctx.env).map((file) => resolve(file));
     const context = input.context ?? kt.context ?? listContexts({ kubeconfig }, this.ctx.env).current;
-    if (!context) throw new AppError('KUBE_CONFIG_INVALID', 'No context to install into', { hint: 'Pass --context, or choose one in the context switcher.' });
+    if (!context)
+      throw new AppError('KUBE_CONFIG_INVALID', 'No context to install into', {
+        hint: 'Pass --context, or choose one in the context switcher.',
+      });
     const target: ResolvedTarget = { mode: 'existing', kubeconfig: files, context };
     kubeConfigFor(target, this.ctx.env); // throws KUBE_CONFIG_INVALID for an unknown context
     return target;
@@ -138,7 +141,10 @@ export class StackService {
 
   #probes(target: ResolvedTarget, tenant: string) {
     // helm template of every local release, once per process.
-    const requests = () => (this.#requests ??= renderRequests(this.ctx, this.plan, this.chartsDir, tenant).catch((error) => ((this.#requests = undefined), Promise.reject(error))));
+    const requests = () =>
+      (this.#requests ??= renderRequests(this.ctx, this.plan, this.chartsDir, tenant).catch(
+        (error) => ((this.#requests = undefined), Promise.reject(error)),
+      ));
     return preflightProbes(this.ctx, target, requests);
   }
 
@@ -146,14 +152,19 @@ export class StackService {
   // Jobs
 
   #stackJobs(tenant?: string): Job[] {
-    return this.ctx.jobs.list().filter((job) => (job.kind === UP_JOB || job.kind === DOWN_JOB) && (tenant === undefined || job.params.tenant === tenant));
+    return this.ctx.jobs
+      .list()
+      .filter((job) => (job.kind === UP_JOB || job.kind === DOWN_JOB) && (tenant === undefined || job.params.tenant === tenant));
   }
 
   #assertIdle(): void {
     const running = this.#stackJobs().find((job) => this.ctx.jobs.isRunning(job.id));
     if (running) throw new AppError('JOB_BUSY', `"${running.title}" is still running`, { hint: 'Wait for it, or cancel it first.' });
     const elsewhere = this.#lock.heldElsewhere();
-    if (elsewhere) throw new AppError('JOB_BUSY', `Another LogClaw process (pid ${elsewhere.pid}) is running a stack job`, { hint: 'Wait for it (`logclaw status`), or stop that process first.' });
+    if (elsewhere)
+      throw new AppError('JOB_BUSY', `Another LogClaw process (pid ${elsewhere.pid}) is running a stack job`, {
+        hint: 'Wait for it (`logclaw status`), or stop that process first.',
+      });
   }
 
   #track(job: Job): void {
@@ -217,7 +228,13 @@ export class StackService {
     const old = job.params as unknown as UpParams;
     const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
     if (!sameTarget(old.target, params.target)) return false;
-    if (!same(old.storageClass, params.storageClass) || !same(old.valuesFile, params.valuesFile) || !same(old.overrides, params.overrides) || !same(old.timeout, params.timeout)) return false;
+    if (
+      !same(old.storageClass, params.storageClass) ||
+      !same(old.valuesFile, params.valuesFile) ||
+      !same(old.overrides, params.overrides) ||
+      !same(old.timeout, params.timeout)
+    )
+      return false;
     if (!same(old.releases, params.releases) || !same(old.schedule, params.schedule)) return false;
     // A changed --ignore-preflight only matters while preflight has not passed: then start afresh.
     const preflight = job.steps.find((step) => step.id === 'preflight');
@@ -233,7 +250,11 @@ export class StackService {
       if (!step) throw new AppError('NOT_FOUND', `No step "${stepId}" in ${job.title}`);
       if (!step.skippable) {
         const dependents = info.filter((other) => other.dependsOn.includes(stepId)).map((other) => other.title);
-        throw new AppError('INVALID_REQUEST', `"${step.title}" cannot be skipped`, { hint: dependents.length ? `${dependents.join(', ')} need${dependents.length === 1 ? 's' : ''} it.` : 'The stack does not work without it.' });
+        throw new AppError('INVALID_REQUEST', `"${step.title}" cannot be skipped`, {
+          hint: dependents.length
+            ? `${dependents.join(', ')} need${dependents.length === 1 ? 's' : ''} it.`
+            : 'The stack does not work without it.',
+        });
       }
     }
     this.#assertIdle();
@@ -250,11 +271,18 @@ export class StackService {
       const cluster = input.cluster ?? (current?.mode === 'kind' ? current.cluster : undefined);
       if (!cluster) {
         throw new AppError('INVALID_REQUEST', `The current context ${current?.context ?? ''} is not a kind cluster the app created`, {
-          hint: 'Delete clusters the app did not create with their own tools (kind delete cluster, your provider\'s console).',
+          hint: "Delete clusters the app did not create with their own tools (kind delete cluster, your provider's console).",
         });
       }
       if (input.confirm !== cluster) throw new AppError('INVALID_REQUEST', `Type the cluster name "${cluster}" to confirm deleting it`);
-      const params: DownParams = { tenant, target: kindTarget(this.ctx.dataDir, cluster), ...(await this.#kindProvider()), deleteCluster: true, installed: [], timeout: planTimeout(this.plan) };
+      const params: DownParams = {
+        tenant,
+        target: kindTarget(this.ctx.dataDir, cluster),
+        ...(await this.#kindProvider()),
+        deleteCluster: true,
+        installed: [],
+        timeout: planTimeout(this.plan),
+      };
       const job = await this.ctx.jobs.start(DOWN_JOB, params as unknown as Record<string, unknown>);
       this.#track(job);
       return job;
@@ -297,11 +325,21 @@ export class StackService {
     try {
       target = this.currentTarget();
     } catch (error) {
-      return { ...known, target: { context: null, kubeconfig: [], managed: false, cluster: null }, ...unobserved(this.plan, tenant), error: toErrorPayload(error) };
+      return {
+        ...known,
+        target: { context: null, kubeconfig: [], managed: false, cluster: null },
+        ...unobserved(this.plan, tenant),
+        error: toErrorPayload(error),
+      };
     }
     return {
       ...known,
-      target: { context: target.context, kubeconfig: target.kubeconfig, managed: target.mode === 'kind', cluster: target.mode === 'kind' ? target.cluster : null },
+      target: {
+        context: target.context,
+        kubeconfig: target.kubeconfig,
+        managed: target.mode === 'kind',
+        cluster: target.mode === 'kind' ? target.cluster : null,
+      },
       ...(await observeStack(this.ctx, this.plan, tenant, target)),
     };
   }
@@ -317,6 +355,13 @@ export class StackService {
     const kind = await this.ctx.tools.resolve('kind');
     if (!kind) return { kindAvailable: false, clusters: [], managedKubeconfig: managed };
     const result = await this.ctx.tools.run('kind', ['get', 'clusters'], { timeoutMs: 15_000 }).catch(() => ({ stdout: '' }));
-    return { kindAvailable: true, clusters: result.stdout.split('\n').map((line) => line.trim()).filter(Boolean), managedKubeconfig: managed };
+    return {
+      kindAvailable: true,
+      clusters: result.stdout
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+      managedKubeconfig: managed,
+    };
   }
 }

@@ -18,7 +18,9 @@ export function unobserved(plan: StackPlan, tenant: string): Observed {
   return {
     reachable: false,
     operators: plan.operators.map((op) => releaseInfo(op.name, op.name, op.namespace, null)),
-    releases: plan.tenant.releases.filter((release) => release.local).map((release) => releaseInfo(release.name, fill(release.release, tenant), namespace, null)),
+    releases: plan.tenant.releases
+      .filter((release) => release.local)
+      .map((release) => releaseInfo(release.name, fill(release.release, tenant), namespace, null)),
     components: [],
   };
 }
@@ -28,10 +30,17 @@ export async function observeStack(ctx: BackendContext, plan: StackPlan, tenant:
   const observed = unobserved(plan, tenant);
   const kc = kubeConfigFor(target, ctx.env);
   try {
-    await Promise.race([kc.makeApiClient(VersionApi).getCode(), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000))]);
+    await Promise.race([
+      kc.makeApiClient(VersionApi).getCode(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 5 s')), 5000)),
+    ]);
   } catch (error) {
-    const hint = target.mode === 'kind' ? 'Is Docker running? The kind cluster\'s node is a container.' : 'Is the cluster up and the context right?';
-    return { ...observed, error: { code: 'KUBE_UNREACHABLE', message: `${target.context} does not answer: ${(error as Error).message}`, hint } };
+    const hint =
+      target.mode === 'kind' ? "Is Docker running? The kind cluster's node is a container." : 'Is the cluster up and the context right?';
+    return {
+      ...observed,
+      error: { code: 'KUBE_UNREACHABLE', message: `${target.context} does not answer: ${(error as Error).message}`, hint },
+    };
   }
   let releases: HelmRelease[] = [];
   let error: Observed['error'];
@@ -40,12 +49,29 @@ export async function observeStack(ctx: BackendContext, plan: StackPlan, tenant:
   } catch (failure) {
     error = toErrorPayload(failure);
   }
-  const pods = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace }).catch(() => ({ items: [] }));
+  const pods = await kc
+    .makeApiClient(CoreV1Api)
+    .listNamespacedPod({ namespace })
+    .catch(() => ({ items: [] }));
   return {
     reachable: true,
-    operators: plan.operators.map((op) => releaseInfo(op.name, op.name, op.namespace, releases.find((r) => r.name === op.name && r.namespace === op.namespace))),
+    operators: plan.operators.map((op) =>
+      releaseInfo(
+        op.name,
+        op.name,
+        op.namespace,
+        releases.find((r) => r.name === op.name && r.namespace === op.namespace),
+      ),
+    ),
     releases: plan.tenant.releases
-      .map((release) => releaseInfo(release.name, fill(release.release, tenant), namespace, releases.find((r) => r.name === fill(release.release, tenant) && r.namespace === namespace)))
+      .map((release) =>
+        releaseInfo(
+          release.name,
+          fill(release.release, tenant),
+          namespace,
+          releases.find((r) => r.name === fill(release.release, tenant) && r.namespace === namespace),
+        ),
+      )
       .filter((info) => info.status !== 'not installed' || plan.tenant.releases.find((r) => r.name === info.name)?.local),
     components: components(plan, tenant, pods.items),
     ...(error ? { error } : {}),
@@ -80,5 +106,7 @@ function components(plan: StackPlan, tenant: string, pods: V1Pod[]): StackStatus
   }
   const order = plan.tenant.releases.map((release) => release.name);
   const rank = (name: string) => (order.indexOf(name) === -1 ? 99 : order.indexOf(name));
-  return [...groups.entries()].sort(([a], [b]) => rank(a) - rank(b)).map(([name, list]) => ({ name, pods: list.sort((a, b) => a.name.localeCompare(b.name)) }));
+  return [...groups.entries()]
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([name, list]) => ({ name, pods: list.sort((a, b) => a.name.localeCompare(b.name)) }));
 }

@@ -7,7 +7,8 @@ import { AppError } from '#contract/index.js';
 import { type KubeTarget, kubeconfigFiles, listContexts, loadKubeConfig } from '../kube/kubeconfig.js';
 import type { ToolCall } from '../tools/tools-service.js';
 
-export type ResolvedTarget = { mode: 'kind'; cluster: string; kubeconfig: string[]; context: string } | { mode: 'existing'; kubeconfig: string[]; context: string };
+export type ResolvedTarget =
+  { mode: 'kind'; cluster: string; kubeconfig: string[]; context: string } | { mode: 'existing'; kubeconfig: string[]; context: string };
 
 /** The kubeconfig the app keeps for the kind clusters it creates. */
 export function managedKubeconfig(dataDir: string): string {
@@ -19,7 +20,11 @@ export function kindTarget(dataDir: string, cluster: string): ResolvedTarget {
 }
 
 /** The app's kind cluster that a kubeconfig and context point at, if they do. */
-export function managedCluster(dataDir: string, kubeconfig: string | null | undefined, context: string | null | undefined): string | undefined {
+export function managedCluster(
+  dataDir: string,
+  kubeconfig: string | null | undefined,
+  context: string | null | undefined,
+): string | undefined {
   return kubeconfig === managedKubeconfig(dataDir) && context?.startsWith('kind-') ? context.slice('kind-'.length) : undefined;
 }
 
@@ -27,7 +32,10 @@ export function managedCluster(dataDir: string, kubeconfig: string | null | unde
 export function currentTarget(kubeTarget: KubeTarget, env: NodeJS.ProcessEnv, dataDir: string): ResolvedTarget {
   const files = kubeconfigFiles(kubeTarget, env).map((file) => resolve(file));
   const { current } = listContexts(kubeTarget, env);
-  if (!current) throw new AppError('KUBE_CONFIG_INVALID', 'No current context is set', { hint: 'Create a cluster from the Stack pane, or pick a context.' });
+  if (!current)
+    throw new AppError('KUBE_CONFIG_INVALID', 'No current context is set', {
+      hint: 'Create a cluster from the Stack pane, or pick a context.',
+    });
   const cluster = files.length === 1 ? managedCluster(dataDir, files[0], current) : undefined;
   return cluster ? kindTarget(dataDir, cluster) : { mode: 'existing', kubeconfig: files, context: current };
 }
@@ -38,7 +46,10 @@ export function kubeconfigEnv(target: ResolvedTarget): string {
 }
 
 export function kubeConfigFor(target: ResolvedTarget, env: NodeJS.ProcessEnv): KubeConfig {
-  return loadKubeConfig({ kubeconfig: target.kubeconfig.length === 1 ? target.kubeconfig[0] : undefined, context: target.context }, { ...env, KUBECONFIG: kubeconfigEnv(target) });
+  return loadKubeConfig(
+    { kubeconfig: target.kubeconfig.length === 1 ? target.kubeconfig[0] : undefined, context: target.context },
+    { ...env, KUBECONFIG: kubeconfigEnv(target) },
+  );
 }
 
 /**
@@ -50,7 +61,12 @@ export function targetCommand(target: ResolvedTarget, tool: 'helm' | 'kubectl', 
   const [only, ...more] = target.kubeconfig;
   return {
     tool,
-    args: [...args, ...(only && more.length === 0 ? ['--kubeconfig', only] : []), tool === 'helm' ? '--kube-context' : '--context', target.context],
+    args: [
+      ...args,
+      ...(only && more.length === 0 ? ['--kubeconfig', only] : []),
+      tool === 'helm' ? '--kube-context' : '--context',
+      target.context,
+    ],
     ...(more.length ? { env: { KUBECONFIG: kubeconfigEnv(target) } } : {}),
   };
 }

@@ -38,7 +38,11 @@ export class ToolError extends AppError {
   readonly exitCode: number | null;
   readonly stderrTail: string[];
 
-  constructor(code: ErrorCode, message: string, fields: { tool: string; args: string[]; exitCode: number | null; stderrTail: string[]; hint?: string }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields: { tool: string; args: string[]; exitCode: number | null; stderrTail: string[]; hint?: string },
+  ) {
     super(code, message, {
       hint: fields.hint,
       detail: { tool: fields.tool, args: fields.args, exitCode: fields.exitCode, stderrTail: fields.stderrTail },
@@ -52,11 +56,24 @@ export class ToolError extends AppError {
 }
 
 /** Runs one binary without a shell, streaming lines, cancellable, with typed failures. */
-export async function runBinary(tool: string, binary: string, args: string[], options: RunOptions = {}, observe?: ExecObserver): Promise<RunResult> {
+export async function runBinary(
+  tool: string,
+  binary: string,
+  args: string[],
+  options: RunOptions = {},
+  observe?: ExecObserver,
+): Promise<RunResult> {
   const mask = (text: string) => redactText(text, options.redact);
   const shownArgs = args.map(mask);
   const env = { ...options.env };
-  observe?.({ tool, binary, args, ...(Object.keys(env).length ? { env } : {}), ...(options.input === undefined ? {} : { stdin: options.input }), ...(options.redact?.length ? { redact: options.redact } : {}) });
+  observe?.({
+    tool,
+    binary,
+    args,
+    ...(Object.keys(env).length ? { env } : {}),
+    ...(options.input === undefined ? {} : { stdin: options.input }),
+    ...(options.redact?.length ? { redact: options.redact } : {}),
+  });
 
   const child = execa(binary, args, {
     env,
@@ -93,7 +110,11 @@ export async function runBinary(tool: string, binary: string, args: string[], op
   }
   if (result.failed) {
     const last = stderrTail.at(-1) ?? (result.signal ? `killed by ${result.signal}` : 'no error output');
-    throw new ToolError(tool === 'helm' ? 'HELM_FAILED' : 'TOOL_FAILED', `${tool} ${shownArgs.slice(0, 2).join(' ')} failed (exit ${result.exitCode ?? result.signal}): ${last}`, fields);
+    throw new ToolError(
+      tool === 'helm' ? 'HELM_FAILED' : 'TOOL_FAILED',
+      `${tool} ${shownArgs.slice(0, 2).join(' ')} failed (exit ${result.exitCode ?? result.signal}): ${last}`,
+      fields,
+    );
   }
   return { stdout, stderr, exitCode: result.exitCode ?? 0 };
 }

@@ -55,7 +55,10 @@ describe('resolution order: settings → PATH → bundled', () => {
 
     expect(await service({}, { PATH: '' }, resources).resolve('kind')).toEqual({ path: bundled, source: 'bundled' });
     expect(await service({}, env, resources).resolve('kind')).toEqual({ path: onPath, source: 'path' });
-    expect(await service({ toolPaths: { kind: configured } }, env, resources).resolve('kind')).toEqual({ path: configured, source: 'settings' });
+    expect(await service({ toolPaths: { kind: configured } }, env, resources).resolve('kind')).toEqual({
+      path: configured,
+      source: 'settings',
+    });
     const [report] = await service({ toolPaths: { kind: configured } }, env, resources).detect(['kind']);
     expect(report).toMatchObject({ name: 'kind', found: true, version: '0.28.0', required: '>=0.27.0', ok: true, source: 'settings' });
   });
@@ -63,7 +66,11 @@ describe('resolution order: settings → PATH → bundled', () => {
   it('does not fall back when the configured path is broken, and says why', async () => {
     const root = tempDir();
     script(join(root, 'path'), 'helm', 'echo v3.17.2');
-    const [report] = await service({ toolPaths: { helm: join(root, 'missing', 'helm') } }, { PATH: join(root, 'path') }, join(root, 'r')).detect(['helm']);
+    const [report] = await service(
+      { toolPaths: { helm: join(root, 'missing', 'helm') } },
+      { PATH: join(root, 'path') },
+      join(root, 'r'),
+    ).detect(['helm']);
     expect(report).toMatchObject({ found: false, ok: false });
     expect(report!.hint).toContain('Settings');
   });
@@ -74,7 +81,10 @@ describe('resolution order: settings → PATH → bundled', () => {
     mkdirSync(first);
     writeFileSync(join(first, 'helm'), 'not executable');
     const second = script(join(root, 'b'), 'helm', 'echo v3.17.2');
-    expect(await service({}, { PATH: [first, join(root, 'b')].join(delimiter) }, join(root, 'r')).resolve('helm')).toEqual({ path: second, source: 'path' });
+    expect(await service({}, { PATH: [first, join(root, 'b')].join(delimiter) }, join(root, 'r')).resolve('helm')).toEqual({
+      path: second,
+      source: 'path',
+    });
   });
 
   it('flags a version below the minimum with an upgrade hint', async () => {
@@ -87,10 +97,14 @@ describe('resolution order: settings → PATH → bundled', () => {
 
   it('reports a container runtime whose daemon is down as not ok, with the daemon message', async () => {
     const root = tempDir();
-    script(join(root, 'p'), 'docker', `case "$1" in
+    script(
+      join(root, 'p'),
+      'docker',
+      `case "$1" in
   --version) echo "Docker version 28.2.2, build e6534b4";;
   info) echo "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" >&2; exit 1;;
-esac`);
+esac`,
+    );
     const [report] = await service({}, { PATH: join(root, 'p') }, join(root, 'r')).detect(['docker']);
     expect(report).toMatchObject({ found: true, version: '28.2.2', ok: false, daemon: { reachable: false } });
     expect(report!.daemon!.message).toContain('Cannot connect to the Docker daemon');
@@ -109,7 +123,10 @@ describe('with the real helm and kubectl', () => {
 
   it('detects helm 3.17 and kubectl 1.32 and reports them ok', async () => {
     const root = tempDir();
-    const reports = await service({ toolPaths: { helm: tools.helm, kubectl: tools.kubectl } }, { PATH: '' }, join(root, 'r')).detect(['helm', 'kubectl']);
+    const reports = await service({ toolPaths: { helm: tools.helm, kubectl: tools.kubectl } }, { PATH: '' }, join(root, 'r')).detect([
+      'helm',
+      'kubectl',
+    ]);
     expect(reports[0]).toMatchObject({ name: 'helm', ok: true, source: 'settings' });
     expect(reports[0]!.version).toMatch(/^3\.17\./);
     expect(reports[1]).toMatchObject({ name: 'kubectl', ok: true });
@@ -119,15 +136,24 @@ describe('with the real helm and kubectl', () => {
   it('runTool streams lines and passes KUBECONFIG explicitly, over the ambient one', async () => {
     const root = tempDir();
     const kubeconfig = join(root, 'kubeconfig');
-    writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\ncurrent-context: proof-ctx\ncontexts:\n- name: proof-ctx\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {}\n');
+    writeFileSync(
+      kubeconfig,
+      'apiVersion: v1\nkind: Config\ncurrent-context: proof-ctx\ncontexts:\n- name: proof-ctx\n  context: {cluster: c, user: u}\nclusters:\n- name: c\n  cluster: {server: "https://127.0.0.1:1"}\nusers:\n- name: u\n  user: {}\n',
+    );
     vi.stubEnv('KUBECONFIG', join(root, 'ambient-that-does-not-exist'));
     const runner = service({ toolPaths: { kubectl: tools.kubectl } }, { PATH: '' }, join(root, 'r'));
     const lines: string[] = [];
     const env = { KUBECONFIG: kubeconfig };
-    const result = await runner.runCommand({ tool: 'kubectl', args: ['config', 'current-context'], env }, { onLine: (line, stream) => lines.push(`${stream}:${line}`) });
+    const result = await runner.runCommand(
+      { tool: 'kubectl', args: ['config', 'current-context'], env },
+      { onLine: (line, stream) => lines.push(`${stream}:${line}`) },
+    );
     expect(result).toMatchObject({ stdout: 'proof-ctx', exitCode: 0 });
     expect(lines).toEqual(['stdout:proof-ctx']);
-    const error = await runner.runCommand({ tool: 'kubectl', args: ['config', 'use-context', 'missing-ctx'], env }).then(() => null, (e: unknown) => e);
+    const error = await runner.runCommand({ tool: 'kubectl', args: ['config', 'use-context', 'missing-ctx'], env }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'TOOL_FAILED', tool: 'kubectl', exitCode: 1, args: ['config', 'use-context', 'missing-ctx'] });
     expect((error as { stderrTail: string[] }).stderrTail.join('\n')).toContain('missing-ctx');
   });
@@ -135,15 +161,30 @@ describe('with the real helm and kubectl', () => {
   it('shows every run to its observer as the command handed to the operating system', async () => {
     const root = tempDir();
     const seen: ToolCommand[] = [];
-    const runner = new ToolsService({ settings: () => SettingsSchema.parse({ toolPaths: { kubectl: tools.kubectl } }), lock, resourcesDir: join(root, 'r'), env: { PATH: '' }, onExec: ({ binary: _binary, ...command }) => seen.push(command) });
-    const command = { tool: 'kubectl' as const, args: ['create', 'secret', 'generic', 's', '--from-literal=password=hunter22', '--dry-run=client', '-o', 'name'], env: { KUBECONFIG: join(root, 'none') }, redact: ['hunter22'] };
+    const runner = new ToolsService({
+      settings: () => SettingsSchema.parse({ toolPaths: { kubectl: tools.kubectl } }),
+      lock,
+      resourcesDir: join(root, 'r'),
+      env: { PATH: '' },
+      onExec: ({ binary: _binary, ...command }) => seen.push(command),
+    });
+    const command = {
+      tool: 'kubectl' as const,
+      args: ['create', 'secret', 'generic', 's', '--from-literal=password=hunter22', '--dry-run=client', '-o', 'name'],
+      env: { KUBECONFIG: join(root, 'none') },
+      redact: ['hunter22'],
+    };
     await runner.runCommand(command);
     expect(seen).toEqual([command]);
-    expect(shellLine(seen[0]!)).toBe(`KUBECONFIG=${join(root, 'none')} kubectl create secret generic s --from-literal=password=•••• --dry-run=client -o name`);
+    expect(shellLine(seen[0]!)).toBe(
+      `KUBECONFIG=${join(root, 'none')} kubectl create secret generic s --from-literal=password=•••• --dry-run=client -o name`,
+    );
   });
 
   it('helm failures carry HELM_FAILED, args and the stderr tail, with secrets masked', async () => {
-    const error = await runBinary('helm', tools.helm, ['template', '/no/such/chart', '--set', 'password=hunter22'], { redact: ['hunter22'] }).then(
+    const error = await runBinary('helm', tools.helm, ['template', '/no/such/chart', '--set', 'password=hunter22'], {
+      redact: ['hunter22'],
+    }).then(
       () => null,
       (e: unknown) => e,
     );

@@ -96,7 +96,12 @@ export class ToolsService {
 
   /** Runs a command value exactly as shellLine() renders it: its arguments, environment and stdin. */
   async runCommand(command: ToolCall, options: CommandOptions = {}): Promise<RunResult> {
-    return this.run(command.tool, command.args, { ...options, env: command.env, input: command.stdin, redact: [...(command.redact ?? []), ...(options.redact ?? [])] });
+    return this.run(command.tool, command.args, {
+      ...options,
+      env: command.env,
+      input: command.stdin,
+      redact: [...(command.redact ?? []), ...(options.redact ?? [])],
+    });
   }
 
   async detect(only: readonly ToolName[] = TOOL_NAMES): Promise<ToolReport[]> {
@@ -143,7 +148,13 @@ export class ToolsService {
 
   async #probeDaemon(name: 'docker' | 'podman', path: string): Promise<{ reachable: boolean; message: string }> {
     try {
-      const { stdout } = await runBinary(name, path, ['info', '--format', '{{.ServerVersion}}'], { timeoutMs: 8_000 }, this.#options.onExec);
+      const { stdout } = await runBinary(
+        name,
+        path,
+        ['info', '--format', '{{.ServerVersion}}'],
+        { timeoutMs: 8_000 },
+        this.#options.onExec,
+      );
       const serverVersion = stdout.trim();
       return serverVersion
         ? { reachable: true, message: `${name} engine ${serverVersion} is running` }

@@ -70,7 +70,14 @@ export function ConfirmDialog({
           <span className="small">
             Type <strong className="mono">{typeToConfirm.name}</strong> to confirm
           </span>
-          <input autoFocus aria-label={typeToConfirm.inputLabel} className="mono" autoComplete="off" value={typed} onChange={(event) => setTyped(event.target.value)} />
+          <input
+            autoFocus
+            aria-label={typeToConfirm.inputLabel}
+            className="mono"
+            autoComplete="off"
+            value={typed}
+            onChange={(event) => setTyped(event.target.value)}
+          />
         </label>
       )}
       <div className="confirm-actions">

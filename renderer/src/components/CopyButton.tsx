@@ -33,7 +33,12 @@ export function CopyButton({
       title={title}
       aria-label={ariaLabel}
       disabled={disabled}
-      onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(text), () => setCopied(null))}
+      onClick={() =>
+        void navigator.clipboard?.writeText(text).then(
+          () => setCopied(text),
+          () => setCopied(null),
+        )
+      }
     >
       {copied === text ? 'Copied' : label}
     </button>

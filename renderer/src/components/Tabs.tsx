@@ -1,5 +1,15 @@
 /** A pane's views as a tab strip; the pane renders the selected view itself. */
-export function Tabs<T extends string>({ label, tabs, selected, onSelect }: { label: string; tabs: readonly { id: T; label: string }[]; selected: T; onSelect(id: T): void }) {
+export function Tabs<T extends string>({
+  label,
+  tabs,
+  selected,
+  onSelect,
+}: {
+  label: string;
+  tabs: readonly { id: T; label: string }[];
+  selected: T;
+  onSelect(id: T): void;
+}) {
   return (
     <div className="tabs" role="tablist" aria-label={label}>
       {tabs.map((tab) => (

@@ -5,7 +5,9 @@ import { type ErrorPayload, toErrorPayload } from '#contract/index.js';
 import type { Store } from './index.js';
 
 /** The store's parts that are objects of their own (`stack`, `search`, `tools`…), not actions or scalars. */
-type SliceKey = { [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? never : Store[K] extends object ? K : never }[keyof Store];
+type SliceKey = {
+  [K in keyof Store]: Store[K] extends (...args: never[]) => unknown ? never : Store[K] extends object ? K : never;
+}[keyof Store];
 
 /** A setter for one part of the store: merges a change, or a change computed from that part. */
 export function patcherFor<K extends SliceKey>(set: StoreApi<Store>['setState'], key: K) {

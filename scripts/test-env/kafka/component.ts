@@ -169,7 +169,13 @@ async function start(ctx: EnvContext): Promise<Running<KafkaEndpoint>> {
   // KRaft needs a formatted log dir (meta.properties + bootstrap checkpoint).
   const fmt = await run(java, [
     ...jvmArgs(libs, ['64m', '256m']),
-    'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', config, '--ignore-formatted',
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    clusterId(),
+    '-c',
+    config,
+    '--ignore-formatted',
   ]).catch((e: Error) => {
     fs.appendFileSync(logFile, e.message + '\n');
     throw new Error(`Kafka storage format failed (log ${logFile}): ${e.message}`);

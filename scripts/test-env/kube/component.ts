@@ -69,7 +69,12 @@ export const kube: Component<KubeEndpoint> = {
       scheduler: await ctx.freePort(),
     };
     const c = await createKwokCluster({
-      name, workdir, kubeconfig, binDir, kubectl, ports,
+      name,
+      workdir,
+      kubeconfig,
+      binDir,
+      kubectl,
+      ports,
       nodes: [{ name: 'kwok-node-0', labels: { 'topology.kubernetes.io/zone': 'zone-a' } }],
       log: (l) => ctx.log(l),
     });

@@ -159,8 +159,10 @@ export async function createPortForwardRule(
         }
         if (!existing) {
           const body: KwokRuleObject = {
-            apiVersion: `${KWOK_GROUP}/${KWOK_VERSION}`, kind: 'PortForward',
-            metadata: { name: opts.podName, namespace: opts.namespace }, spec: { forwards: [forward] },
+            apiVersion: `${KWOK_GROUP}/${KWOK_VERSION}`,
+            kind: 'PortForward',
+            metadata: { name: opts.podName, namespace: opts.namespace },
+            spec: { forwards: [forward] },
           };
           await api.createNamespacedCustomObject({ ...ref, body });
         } else {
@@ -174,7 +176,9 @@ export async function createPortForwardRule(
       }
     }
     return {
-      kind: 'PortForward', name: opts.podName, namespace: opts.namespace,
+      kind: 'PortForward',
+      name: opts.podName,
+      namespace: opts.namespace,
       delete: async () => {
         for (let attempt = 0; ; attempt++) {
           try {
@@ -196,7 +200,9 @@ export async function createPortForwardRule(
   const name = opts.name ?? `${opts.namespace}-${opts.port}`;
   const ref = { group: KWOK_GROUP, version: KWOK_VERSION, plural: 'clusterportforwards', name };
   const body: KwokRuleObject = {
-    apiVersion: `${KWOK_GROUP}/${KWOK_VERSION}`, kind: 'ClusterPortForward', metadata: { name },
+    apiVersion: `${KWOK_GROUP}/${KWOK_VERSION}`,
+    kind: 'ClusterPortForward',
+    metadata: { name },
     spec: {
       selector: { matchNamespaces: [opts.namespace], ...(opts.podNames?.length ? { matchNames: opts.podNames } : {}) },
       forwards: [forward],
@@ -211,7 +217,8 @@ export async function createPortForwardRule(
     await api.replaceClusterCustomObject({ ...ref, body });
   }
   return {
-    kind: 'ClusterPortForward', name,
+    kind: 'ClusterPortForward',
+    name,
     delete: async () => {
       try {
         await api.deleteClusterCustomObject(ref);

@@ -224,9 +224,16 @@ function nodeManifest(n: KwokNodeSpec, kubeletVersion: string): object {
       allocatable: { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' },
       capacity: { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' },
       nodeInfo: {
-        architecture: 'amd64', operatingSystem: 'linux', kubeletVersion, kubeProxyVersion: kubeletVersion,
-        osImage: 'kwok fake node', kernelVersion: 'kwok', containerRuntimeVersion: 'kwok://fake',
-        machineID: '', systemUUID: '', bootID: '',
+        architecture: 'amd64',
+        operatingSystem: 'linux',
+        kubeletVersion,
+        kubeProxyVersion: kubeletVersion,
+        osImage: 'kwok fake node',
+        kernelVersion: 'kwok',
+        containerRuntimeVersion: 'kwok://fake',
+        machineID: '',
+        systemUUID: '',
+        bootID: '',
       },
     },
   };
@@ -262,7 +269,11 @@ export async function applyNodes(
   const list = { apiVersion: 'v1', kind: 'List', items: nodes.map((n) => nodeManifest(n, kubeletVersion)) };
   await mustRun(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { input: JSON.stringify(list) });
   await mustRun(kubectl, [
-    '--kubeconfig', kubeconfig, 'wait', '--for=condition=Ready', `--timeout=${Math.ceil(timeoutMs / 1000)}s`,
+    '--kubeconfig',
+    kubeconfig,
+    'wait',
+    '--for=condition=Ready',
+    `--timeout=${Math.ceil(timeoutMs / 1000)}s`,
     ...nodes.map((n) => `node/${n.name}`),
   ]);
 }
@@ -330,8 +341,18 @@ export async function createKwokCluster(o: CreateKwokClusterOptions): Promise<Kw
   const kwokctl = path.join(o.binDir, 'kwokctl');
   const r = await runCmd(
     kwokctl,
-    ['create', 'cluster', '--name', o.name, '--config', configFile, '--kubeconfig', o.kubeconfig,
-      '--wait', `${Math.ceil(timeoutMs / 1000)}s`],
+    [
+      'create',
+      'cluster',
+      '--name',
+      o.name,
+      '--config',
+      configFile,
+      '--kubeconfig',
+      o.kubeconfig,
+      '--wait',
+      `${Math.ceil(timeoutMs / 1000)}s`,
+    ],
     { env, onLine: (l) => l.trim() && log(`kwokctl: ${l}`) },
   );
   fs.rmSync(configFile, { force: true }); // kwokctl keeps its own copy in <clusterDir>/kwok.yaml
@@ -350,15 +371,30 @@ export async function createKwokCluster(o: CreateKwokClusterOptions): Promise<Kw
     const nodes = o.nodes ?? [{ name: 'kwok-node-0' }];
     const remaining = () => Math.max(5_000, timeoutMs - (Date.now() - started));
     if (nodes.length) await applyNodes(o.kubectl, o.kubeconfig, nodes, ver.gitVersion, remaining());
-    await waitFor('serviceaccount default/default (kube-controller-manager)', remaining(), async () =>
-      (await runCmd(o.kubectl, [...kc, 'get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name'])).code === 0,
+    await waitFor(
+      'serviceaccount default/default (kube-controller-manager)',
+      remaining(),
+      async () => (await runCmd(o.kubectl, [...kc, 'get', 'serviceaccount', 'default', '-n', 'default', '-o', 'name'])).code === 0,
     );
-    await mustRun(o.kubectl, [...kc, 'wait', '--for=condition=Established', `--timeout=${Math.ceil(remaining() / 1000)}s`,
-      'crd/clusterportforwards.kwok.x-k8s.io', 'crd/portforwards.kwok.x-k8s.io']);
+    await mustRun(o.kubectl, [
+      ...kc,
+      'wait',
+      '--for=condition=Established',
+      `--timeout=${Math.ceil(remaining() / 1000)}s`,
+      'crd/clusterportforwards.kwok.x-k8s.io',
+      'crd/portforwards.kwok.x-k8s.io',
+    ]);
     log(`kube: cluster ${o.name} ${ver.gitVersion} ready at ${server} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
-      name: o.name, workdir: o.workdir, clusterDir: dir, kubeconfig: o.kubeconfig, context,
-      version: ver.gitVersion, server, pids: readClusterPids(dir), logFiles: clusterLogFiles(dir),
+      name: o.name,
+      workdir: o.workdir,
+      clusterDir: dir,
+      kubeconfig: o.kubeconfig,
+      context,
+      version: ver.gitVersion,
+      server,
+      pids: readClusterPids(dir),
+      logFiles: clusterLogFiles(dir),
     };
   } catch (e) {
     await runCmd(kwokctl, ['delete', 'cluster', '--name', o.name, '--kubeconfig', o.kubeconfig], { env }).catch(() => undefined);

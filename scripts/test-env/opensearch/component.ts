@@ -6,7 +6,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Component, EnvContext, Running } from '../component.js';
-import { type JvmState, cacheIsComplete, httpJson, javaMajor, javaTool, jvmServer, provisionJars, run, sha256Files, twoFreePorts } from '../jvm.js';
+import {
+  type JvmState,
+  cacheIsComplete,
+  httpJson,
+  javaMajor,
+  javaTool,
+  jvmServer,
+  provisionJars,
+  run,
+  sha256Files,
+  twoFreePorts,
+} from '../jvm.js';
 
 /** OpenSearch version; override with LOGCLAW_OPENSEARCH_VERSION (2.x only: 3.x needs Java 21 and another launcher). */
 export const OPENSEARCH_VERSION = process.env.LOGCLAW_OPENSEARCH_VERSION ?? '2.19.6';

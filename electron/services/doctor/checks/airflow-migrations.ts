@@ -18,7 +18,11 @@ function waitingForMigrations(pod: V1Pod): { container: string; since: number; s
     if (!/migration/.test(status.name)) continue;
     if (status.state?.terminated?.exitCode === 0) continue;
     const since = ageMs(status.state?.running?.startedAt ?? pod.status?.startTime);
-    const state = status.state?.running ? 'running' : status.state?.waiting ? `waiting (${status.state.waiting.reason ?? ''})` : 'not started';
+    const state = status.state?.running
+      ? 'running'
+      : status.state?.waiting
+        ? `waiting (${status.state.waiting.reason ?? ''})`
+        : 'not started';
     if (since >= WAIT_MS) return { container: status.name, since, state };
   }
   return null;
@@ -43,7 +47,8 @@ function freshJob(job: V1Job): V1Job {
   const labels = { ...job.metadata?.labels };
   for (const key of Object.keys(labels)) if (/controller-uid|job-name/.test(key)) delete labels[key];
   const template = structuredClone(job.spec!.template);
-  for (const key of Object.keys(template.metadata?.labels ?? {})) if (/controller-uid|job-name/.test(key)) delete template.metadata!.labels![key];
+  for (const key of Object.keys(template.metadata?.labels ?? {}))
+    if (/controller-uid|job-name/.test(key)) delete template.metadata!.labels![key];
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -66,8 +71,14 @@ export const airflowMigrations: CheckDefinition = {
     if (stuck.length === 0) return ok(`${pods.length} Airflow pod(s), none waiting for migrations.`);
     const jobs = (await env.batch.listNamespacedJob({ namespace: env.namespace })).items.filter(isMigrationJob);
     const job = jobs.find((j) => !(j.status?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True')) ?? jobs[0];
-    const evidence: Evidence[] = stuck.map(({ pod, wait }) => ({ source: `pod/${podName(pod)}`, lines: [`init container ${wait!.container}: ${wait!.state} for ${Math.round(wait!.since / 60_000)} min`] }));
-    evidence.push({ source: job ? `job/${job.metadata?.name}` : 'migration job', lines: [`state: ${jobState(job)}`, ...(job ? await eventLines(env, job.metadata!.name!, 'Job', 5) : [])] });
+    const evidence: Evidence[] = stuck.map(({ pod, wait }) => ({
+      source: `pod/${podName(pod)}`,
+      lines: [`init container ${wait!.container}: ${wait!.state} for ${Math.round(wait!.since / 60_000)} min`],
+    }));
+    evidence.push({
+      source: job ? `job/${job.metadata?.name}` : 'migration job',
+      lines: [`state: ${jobState(job)}`, ...(job ? await eventLines(env, job.metadata!.name!, 'Job', 5) : [])],
+    });
     const release = fill(env.plan.tenant.releases.find((r) => r.name === 'airflow')?.release ?? 'logclaw-airflow-{tenantId}', env.tenant);
     const name = job?.metadata?.name ?? `logclaw-airflow-${env.tenant}-migrate-…`;
     return {
@@ -81,7 +92,10 @@ export const airflowMigrations: CheckDefinition = {
         // All through the API: the kubectl that does the same.
         shown: [
           ...(job ? [equivalent(env.command('kubectl', ['-n', env.namespace, 'delete', 'job', name, '--ignore-not-found']))] : []),
-          equivalent(env.command('helm', ['get', 'manifest', release, '-n', env.namespace]), env.command('kubectl', ['-n', env.namespace, 'apply', '-l', 'app.kubernetes.io/component=migrate', '-f', '-'])),
+          equivalent(
+            env.command('helm', ['get', 'manifest', release, '-n', env.namespace]),
+            env.command('kubectl', ['-n', env.namespace, 'apply', '-l', 'app.kubernetes.io/component=migrate', '-f', '-']),
+          ),
           equivalent(env.command('kubectl', ['-n', env.namespace, 'wait', '--for=condition=complete', `job/${name}`, '--timeout=10m'])),
           equivalent(env.command('kubectl', ['-n', env.namespace, 'delete', 'pod', ...stuck.map(({ pod }) => podName(pod))])),
         ],
@@ -99,14 +113,21 @@ export const airflowMigrations: CheckDefinition = {
     if (!template) {
       const { stdout } = await env.run('helm', ['get', 'manifest', data.release, '-n', env.namespace]);
       const names = parseManifest(stdout).filter((o) => o.kind === 'Job' && /-migrate-/.test(o.name));
-      const doc = YAML.parseAllDocuments(stdout).map((d) => d.toJS() as V1Job).find((d) => d?.kind === 'Job' && names.some((n) => n.name === d.metadata?.name));
-      if (!doc) throw new AppError('NOT_FOUND', `Release ${data.release} has no migration Job`, { hint: 'Run `airflow db migrate` as in the LogClaw README, step 4.' });
+      const doc = YAML.parseAllDocuments(stdout)
+        .map((d) => d.toJS() as V1Job)
+        .find((d) => d?.kind === 'Job' && names.some((n) => n.name === d.metadata?.name));
+      if (!doc)
+        throw new AppError('NOT_FOUND', `Release ${data.release} has no migration Job`, {
+          hint: 'Run `airflow db migrate` as in the LogClaw README, step 4.',
+        });
       template = freshJob(doc);
     }
     const name = template.metadata!.name!;
-    await env.batch.deleteNamespacedJob({ name, namespace: env.namespace, propagationPolicy: 'Background' }).catch((error: { code?: number }) => {
-      if (error.code !== 404) throw error;
-    });
+    await env.batch
+      .deleteNamespacedJob({ name, namespace: env.namespace, propagationPolicy: 'Background' })
+      .catch((error: { code?: number }) => {
+        if (error.code !== 404) throw error;
+      });
     for (let i = 0; i < 50 && (await orNull(env.batch.readNamespacedJob({ name, namespace: env.namespace }))); i++) await sleep(200);
     await env.batch.createNamespacedJob({ namespace: env.namespace, body: template });
     line(`re-created job/${name} (airflow db migrate)`);
@@ -115,7 +136,10 @@ export const airflowMigrations: CheckDefinition = {
       const job = await env.batch.readNamespacedJob({ name, namespace: env.namespace });
       const state = jobState(job);
       if (state === 'complete') break;
-      if (state.startsWith('failed')) throw new AppError('TOOL_FAILED', `The migration Job ${state}`, { hint: `Read its logs: kubectl -n ${env.namespace} logs job/${name}` });
+      if (state.startsWith('failed'))
+        throw new AppError('TOOL_FAILED', `The migration Job ${state}`, {
+          hint: `Read its logs: kubectl -n ${env.namespace} logs job/${name}`,
+        });
       if (Date.now() > deadline) throw new AppError('TIMEOUT', `job/${name} did not complete within 10 minutes (${state})`);
       await sleep(500);
     }

@@ -21,7 +21,8 @@ function profileValue(env: DoctorEnv, chart: string, path: string[]): unknown {
       return undefined;
     }
   };
-  const at = (doc: unknown) => path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), doc);
+  const at = (doc: unknown) =>
+    path.reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), doc);
   return at(read('ci/default-values.yaml')) ?? at(read('values.yaml'));
 }
 
@@ -34,7 +35,9 @@ async function owningDeployment(env: DoctorEnv, pod: V1Pod): Promise<string | nu
 }
 
 function oomContainers(pod: V1Pod): string[] {
-  return (pod.status?.containerStatuses ?? []).filter((s) => s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled').map((s) => s.name);
+  return (pod.status?.containerStatuses ?? [])
+    .filter((s) => s.state?.terminated?.reason === 'OOMKilled' || s.lastState?.terminated?.reason === 'OOMKilled')
+    .map((s) => s.name);
 }
 
 interface OomData {
@@ -44,14 +47,23 @@ interface OomData {
 }
 
 function setLimit(env: DoctorEnv, data: OomData): ToolCall {
-  return env.command('kubectl', ['-n', env.namespace, 'set', 'resources', `deployment/${data.deployment}`, '-c', data.container, `--limits=memory=${data.limit}`]);
+  return env.command('kubectl', [
+    '-n',
+    env.namespace,
+    'set',
+    'resources',
+    `deployment/${data.deployment}`,
+    '-c',
+    data.container,
+    `--limits=memory=${data.limit}`,
+  ]);
 }
 
 export const airflowWebserverOom: CheckDefinition = {
   id: 'airflow-webserver-oom',
   title: 'Airflow webserver has enough memory',
   explanation:
-    'The Airflow webserver (gunicorn workers) needs at least 1Gi; the local profile sets its memory limit to 2Gi. Installed with other values, the kernel kills it (OOMKilled) and it restarts in a loop. The fix raises the limit of its Deployment to the local profile\'s value.',
+    "The Airflow webserver (gunicorn workers) needs at least 1Gi; the local profile sets its memory limit to 2Gi. Installed with other values, the kernel kills it (OOMKilled) and it restarts in a loop. The fix raises the limit of its Deployment to the local profile's value.",
   cluster: true,
   settleMs: 60_000,
   async detect(env) {
@@ -66,7 +78,12 @@ export const airflowWebserverOom: CheckDefinition = {
     const limit = spec?.resources?.limits?.memory ?? 'none';
     const status = pod.status?.containerStatuses?.find((s) => s.name === container);
     const evidence: Evidence[] = [
-      { source: `pod/${podName(pod)}`, lines: [`container ${container}: OOMKilled (exit ${status?.lastState?.terminated?.exitCode ?? status?.state?.terminated?.exitCode ?? 137}), ${status?.restartCount ?? 0} restarts, memory limit ${limit}`] },
+      {
+        source: `pod/${podName(pod)}`,
+        lines: [
+          `container ${container}: OOMKilled (exit ${status?.lastState?.terminated?.exitCode ?? status?.state?.terminated?.exitCode ?? 137}), ${status?.restartCount ?? 0} restarts, memory limit ${limit}`,
+        ],
+      },
     ];
     const events = await eventLines(env, podName(pod), 'Pod');
     if (events.length) evidence.push({ source: `pod/${podName(pod)} events`, lines: events });

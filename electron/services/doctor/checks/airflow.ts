@@ -6,5 +6,9 @@ import { type DoctorEnv, listPods, podName } from '../env.js';
 export async function airflowPods(env: DoctorEnv, component: string): Promise<V1Pod[]> {
   const pods = await listPods(env);
   const prefixes = [`logclaw-airflow-${env.tenant}-${component}`, `logclaw-${env.tenant}-${component}`];
-  return pods.filter((pod) => (pod.metadata?.labels?.tier === 'airflow' && pod.metadata.labels.component === component) || prefixes.some((prefix) => podName(pod).startsWith(`${prefix}-`)));
+  return pods.filter(
+    (pod) =>
+      (pod.metadata?.labels?.tier === 'airflow' && pod.metadata.labels.component === component) ||
+      prefixes.some((prefix) => podName(pod).startsWith(`${prefix}-`)),
+  );
 }

@@ -22,10 +22,15 @@ export const externalSecrets: CheckDefinition = {
   id: 'external-secrets',
   title: 'ExternalSecrets are Ready',
   explanation:
-    'With a secret store enabled, the platform chart\'s ExternalSecrets copy credentials from the cloud store into Kubernetes Secrets. One that is not Ready leaves its Secret missing or stale, and the pods that need it wait in CreateContainerConfigError. The check names the store and the remote key each one reads; fix the store (credentials, region, key name), then force a refresh.',
+    "With a secret store enabled, the platform chart's ExternalSecrets copy credentials from the cloud store into Kubernetes Secrets. One that is not Ready leaves its Secret missing or stale, and the pods that need it wait in CreateContainerConfigError. The check names the store and the remote key each one reads; fix the store (credentials, region, key name), then force a refresh.",
   cluster: true,
   async detect(env) {
-    const list = await orNull(() => env.custom.listNamespacedCustomObject({ ...ESO, plural: 'externalsecrets', namespace: env.namespace }) as Promise<{ items: ExternalSecretObject[] }>);
+    const list = await orNull(
+      () =>
+        env.custom.listNamespacedCustomObject({ ...ESO, plural: 'externalsecrets', namespace: env.namespace }) as Promise<{
+          items: ExternalSecretObject[];
+        }>,
+    );
     if (!list) return ok('External Secrets is not installed on this cluster.');
     if (list.items.length === 0) return ok(`No ExternalSecrets in ${env.namespace} (dev secrets are plain Secrets).`);
     const evidence: Evidence[] = [];
@@ -37,18 +42,36 @@ export const externalSecrets: CheckDefinition = {
       if (!ready && Date.now() - new Date(item.metadata?.creationTimestamp ?? 0).getTime() < 60_000) continue;
       const store = item.spec?.secretStoreRef ?? {};
       const kind = store.kind ?? 'SecretStore';
-      const keys = [...(item.spec?.data ?? []).map((d) => `${d.remoteRef?.key ?? '?'}${d.remoteRef?.property ? `#${d.remoteRef.property}` : ''} → ${d.secretKey ?? '?'}`), ...(item.spec?.dataFrom ?? []).map((d) => `${d.extract?.key ?? 'find …'} (all keys)`)];
-      const storeObject = await orNull(() =>
-        (kind === 'ClusterSecretStore'
-          ? env.custom.getClusterCustomObject({ ...ESO, plural: 'clustersecretstores', name: store.name ?? '' })
-          : env.custom.getNamespacedCustomObject({ ...ESO, plural: 'secretstores', namespace: env.namespace, name: store.name ?? '' })) as Promise<{ status?: { conditions?: Condition[] } }>,
+      const keys = [
+        ...(item.spec?.data ?? []).map(
+          (d) => `${d.remoteRef?.key ?? '?'}${d.remoteRef?.property ? `#${d.remoteRef.property}` : ''} → ${d.secretKey ?? '?'}`,
+        ),
+        ...(item.spec?.dataFrom ?? []).map((d) => `${d.extract?.key ?? 'find …'} (all keys)`),
+      ];
+      const storeObject = await orNull(
+        () =>
+          (kind === 'ClusterSecretStore'
+            ? env.custom.getClusterCustomObject({ ...ESO, plural: 'clustersecretstores', name: store.name ?? '' })
+            : env.custom.getNamespacedCustomObject({
+                ...ESO,
+                plural: 'secretstores',
+                namespace: env.namespace,
+                name: store.name ?? '',
+              })) as Promise<{ status?: { conditions?: Condition[] } }>,
       ).catch(() => null);
       const storeReady = storeObject?.status?.conditions?.find((c) => c.type === 'Ready');
-      const storeLine = !storeObject ? `${kind} ${store.name} does not exist` : `${kind} ${store.name}: ${storeReady ? `Ready=${storeReady.status}${storeReady.message ? ` – ${storeReady.message}` : ''}` : 'no status yet'}`;
+      const storeLine = !storeObject
+        ? `${kind} ${store.name} does not exist`
+        : `${kind} ${store.name}: ${storeReady ? `Ready=${storeReady.status}${storeReady.message ? ` – ${storeReady.message}` : ''}` : 'no status yet'}`;
       broken.push(`${name} (store ${kind}/${store.name ?? '?'}, key ${keys[0] ?? '?'})`);
       evidence.push({
         source: `externalsecret/${name}`,
-        lines: [`Ready=${ready?.status ?? 'unknown'}${ready?.reason ? ` (${ready.reason})` : ''}${ready?.message ? `: ${ready.message}` : ''}`, `store: ${storeLine}`, ...keys.map((key) => `remote key: ${key}`), `target Secret: ${item.spec?.target?.name ?? name}`],
+        lines: [
+          `Ready=${ready?.status ?? 'unknown'}${ready?.reason ? ` (${ready.reason})` : ''}${ready?.message ? `: ${ready.message}` : ''}`,
+          `store: ${storeLine}`,
+          ...keys.map((key) => `remote key: ${key}`),
+          `target Secret: ${item.spec?.target?.name ?? name}`,
+        ],
       });
     }
     if (broken.length === 0) return ok(`${list.items.length} ExternalSecret(s) Ready.`);
@@ -59,8 +82,12 @@ export const externalSecrets: CheckDefinition = {
       evidence,
       fix: {
         title: 'Fix the store, then refresh',
-        changes: 'Nothing is changed automatically: the cause is in the secret store (credentials, permissions, a key that does not exist). After fixing it, force a refresh.',
-        commands: [env.commandLine('kubectl', ['-n', env.namespace, 'describe', 'externalsecret', first]), `${env.commandLine('kubectl', ['-n', env.namespace, 'annotate', 'externalsecret', first, '--overwrite'])} force-sync=$(date +%s)`],
+        changes:
+          'Nothing is changed automatically: the cause is in the secret store (credentials, permissions, a key that does not exist). After fixing it, force a refresh.',
+        commands: [
+          env.commandLine('kubectl', ['-n', env.namespace, 'describe', 'externalsecret', first]),
+          `${env.commandLine('kubectl', ['-n', env.namespace, 'annotate', 'externalsecret', first, '--overwrite'])} force-sync=$(date +%s)`,
+        ],
         automatic: false,
       },
     };

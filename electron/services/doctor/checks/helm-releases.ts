@@ -27,7 +27,10 @@ export const helmReleases: CheckDefinition = {
     const evidence: Evidence[] = [{ source: 'helm list -a', lines }];
     for (const release of stuck) {
       const entries = await helmHistory(reader(env), env.target, release.name, release.namespace).catch(() => [] as HistoryEntry[]);
-      evidence.push({ source: `helm history ${release.name}`, lines: entries.slice(-4).map((h) => `${h.revision} ${h.status} ${h.chart}: ${mask(env, h.description)}`) });
+      evidence.push({
+        source: `helm history ${release.name}`,
+        lines: entries.slice(-4).map((h) => `${h.revision} ${h.status} ${h.chart}: ${mask(env, h.description)}`),
+      });
       const repair = planRepair(release, entries);
       repairs.push({ ...repair, command: repairCommand(env.target, repair) });
     }
@@ -38,8 +41,20 @@ export const helmReleases: CheckDefinition = {
       evidence,
       data: repairs,
       fix: {
-        title: repairs.length > 1 ? 'Repair the releases' : first!.action === 'uninstall' ? `Uninstall ${first!.release.name}` : `Roll back ${first!.release.name}`,
-        changes: repairs.map((p) => (p.action === 'uninstall' ? `Uninstalls ${p.release.namespace}/${p.release.name} (${p.release.status}, never deployed; install it again from the Stack pane)` : `Rolls ${p.release.namespace}/${p.release.name} back to revision ${p.to}`)).join('; ') + '.',
+        title:
+          repairs.length > 1
+            ? 'Repair the releases'
+            : first!.action === 'uninstall'
+              ? `Uninstall ${first!.release.name}`
+              : `Roll back ${first!.release.name}`,
+        changes:
+          repairs
+            .map((p) =>
+              p.action === 'uninstall'
+                ? `Uninstalls ${p.release.namespace}/${p.release.name} (${p.release.status}, never deployed; install it again from the Stack pane)`
+                : `Rolls ${p.release.namespace}/${p.release.name} back to revision ${p.to}`,
+            )
+            .join('; ') + '.',
         shown: repairs.map((p) => runs(p.command)),
         automatic: true,
       },
@@ -49,7 +64,9 @@ export const helmReleases: CheckDefinition = {
     for (const repair of detection.data as Repair[]) {
       const { name, namespace } = repair.release;
       await env.exec(repair.command);
-      line(repair.action === 'uninstall' ? `uninstalled ${namespace}/${name}` : `rolled ${namespace}/${name} back to revision ${repair.to}`);
+      line(
+        repair.action === 'uninstall' ? `uninstalled ${namespace}/${name}` : `rolled ${namespace}/${name} back to revision ${repair.to}`,
+      );
     }
   },
 };

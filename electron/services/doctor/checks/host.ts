@@ -30,11 +30,20 @@ function fromPreflight(env: DoctorEnv, check: PreflightCheck | undefined, what: 
   return {
     status: check.status === 'fail' ? 'fail' : 'warn',
     summary: check.reason,
-    evidence: [{ source: env.ctx.env.LOGCLAW_DOCTOR_PROC_ROOT ? `${env.ctx.env.LOGCLAW_DOCTOR_PROC_ROOT}/proc/sys` : '/proc/sys', lines: [check.reason] }],
+    evidence: [
+      {
+        source: env.ctx.env.LOGCLAW_DOCTOR_PROC_ROOT ? `${env.ctx.env.LOGCLAW_DOCTOR_PROC_ROOT}/proc/sys` : '/proc/sys',
+        lines: [check.reason],
+      },
+    ],
     fix: {
       title: 'Raise it on the host',
-      changes: `${check.fix ?? ''} It needs root on this machine (on macOS/Windows: inside Docker Desktop's or Podman's VM), so LogClaw does not run it for you; run the command, then re-check.`.trim(),
-      commands: [...commands, 'echo "vm.max_map_count=262144\nfs.inotify.max_user_watches=524288\nfs.inotify.max_user_instances=512" | sudo tee /etc/sysctl.d/99-logclaw.conf && sudo sysctl --system'],
+      changes:
+        `${check.fix ?? ''} It needs root on this machine (on macOS/Windows: inside Docker Desktop's or Podman's VM), so LogClaw does not run it for you; run the command, then re-check.`.trim(),
+      commands: [
+        ...commands,
+        'echo "vm.max_map_count=262144\nfs.inotify.max_user_watches=524288\nfs.inotify.max_user_instances=512" | sudo tee /etc/sysctl.d/99-logclaw.conf && sudo sysctl --system',
+      ],
       automatic: false,
     },
   };
@@ -44,7 +53,7 @@ export const maxMapCount: CheckDefinition = {
   id: 'vm-max-map-count',
   title: 'vm.max_map_count for OpenSearch',
   explanation:
-    'OpenSearch maps its index files into memory and refuses to start (bootstrap check) when vm.max_map_count is below 262144. kind nodes are containers sharing this machine\'s kernel, so the host\'s value is the one that counts.',
+    "OpenSearch maps its index files into memory and refuses to start (bootstrap check) when vm.max_map_count is below 262144. kind nodes are containers sharing this machine's kernel, so the host's value is the one that counts.",
   cluster: false,
   async detect(env) {
     return fromPreflight(env, await preflightCheck(env, 'vm-max-map-count'), 'vm.max_map_count');

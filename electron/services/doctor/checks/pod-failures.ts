@@ -4,7 +4,15 @@ import type { Evidence } from '#contract/doctor.js';
 import { type CheckDefinition, ok } from '../check.js';
 import { eventLines, listPods, logLines, podName } from '../env.js';
 
-const BAD_WAITING = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
+const BAD_WAITING = new Set([
+  'CrashLoopBackOff',
+  'ImagePullBackOff',
+  'ErrImagePull',
+  'InvalidImageName',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'RunContainerError',
+]);
 
 export const podFailures: CheckDefinition = {
   id: 'pod-failures',
@@ -26,13 +34,19 @@ export const podFailures: CheckDefinition = {
       const last = status.lastState?.terminated;
       evidence.push({
         source: `pod/${podName(pod)} ${status.name}`,
-        lines: [`${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`, ...(last ? [`last exit ${last.exitCode} (${last.reason ?? 'Error'}), ${status.restartCount} restarts`] : [])],
+        lines: [
+          `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}`,
+          ...(last ? [`last exit ${last.exitCode} (${last.reason ?? 'Error'}), ${status.restartCount} restarts`] : []),
+        ],
       });
       const events = await eventLines(env, podName(pod), 'Pod');
       if (events.length) evidence.push({ source: `pod/${podName(pod)} events`, lines: events });
       if (waiting.reason === 'CrashLoopBackOff') {
         const logs = await logLines(env, pod, status.name, 20);
-        evidence.push({ source: `pod/${podName(pod)} logs (${status.name}, previous run)`, lines: logs.length ? logs : ['(no logs available)'] });
+        evidence.push({
+          source: `pod/${podName(pod)} logs (${status.name}, previous run)`,
+          lines: logs.length ? logs : ['(no logs available)'],
+        });
       }
     }
     const first = failing[0]!;
@@ -42,8 +56,12 @@ export const podFailures: CheckDefinition = {
       evidence,
       fix: {
         title: 'Investigate',
-        changes: 'No automatic fix: the cause is in the logs or events above (a configuration error, a missing Secret, an image name). After fixing it, the pod restarts by itself.',
-        commands: [env.commandLine('kubectl', ['-n', env.namespace, 'logs', podName(first.pod), '-c', first.status.name, '--previous']), env.commandLine('kubectl', ['-n', env.namespace, 'describe', 'pod', podName(first.pod)])],
+        changes:
+          'No automatic fix: the cause is in the logs or events above (a configuration error, a missing Secret, an image name). After fixing it, the pod restarts by itself.',
+        commands: [
+          env.commandLine('kubectl', ['-n', env.namespace, 'logs', podName(first.pod), '-c', first.status.name, '--previous']),
+          env.commandLine('kubectl', ['-n', env.namespace, 'describe', 'pod', podName(first.pod)]),
+        ],
         automatic: false,
       },
     };

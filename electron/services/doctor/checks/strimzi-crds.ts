@@ -2,7 +2,16 @@
 // crds:strimzi step (stack/ops/strimzi.ts).
 import type { Evidence } from '#contract/doctor.js';
 import { runs } from '../../stack/ops/shown.js';
-import { STRIMZI_CRDS, STRIMZI_OPERATOR, applyStrimziCrds, readStrimziCrds, restartStrimziOperator, servesV1, strimziCrdsUrl, strimziOperator } from '../../stack/ops/strimzi.js';
+import {
+  STRIMZI_CRDS,
+  STRIMZI_OPERATOR,
+  applyStrimziCrds,
+  readStrimziCrds,
+  restartStrimziOperator,
+  servesV1,
+  strimziCrdsUrl,
+  strimziOperator,
+} from '../../stack/ops/strimzi.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import { type CheckDefinition, ok } from '../check.js';
 import { listPods, logLines, orNull, podName } from '../env.js';
@@ -24,11 +33,18 @@ export const strimziCrds: CheckDefinition = {
   async detect(env) {
     const crds = await readStrimziCrds(env.crds);
     if (crds.every((crd) => crd.served === null)) return ok('Strimzi is not installed on this cluster (no kafka.strimzi.io CRDs).');
-    const evidence: Evidence[] = [{ source: 'CustomResourceDefinitions', lines: crds.map((crd) => (crd.served ? `${crd.name}: serves ${crd.served.join(', ')}` : `${crd.name}: missing`)) }];
+    const evidence: Evidence[] = [
+      {
+        source: 'CustomResourceDefinitions',
+        lines: crds.map((crd) => (crd.served ? `${crd.name}: serves ${crd.served.join(', ')}` : `${crd.name}: missing`)),
+      },
+    ];
     const problems = crds.filter((crd) => !servesV1(crd)).map((crd) => crd.name);
     if (problems.length === 0) return ok(`${STRIMZI_CRDS.length} Strimzi CRDs serve v1.`, evidence);
     for (const pod of (await listPods(env)).filter((p) => podName(p).includes('entity-operator')).slice(0, 2)) {
-      const logs = (await logLines(env, pod, pod.spec?.containers.find((c) => c.name === 'user-operator')?.name, 40)).filter((line) => /v1|not found|kafkauser/i.test(line)).slice(-5);
+      const logs = (await logLines(env, pod, pod.spec?.containers.find((c) => c.name === 'user-operator')?.name, 40))
+        .filter((line) => /v1|not found|kafkauser/i.test(line))
+        .slice(-5);
       if (logs.length) evidence.push({ source: `pod/${podName(pod)} logs`, lines: logs });
     }
     const operator = strimziOperator(env.plan);
@@ -36,7 +52,12 @@ export const strimziCrds: CheckDefinition = {
     const version = operator?.chart.version ?? '0.50.1';
     const url = strimziCrdsUrl(env.ctx.env, version);
     const deployed = await orNull(env.apps.readNamespacedDeployment({ name: STRIMZI_OPERATOR, namespace }));
-    const upgrade: Upgrade = { url, apply: applyStrimziCrds(env.target, url), namespace, ...(deployed ? { restart: restartStrimziOperator(env.target, namespace) } : {}) };
+    const upgrade: Upgrade = {
+      url,
+      apply: applyStrimziCrds(env.target, url),
+      namespace,
+      ...(deployed ? { restart: restartStrimziOperator(env.target, namespace) } : {}),
+    };
     return {
       status: 'fail',
       summary: `${problems.map((name) => name.split('.')[0]).join(', ')} ${problems.length > 1 ? 'do' : 'does'} not serve kafka.strimzi.io/v1 (older CRDs than Strimzi ${version}).`,

@@ -19,8 +19,7 @@ const TOPOLOGY = /topology spread|pod topology|missing required label/i;
 export const topologyZone: CheckDefinition = {
   id: 'topology-zone',
   title: 'Nodes carry the topology zone label',
-  explanation:
-    `Every LogClaw chart spreads its pods over zones (topologySpreadConstraints on ${ZONE_LABEL}). A node without that label cannot satisfy a DoNotSchedule constraint, so the pods stay Pending. kind nodes have no zone unless one is set; \`make kind-create\` and the app label the control-plane node. The fix labels the nodes that lack it.`,
+  explanation: `Every LogClaw chart spreads its pods over zones (topologySpreadConstraints on ${ZONE_LABEL}). A node without that label cannot satisfy a DoNotSchedule constraint, so the pods stay Pending. kind nodes have no zone unless one is set; \`make kind-create\` and the app label the control-plane node. The fix labels the nodes that lack it.`,
   cluster: true,
   settleMs: 30_000,
   async detect(env) {
@@ -36,14 +35,25 @@ export const topologyZone: CheckDefinition = {
     }
     const nodeLine = `${nodes.length} node(s); without ${ZONE_LABEL}: ${unlabelled.length ? unlabelled.join(', ') : 'none'}`;
     if (blocked.length === 0) return ok(`No pod Pending on topology spread (${nodeLine}).`);
-    const evidence: Evidence[] = [{ source: 'nodes', lines: [nodeLine] }, ...blocked.slice(0, 5).map(({ pod, lines }) => ({ source: `pod/${podName(pod)}`, lines }))];
-    const summary = `${blocked.length} pod(s) Pending on topology spread (${blocked.slice(0, 3).map(({ pod }) => podName(pod)).join(', ')})`;
+    const evidence: Evidence[] = [
+      { source: 'nodes', lines: [nodeLine] },
+      ...blocked.slice(0, 5).map(({ pod, lines }) => ({ source: `pod/${podName(pod)}`, lines })),
+    ];
+    const summary = `${blocked.length} pod(s) Pending on topology spread (${blocked
+      .slice(0, 3)
+      .map(({ pod }) => podName(pod))
+      .join(', ')})`;
     if (unlabelled.length === 0) {
       return {
         status: 'fail',
         summary: `${summary}, yet every node has a zone: the tier asks for more zones than the cluster has.`,
         evidence,
-        fix: { title: 'Use fewer zones', changes: 'Install with global.tier=standard (ScheduleAnyway) on a one-zone cluster, or add nodes in other zones.', commands: [env.commandLine('kubectl', ['get', 'nodes', '-L', ZONE_LABEL])], automatic: false },
+        fix: {
+          title: 'Use fewer zones',
+          changes: 'Install with global.tier=standard (ScheduleAnyway) on a one-zone cluster, or add nodes in other zones.',
+          commands: [env.commandLine('kubectl', ['get', 'nodes', '-L', ZONE_LABEL])],
+          automatic: false,
+        },
       };
     }
     const labels: NodeLabel[] = unlabelled.map((node) => ({ node, command: labelZone(env.target, node) }));

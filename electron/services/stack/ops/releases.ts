@@ -44,8 +44,22 @@ export function helmUninstall(target: ResolvedTarget, release: string, namespace
 }
 
 /** Back to `revision`, or to the previous one. */
-export function helmRollback(target: ResolvedTarget, release: string, namespace: string, revision: number | undefined, timeout: string): ToolCall {
-  return targetCommand(target, 'helm', ['rollback', release, ...(revision === undefined ? [] : [String(revision)]), '-n', namespace, '--timeout', timeout]);
+export function helmRollback(
+  target: ResolvedTarget,
+  release: string,
+  namespace: string,
+  revision: number | undefined,
+  timeout: string,
+): ToolCall {
+  return targetCommand(target, 'helm', [
+    'rollback',
+    release,
+    ...(revision === undefined ? [] : [String(revision)]),
+    '-n',
+    namespace,
+    '--timeout',
+    timeout,
+  ]);
 }
 
 /**
@@ -60,20 +74,32 @@ export interface ReleaseRepair {
 }
 
 export function planRepair(release: HelmRelease, history: HistoryEntry[]): ReleaseRepair {
-  const good = history.filter((entry) => entry.revision < release.revision && (entry.status === 'deployed' || entry.status === 'superseded')).at(-1);
-  return release.status === 'pending-install' || !good ? { release, action: 'uninstall' } : { release, action: 'rollback', to: good.revision };
+  const good = history
+    .filter((entry) => entry.revision < release.revision && (entry.status === 'deployed' || entry.status === 'superseded'))
+    .at(-1);
+  return release.status === 'pending-install' || !good
+    ? { release, action: 'uninstall' }
+    : { release, action: 'rollback', to: good.revision };
 }
 
 export function repairCommand(target: ResolvedTarget, repair: ReleaseRepair): ToolCall {
   const { name, namespace } = repair.release;
-  return repair.action === 'uninstall' ? helmUninstall(target, name, namespace, '2m') : helmRollback(target, name, namespace, repair.to, '5m');
+  return repair.action === 'uninstall'
+    ? helmUninstall(target, name, namespace, '2m')
+    : helmRollback(target, name, namespace, repair.to, '5m');
 }
 
 /**
  * The repair a release needs before the next install when a killed helm (the app or CLI was killed)
  * left it pending-*, after a short wait for a helm that may still be finishing; null when it needs none.
  */
-export async function pendingRepair(run: RunTool, target: ResolvedTarget, name: string, namespace: string, waitMs = 10_000): Promise<ReleaseRepair | null> {
+export async function pendingRepair(
+  run: RunTool,
+  target: ResolvedTarget,
+  name: string,
+  namespace: string,
+  waitMs = 10_000,
+): Promise<ReleaseRepair | null> {
   let current = await helmRelease(run, target, name, namespace);
   const deadline = Date.now() + waitMs;
   while (current?.status.startsWith('pending-') && Date.now() < deadline) {

@@ -19,7 +19,10 @@ export function strimziOperator(plan: StackPlan): PlanOperator | undefined {
 
 /** The CRD bundle of a Strimzi release, or LOGCLAW_STRIMZI_CRDS_URL (a mirror's URL or a file). */
 export function strimziCrdsUrl(env: NodeJS.ProcessEnv, version: string): string {
-  return env.LOGCLAW_STRIMZI_CRDS_URL || `https://github.com/strimzi/strimzi-kafka-operator/releases/download/${version}/strimzi-crds-${version}.yaml`;
+  return (
+    env.LOGCLAW_STRIMZI_CRDS_URL ||
+    `https://github.com/strimzi/strimzi-kafka-operator/releases/download/${version}/strimzi-crds-${version}.yaml`
+  );
 }
 
 export interface CrdVersions {

@@ -29,12 +29,24 @@ export function preflightStep(env: StepEnv, params: UpParams): StepBody {
             equivalent({ tool: 'kind', args: ['version'] }),
             ...versions,
           ]
-        : [...versions, equivalent(targetCommand(target, 'kubectl', ['get', 'nodes', '-o', 'custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory']))],
+        : [
+            ...versions,
+            equivalent(
+              targetCommand(target, 'kubectl', [
+                'get',
+                'nodes',
+                '-o',
+                'custom-columns=NAME:.metadata.name,CPU:.status.allocatable.cpu,MEMORY:.status.allocatable.memory',
+              ]),
+            ),
+          ],
     async run(s) {
       const result = await env.preflight(params, params.ignorePreflight);
       for (const line of result.lines) s.line(line);
       if (!result.ok) {
-        const failed = (result.report as { checks: Array<{ id: string; title: string; status: string }> }).checks.filter((check) => check.status === 'fail' && !params.ignorePreflight.includes(check.id));
+        const failed = (result.report as { checks: Array<{ id: string; title: string; status: string }> }).checks.filter(
+          (check) => check.status === 'fail' && !params.ignorePreflight.includes(check.id),
+        );
         throw new AppError('PREFLIGHT_FAILED', `${failed.map((check) => check.title).join(', ')} failed; nothing was created`, {
           hint: `Fix them (each check says how), then retry; or accept them: --ignore-preflight ${failed.map((check) => check.id).join(',')} (Skip in the app).`,
           detail: { preflight: result.report },
@@ -49,14 +61,38 @@ export function clusterStep(env: StepEnv, params: UpParams): StepBody {
   const { target } = params;
   if (target.mode === 'kind') {
     const config = join(env.ctx.dataDir, 'stack', `kind-${target.cluster}.yaml`);
-    const create: ToolCall = { tool: 'kind', args: ['create', 'cluster', '--name', target.cluster, '--config', config, '--kubeconfig', managedKubeconfig(env.ctx.dataDir), '--wait', '120s'], ...kindEnv(params) };
-    return { id: 'cluster', title: `kind cluster ${target.cluster}`, kind: 'cluster', shown: [runs(create)], run: (s) => kindCluster(env, params, target.cluster, config, create, s) };
+    const create: ToolCall = {
+      tool: 'kind',
+      args: [
+        'create',
+        'cluster',
+        '--name',
+        target.cluster,
+        '--config',
+        config,
+        '--kubeconfig',
+        managedKubeconfig(env.ctx.dataDir),
+        '--wait',
+        '120s',
+      ],
+      ...kindEnv(params),
+    };
+    return {
+      id: 'cluster',
+      title: `kind cluster ${target.cluster}`,
+      kind: 'cluster',
+      shown: [runs(create)],
+      run: (s) => kindCluster(env, params, target.cluster, config, create, s),
+    };
   }
   return {
     id: 'cluster',
     title: `Cluster ${target.context}`,
     kind: 'cluster',
-    shown: [equivalent(targetCommand(target, 'kubectl', ['cluster-info'])), equivalent(targetCommand(target, 'kubectl', ['get', 'storageclass', params.storageClass]))],
+    shown: [
+      equivalent(targetCommand(target, 'kubectl', ['cluster-info'])),
+      equivalent(targetCommand(target, 'kubectl', ['get', 'storageclass', params.storageClass])),
+    ],
     run: (s) => existingCluster(env, params, s),
   };
 }
@@ -67,7 +103,12 @@ async function kindCluster(env: StepEnv, params: UpParams, name: string, config:
   const managed = managedKubeconfig(ctx.dataDir);
   const { env: provider } = kindEnv(params);
   const { stdout } = await read('kind', ['get', 'clusters'], { env: provider });
-  if (stdout.split('\n').map((line) => line.trim()).includes(name)) {
+  if (
+    stdout
+      .split('\n')
+      .map((line) => line.trim())
+      .includes(name)
+  ) {
     s.line(`kind cluster "${name}" already exists: reusing it`);
     s.message('reusing the existing cluster');
     // Not streamed: a kubeconfig holds credentials.
@@ -102,7 +143,11 @@ async function existingCluster(env: StepEnv, params: UpParams, s: StepContext): 
     .readStorageClass({ name: params.storageClass })
     .then(() => true)
     .catch(() => false);
-  if (!storage) s.line(`warning: StorageClass "${params.storageClass}" does not exist: volumes (OpenSearch, PostgreSQL) will stay Pending unless you pass --storage-class`, 'stderr');
+  if (!storage)
+    s.line(
+      `warning: StorageClass "${params.storageClass}" does not exist: volumes (OpenSearch, PostgreSQL) will stay Pending unless you pass --storage-class`,
+      'stderr',
+    );
   s.message(`Kubernetes ${version}`);
 }
 
@@ -113,7 +158,10 @@ async function waitApi(kc: KubeConfig, s: StepContext, timeoutMs: number): Promi
       const version = await kc.makeApiClient(VersionApi).getCode();
       return version.gitVersion;
     } catch (error) {
-      if (Date.now() > deadline) throw new AppError('KUBE_UNREACHABLE', `The cluster's API server does not answer: ${(error as Error).message}`, { hint: 'Is the cluster running? `kubectl cluster-info` shows what kubectl sees.' });
+      if (Date.now() > deadline)
+        throw new AppError('KUBE_UNREACHABLE', `The cluster's API server does not answer: ${(error as Error).message}`, {
+          hint: 'Is the cluster running? `kubectl cluster-info` shows what kubectl sees.',
+        });
       await sleep(1000, s.signal);
     }
   }
@@ -128,7 +176,16 @@ export function namespaceStep(env: StepEnv, params: UpParams): StepBody {
     kind: 'namespace',
     shown: [
       equivalent(targetCommand(target, 'kubectl', ['create', 'namespace', namespace])),
-      equivalent(targetCommand(target, 'kubectl', ['label', 'namespace', namespace, 'app.kubernetes.io/part-of=logclaw', `logclaw.io/tenant=${tenant}`, '--overwrite'])),
+      equivalent(
+        targetCommand(target, 'kubectl', [
+          'label',
+          'namespace',
+          namespace,
+          'app.kubernetes.io/part-of=logclaw',
+          `logclaw.io/tenant=${tenant}`,
+          '--overwrite',
+        ]),
+      ),
     ],
     run: (s) => ensureNamespace(kubeFor(env, target), namespace, tenant, s, parseDuration(params.timeout)),
   };
@@ -154,7 +211,10 @@ async function ensureNamespace(kc: KubeConfig, namespace: string, tenant: string
       s.line(`namespace ${namespace} exists`);
       return;
     }
-    if (Date.now() > deadline) throw new AppError('TIMEOUT', `Namespace ${namespace} is still terminating`, { hint: 'An earlier uninstall has not finished; look for finalizers on its objects.' });
+    if (Date.now() > deadline)
+      throw new AppError('TIMEOUT', `Namespace ${namespace} is still terminating`, {
+        hint: 'An earlier uninstall has not finished; look for finalizers on its objects.',
+      });
     s.message(`waiting for the old ${namespace} to finish terminating`);
     await sleep(1000, s.signal);
   }
@@ -169,7 +229,11 @@ export function secretsStep(env: StepEnv, params: UpParams): StepBody {
     shown: [],
     async run(s) {
       const { created } = await env.secrets.ensure(params.tenant);
-      s.line(created ? `generated dev secrets for ${params.tenant} (kept in the app's data folder, mode 0600)` : `reusing the dev secrets of ${params.tenant}`);
+      s.line(
+        created
+          ? `generated dev secrets for ${params.tenant} (kept in the app's data folder, mode 0600)`
+          : `reusing the dev secrets of ${params.tenant}`,
+      );
       s.message('OpenSearch, Airflow, Redis and Kafka credentials ready (Stack → Dev secrets)');
     },
   };

@@ -16,17 +16,26 @@ export function upSteps(env: StepEnv, params: UpParams): StepSpec[] {
   const steps: StepSpec[] = [
     { ...preflightStep(env, params), dependsOn: [], skippable: true },
     { ...clusterStep(env, params), dependsOn: ['preflight'], skippable: false },
-    ...plan.operators.map((operator) => ({ ...operatorStep(env, params, operator), dependsOn: ['cluster', ...operator.dependsOn.map((dep) => `operator:${dep}`)], skippable: false })),
+    ...plan.operators.map((operator) => ({
+      ...operatorStep(env, params, operator),
+      dependsOn: ['cluster', ...operator.dependsOn.map((dep) => `operator:${dep}`)],
+      skippable: false,
+    })),
   ];
   const strimzi = strimziOperator(plan);
   if (strimzi) steps.push({ ...strimziCrdsStep(env, params, strimzi), dependsOn: ['operator:strimzi'], skippable: false });
-  steps.push({ ...namespaceStep(env, params), dependsOn: ['cluster'], skippable: false }, { ...secretsStep(env, params), dependsOn: ['preflight'], skippable: false });
+  steps.push(
+    { ...namespaceStep(env, params), dependsOn: ['cluster'], skippable: false },
+    { ...secretsStep(env, params), dependsOn: ['preflight'], skippable: false },
+  );
 
   const operatorSteps = new Set(steps.filter((step) => step.kind === 'operator' || step.kind === 'crds').map((step) => step.id));
   const dependents = new Set(releases.flatMap((release) => release.dependsOn));
   let previous: string | undefined;
   for (const release of releases) {
-    const operatorDeps = release.operators.flatMap((name) => (name === 'strimzi' && operatorSteps.has('crds:strimzi') ? ['crds:strimzi'] : [`operator:${name}`]));
+    const operatorDeps = release.operators.flatMap((name) =>
+      name === 'strimzi' && operatorSteps.has('crds:strimzi') ? ['crds:strimzi'] : [`operator:${name}`],
+    );
     const dependsOn =
       params.schedule === 'serial'
         ? previous

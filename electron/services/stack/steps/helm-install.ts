@@ -20,7 +20,13 @@ export async function writeValues(path: string, values: unknown): Promise<void> 
   await chmod(path, 0o600);
 }
 
-export async function repairIfPending(tools: StepTools, target: ResolvedTarget, release: string, namespace: string, s: StepContext): Promise<void> {
+export async function repairIfPending(
+  tools: StepTools,
+  target: ResolvedTarget,
+  release: string,
+  namespace: string,
+  s: StepContext,
+): Promise<void> {
   const repair = await pendingRepair(tools.read, target, release, namespace);
   if (!repair) return;
   s.line(`${release} is ${repair.release.status} (a helm operation was interrupted); repairing it`);
@@ -35,8 +41,12 @@ export function helmFailure(error: unknown, command: ToolCall, release: string):
   const hint = conflict
     ? `${conflict[1]} ${conflict[2]} already exists and does not belong to ${release}: delete it (kubectl delete ${conflict[1]!.toLowerCase()} ${conflict[2]} -n ${conflict[3]}) or remove it from your values, then retry.`
     : /values don't meet the specifications|schema/i.test(message)
-      ? 'A value does not match the chart\'s schema: fix your values file, then retry.'
-      : 'Read helm\'s message below, fix the cause, then retry the step.';
+      ? "A value does not match the chart's schema: fix your values file, then retry."
+      : "Read helm's message below, fix the cause, then retry the step.";
   const detail = (error as { detail?: { stderrTail?: string[] } }).detail;
-  return new AppError('HELM_FAILED', `helm could not install ${release}: ${message}`, { hint, detail: { command: shellLine(command), stderrTail: detail?.stderrTail ?? [] }, cause: error });
+  return new AppError('HELM_FAILED', `helm could not install ${release}: ${message}`, {
+    hint,
+    detail: { command: shellLine(command), stderrTail: detail?.stderrTail ?? [] },
+    cause: error,
+  });
 }

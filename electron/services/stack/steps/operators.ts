@@ -8,7 +8,16 @@ import type { ToolCall } from '../../tools/tools-service.js';
 import { helmManifest, helmRelease } from '../helm.js';
 import { helmUpgrade } from '../ops/releases.js';
 import { equivalent, runs } from '../ops/shown.js';
-import { STRIMZI_CRDS, STRIMZI_OPERATOR, applyStrimziCrds, readStrimziCrds, restartStrimziOperator, servesV1, showServedVersions, strimziCrdsUrl } from '../ops/strimzi.js';
+import {
+  STRIMZI_CRDS,
+  STRIMZI_OPERATOR,
+  applyStrimziCrds,
+  readStrimziCrds,
+  restartStrimziOperator,
+  servesV1,
+  showServedVersions,
+  strimziCrdsUrl,
+} from '../ops/strimzi.js';
 import type { PlanOperator } from '../plan.js';
 import { targetCommand } from '../target.js';
 import { helmFailure, repairIfPending, writeValues } from './helm-install.js';
@@ -32,7 +41,20 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
     id: `operator:${operator.name}`,
     title: `Operator ${operator.name} ${operator.chart.version}`,
     kind: 'operator',
-    shown: [runs(install), equivalent(targetCommand(target, 'kubectl', ['wait', '--for=condition=Available', 'deployment', '--all', '-n', operator.namespace, `--timeout=${timeout}`]))],
+    shown: [
+      runs(install),
+      equivalent(
+        targetCommand(target, 'kubectl', [
+          'wait',
+          '--for=condition=Available',
+          'deployment',
+          '--all',
+          '-n',
+          operator.namespace,
+          `--timeout=${timeout}`,
+        ]),
+      ),
+    ],
     run: (s) => installOperator(env, params, operator, repo, install, s),
   };
 }
@@ -47,12 +69,21 @@ function sameVersion(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-async function installOperator(env: StepEnv, params: UpParams, operator: PlanOperator, repo: string, install: ToolCall, s: StepContext): Promise<void> {
+async function installOperator(
+  env: StepEnv,
+  params: UpParams,
+  operator: PlanOperator,
+  repo: string,
+  install: ToolCall,
+  s: StepContext,
+): Promise<void> {
   const tools = stepTools(env, s);
   const { target, timeout } = params;
   const existing = await helmRelease(tools.read, target, operator.name, operator.namespace);
   if (existing?.status === 'deployed' && sameVersion(existing.chartVersion, operator.chart.version)) {
-    s.line(`${operator.name} ${existing.chartVersion} is already installed in ${operator.namespace} (once per cluster): checking it is ready`);
+    s.line(
+      `${operator.name} ${existing.chartVersion} is already installed in ${operator.namespace} (once per cluster): checking it is ready`,
+    );
   } else {
     await repairIfPending(tools, target, operator.name, operator.namespace, s);
     await writeValues(operatorValuesPath(env.ctx.dataDir, operator.name), operator.values);
@@ -61,7 +92,9 @@ async function installOperator(env: StepEnv, params: UpParams, operator: PlanOpe
       throw helmFailure(error, install, operator.name);
     });
   }
-  const objects = (await helmManifest(tools.read, target, operator.name, operator.namespace)).filter((object) => object.kind === 'Deployment');
+  const objects = (await helmManifest(tools.read, target, operator.name, operator.namespace)).filter(
+    (object) => object.kind === 'Deployment',
+  );
   await waitObjects(env, s, target, objects, operator.namespace, timeout);
 }
 
@@ -80,9 +113,18 @@ export function strimziCrdsStep(env: StepEnv, params: UpParams, strimzi: PlanOpe
 }
 
 /** Checked every time; upgraded server-side when a CRD lacks v1, then the operator restarts (ops/strimzi.ts). */
-async function upgradeStrimziCrds(env: StepEnv, params: UpParams, strimzi: PlanOperator, upgrade: { url: string; apply: ToolCall; restart: ToolCall }, s: StepContext): Promise<void> {
+async function upgradeStrimziCrds(
+  env: StepEnv,
+  params: UpParams,
+  strimzi: PlanOperator,
+  upgrade: { url: string; apply: ToolCall; restart: ToolCall },
+  s: StepContext,
+): Promise<void> {
   const api = kubeFor(env, params.target).makeApiClient(ApiextensionsV1Api);
-  const problems = async () => (await readStrimziCrds(api)).filter((crd) => !servesV1(crd)).map((crd) => `${crd.name} ${crd.served ? `serves ${crd.served.join(', ')}` : 'is missing'}`);
+  const problems = async () =>
+    (await readStrimziCrds(api))
+      .filter((crd) => !servesV1(crd))
+      .map((crd) => `${crd.name} ${crd.served ? `serves ${crd.served.join(', ')}` : 'is missing'}`);
   const before = await problems();
   if (before.length === 0) {
     s.line(`${STRIMZI_CRDS.join(', ')} serve v1 (Strimzi ${strimzi.chart.version})`);
@@ -96,6 +138,16 @@ async function upgradeStrimziCrds(env: StepEnv, params: UpParams, strimzi: PlanO
   await exec(upgrade.apply);
   await exec(upgrade.restart);
   const after = await problems();
-  if (after.length) throw new AppError('TOOL_FAILED', `The Strimzi CRDs still do not serve v1: ${after.join('; ')}`, { hint: `Apply them by hand: ${shellLine(upgrade.apply)}` });
-  await waitObjects(env, s, params.target, [{ apiVersion: 'apps/v1', kind: 'Deployment', name: STRIMZI_OPERATOR, namespace: strimzi.namespace }], strimzi.namespace, params.timeout);
+  if (after.length)
+    throw new AppError('TOOL_FAILED', `The Strimzi CRDs still do not serve v1: ${after.join('; ')}`, {
+      hint: `Apply them by hand: ${shellLine(upgrade.apply)}`,
+    });
+  await waitObjects(
+    env,
+    s,
+    params.target,
+    [{ apiVersion: 'apps/v1', kind: 'Deployment', name: STRIMZI_OPERATOR, namespace: strimzi.namespace }],
+    strimzi.namespace,
+    params.timeout,
+  );
 }

@@ -38,7 +38,13 @@ export function releaseStep(env: StepEnv, params: UpParams, release: PlanRelease
     valuesFiles: [...release.values.local.map((file) => chartPath(env.chartsDir, file)), files.app, ...(files.user ? [files.user] : [])],
     timeout,
   });
-  return { id: `release:${release.name}`, title: `Release ${name}`, kind: 'release', shown: [runs(install)], run: (s) => installRelease(env, params, release, install, files, s) };
+  return {
+    id: `release:${release.name}`,
+    title: `Release ${name}`,
+    kind: 'release',
+    shown: [runs(install)],
+    run: (s) => installRelease(env, params, release, install, files, s),
+  };
 }
 
 function releaseValuesPath(dataDir: string, tenant: string, name: string, which: 'app' | 'user'): string {
@@ -49,7 +55,10 @@ function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Reco
   const out: Record<string, unknown> = { ...a };
   for (const [key, value] of Object.entries(b)) {
     const left = out[key];
-    out[key] = left && value && typeof left === 'object' && typeof value === 'object' && !Array.isArray(left) && !Array.isArray(value) ? deepMerge(left as Record<string, unknown>, value as Record<string, unknown>) : value;
+    out[key] =
+      left && value && typeof left === 'object' && typeof value === 'object' && !Array.isArray(left) && !Array.isArray(value)
+        ? deepMerge(left as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
   }
   return out;
 }
@@ -67,16 +76,29 @@ async function userValues(params: UpParams): Promise<Record<string, unknown>> {
   return values;
 }
 
-async function installRelease(env: StepEnv, params: UpParams, release: PlanRelease, install: ToolCall, files: ReleaseFiles, s: StepContext): Promise<void> {
+async function installRelease(
+  env: StepEnv,
+  params: UpParams,
+  release: PlanRelease,
+  install: ToolCall,
+  files: ReleaseFiles,
+  s: StepContext,
+): Promise<void> {
   const { target, tenant, timeout } = params;
   const namespace = tenantNamespace(tenant);
   const name = fill(release.release, tenant);
   const chartDir = chartPath(env.chartsDir, release.chart);
-  if (!existsSync(chartDir)) throw new AppError('NOT_FOUND', `Chart ${chartDir} does not exist`, { hint: 'Set LOGCLAW_CHARTS_DIR to the charts folder, or reinstall the app.' });
+  if (!existsSync(chartDir))
+    throw new AppError('NOT_FOUND', `Chart ${chartDir} does not exist`, {
+      hint: 'Set LOGCLAW_CHARTS_DIR to the charts folder, or reinstall the app.',
+    });
   assertChartReady(chartDir);
   const { secrets } = await env.secrets.ensure(tenant);
   const tools = stepTools(env, s, secretValues(secrets));
-  await writeValues(files.app, deepMerge({ global: { tenantId: tenant, storageClass: params.storageClass } }, secretValuesFor(release.name, secrets)));
+  await writeValues(
+    files.app,
+    deepMerge({ global: { tenantId: tenant, storageClass: params.storageClass } }, secretValuesFor(release.name, secrets)),
+  );
   if (files.user) await writeValues(files.user, valuesForChart(await userValues(params), release.values.tenantSection));
   await repairIfPending(tools, target, name, namespace, s);
   s.message(`helm upgrade --install ${name}`);

@@ -81,7 +81,8 @@ export interface StepTools {
 export function stepTools(env: StepEnv, s: StepContext, redact: string[] = []): StepTools {
   const { tools } = env.ctx;
   return {
-    read: (name, args, options = {}) => tools.run(name, args, { ...options, signal: s.signal, redact: [...redact, ...(options.redact ?? [])] }),
+    read: (name, args, options = {}) =>
+      tools.run(name, args, { ...options, signal: s.signal, redact: [...redact, ...(options.redact ?? [])] }),
     exec(command, options = {}) {
       const masked = { ...command, redact: [...(command.redact ?? []), ...redact, ...(options.redact ?? [])] };
       s.command(shellLine(masked));
@@ -113,9 +114,17 @@ export const sleep = (ms: number, signal?: AbortSignal) =>
   });
 
 /** Waits for the objects' own readiness through watches; the kubectl waits shown are their equivalents. */
-export async function waitObjects(env: StepEnv, s: StepContext, target: ResolvedTarget, all: ManifestObject[], namespace: string, timeout: string): Promise<void> {
+export async function waitObjects(
+  env: StepEnv,
+  s: StepContext,
+  target: ResolvedTarget,
+  all: ManifestObject[],
+  namespace: string,
+  timeout: string,
+): Promise<void> {
   const objects = all.filter(isWatched);
-  for (const object of objects) s.command(renderShown(equivalent(targetCommand(target, 'kubectl', waitCommand(object, namespace, timeout).slice(1)))));
+  for (const object of objects)
+    s.command(renderShown(equivalent(targetCommand(target, 'kubectl', waitCommand(object, namespace, timeout).slice(1)))));
   if (objects.length === 0) return;
   s.line(`waiting for ${objects.length} resource(s) to be ready (timeout ${timeout})`);
   await waitForReady(kubeFor(env, target), objects, namespace, {

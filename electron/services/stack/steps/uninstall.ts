@@ -20,7 +20,9 @@ export function downSteps(env: StepEnv, params: DownParams): StepSpec[] {
   const installed = new Set(params.installed.map((entry) => entry.name));
   const steps: StepSpec[] = params.installed.map(({ name, release }) => {
     // A release goes after everything that depends on it (the install order, reversed).
-    const dependents = planReleases.filter((other) => other.dependsOn.includes(name) && installed.has(other.name)).map((other) => `uninstall:${other.name}`);
+    const dependents = planReleases
+      .filter((other) => other.dependsOn.includes(name) && installed.has(other.name))
+      .map((other) => `uninstall:${other.name}`);
     const uninstall = helmUninstall(target, release, namespace, timeout);
     return {
       id: `uninstall:${name}`,
@@ -54,9 +56,15 @@ export function downSteps(env: StepEnv, params: DownParams): StepSpec[] {
         if (error.code !== 404) throw error;
       });
       for (;;) {
-        const gone = await core.readNamespace({ name: namespace }).then(() => false, (error: { code?: number }) => error.code === 404);
+        const gone = await core.readNamespace({ name: namespace }).then(
+          () => false,
+          (error: { code?: number }) => error.code === 404,
+        );
         if (gone) break;
-        if (Date.now() > deadline) throw new AppError('TIMEOUT', `Namespace ${namespace} is still terminating`, { hint: `Look for finalizers: kubectl get all -n ${namespace}` });
+        if (Date.now() > deadline)
+          throw new AppError('TIMEOUT', `Namespace ${namespace} is still terminating`, {
+            hint: `Look for finalizers: kubectl get all -n ${namespace}`,
+          });
         s.message(`waiting for ${namespace} to terminate`);
         await sleep(1000, s.signal);
       }

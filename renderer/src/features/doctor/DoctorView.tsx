@@ -42,7 +42,8 @@ export function DoctorView() {
             {report?.context ? ` · context ${report.context}` : ''}
             {report ? (
               <>
-                {' '}· checked <RelativeTime at={report.checkedAt} />
+                {' '}
+                · checked <RelativeTime at={report.checkedAt} />
               </>
             ) : null}
           </span>
@@ -51,7 +52,12 @@ export function DoctorView() {
           <button type="button" onClick={() => void runDoctor()} disabled={status === 'loading'}>
             {status === 'loading' ? 'Checking…' : 'Run all checks'}
           </button>
-          <button type="button" onClick={() => void writeBundle()} disabled={bundling} title="A zip of versions, preflight, releases, statuses, events, logs, forwards and the last install; secrets redacted">
+          <button
+            type="button"
+            onClick={() => void writeBundle()}
+            disabled={bundling}
+            title="A zip of versions, preflight, releases, statuses, events, logs, forwards and the last install; secrets redacted"
+          >
             {bundling ? 'Writing bundle…' : 'Support bundle'}
           </button>
         </div>
@@ -60,8 +66,8 @@ export function DoctorView() {
       {report?.error && <ErrorLine error={report.error} />}
       {bundle && (
         <div className="card" role="status" aria-label="Support bundle">
-          Wrote <code>{bundle.path}</code> ({formatBytes(bundle.bytes)}, {bundle.files.length} files, {bundle.redactions} values redacted). Review it before sharing.{' '}
-          <CopyButton text={bundle.path} label="Copy path" />
+          Wrote <code>{bundle.path}</code> ({formatBytes(bundle.bytes)}, {bundle.files.length} files, {bundle.redactions} values redacted).
+          Review it before sharing. <CopyButton text={bundle.path} label="Copy path" />
         </div>
       )}
       <HealthCard />
@@ -76,13 +82,25 @@ export function DoctorView() {
         </h2>
         {!report && status === 'loading' && <p className="muted">Running the checks…</p>}
         {!report && status !== 'loading' && (
-          <EmptyState title="No checks yet" action={<button type="button" onClick={() => void runDoctor()}>Run all checks</button>}>
+          <EmptyState
+            title="No checks yet"
+            action={
+              <button type="button" onClick={() => void runDoctor()}>
+                Run all checks
+              </button>
+            }
+          >
             The doctor reads the cluster, the releases and this machine's settings, and explains each known failure of the stack with a fix.
           </EmptyState>
         )}
         <ul className="checks" aria-label="Doctor checks">
           {checks.map((check) => (
-            <CheckRow key={check.id} check={check} open={open === check.id} onToggle={() => setOpen((current) => (current === check.id ? null : check.id))} />
+            <CheckRow
+              key={check.id}
+              check={check}
+              open={open === check.id}
+              onToggle={() => setOpen((current) => (current === check.id ? null : check.id))}
+            />
           ))}
         </ul>
       </div>
@@ -101,9 +119,20 @@ function HealthCard() {
   return (
     <div className="card" aria-label="Stack health">
       <h2>
-        Health <span className="muted small">the stack's verification (step 5), live{health ? <> · <RelativeTime at={health.checkedAt} /></> : null}</span>
+        Health{' '}
+        <span className="muted small">
+          the stack's verification (step 5), live
+          {health ? (
+            <>
+              {' '}
+              · <RelativeTime at={health.checkedAt} />
+            </>
+          ) : null}
+        </span>
       </h2>
-      {!health && <p className="muted">{healthStatus === 'loading' ? 'Reading pods, Kafka, OpenSearch and releases…' : 'Not checked yet.'}</p>}
+      {!health && (
+        <p className="muted">{healthStatus === 'loading' ? 'Reading pods, Kafka, OpenSearch and releases…' : 'Not checked yet.'}</p>
+      )}
       {health && (
         <ul className="health">
           {health.items.map((item) => (
@@ -162,7 +191,12 @@ function CheckRow({ check, open, onToggle }: { check: DoctorCheck; open: boolean
           {error && <ErrorLine error={error} />}
           {result && <FixOutcome result={result} />}
           <div>
-            <button type="button" onClick={() => void runDoctor([check.id])}>Re-check</button> <span className="muted small">checked <RelativeTime at={check.checkedAt} /> in {check.durationMs} ms</span>
+            <button type="button" onClick={() => void runDoctor([check.id])}>
+              Re-check
+            </button>{' '}
+            <span className="muted small">
+              checked <RelativeTime at={check.checkedAt} /> in {check.durationMs} ms
+            </span>
           </div>
         </div>
       )}
@@ -176,7 +210,9 @@ function FixPanel({ check, busy }: { check: DoctorCheck; busy: boolean }) {
   const fix = check.fix!;
   return (
     <div className="commands">
-      <div className="muted small">{fix.automatic ? 'Fix' : 'Fix (by hand: the app does not run this for you)'}: {fix.title}</div>
+      <div className="muted small">
+        {fix.automatic ? 'Fix' : 'Fix (by hand: the app does not run this for you)'}: {fix.title}
+      </div>
       {!fix.automatic && <p>{fix.changes}</p>}
       <pre className="mono">{fix.commands.join('\n')}</pre>
       <CopyButton text={fix.commands.join('\n')} label="Copy commands" />{' '}
@@ -206,7 +242,9 @@ function FixOutcome({ result }: { result: FixResult }) {
   return (
     <div role="status" aria-label="Fix result">
       <div className={`status-${result.after.status}`}>
-        {result.after.status === 'ok' ? 'Fixed: the re-check passes.' : `After the fix the check is still ${result.after.status}: ${result.after.summary}`}
+        {result.after.status === 'ok'
+          ? 'Fixed: the re-check passes.'
+          : `After the fix the check is still ${result.after.status}: ${result.after.summary}`}
       </div>
       <ul className="small">
         {result.applied.map((line) => (

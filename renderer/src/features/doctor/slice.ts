@@ -31,7 +31,18 @@ export interface DoctorSlice {
 export const createDoctorSlice: StateCreator<Store, [], [], DoctorSlice> = (set) => {
   const patch = patcherFor(set, 'doctor');
   return {
-    doctor: { report: null, status: 'idle', lastError: null, health: null, healthStatus: 'idle', fixing: null, fixResults: {}, fixErrors: {}, bundle: null, bundling: false },
+    doctor: {
+      report: null,
+      status: 'idle',
+      lastError: null,
+      health: null,
+      healthStatus: 'idle',
+      fixing: null,
+      fixResults: {},
+      fixErrors: {},
+      bundle: null,
+      bundling: false,
+    },
     async runDoctor(only) {
       patch({ status: 'loading' });
       await attempt(
@@ -41,7 +52,14 @@ export const createDoctorSlice: StateCreator<Store, [], [], DoctorSlice> = (set)
           patch((doctor) => ({
             status: 'ready',
             lastError: null,
-            report: only && doctor.report ? { ...doctor.report, checks: doctor.report.checks.map((c) => report.checks.find((r) => r.id === c.id) ?? c), checkedAt: report.checkedAt } : report,
+            report:
+              only && doctor.report
+                ? {
+                    ...doctor.report,
+                    checks: doctor.report.checks.map((c) => report.checks.find((r) => r.id === c.id) ?? c),
+                    checkedAt: report.checkedAt,
+                  }
+                : report,
           }));
         },
         (lastError) => patch({ status: 'error', lastError }),
@@ -69,7 +87,9 @@ export const createDoctorSlice: StateCreator<Store, [], [], DoctorSlice> = (set)
           patch((doctor) => ({
             fixing: null,
             fixResults: { ...doctor.fixResults, [id]: result },
-            report: doctor.report ? { ...doctor.report, checks: doctor.report.checks.map((c) => (c.id === id ? result.after : c)) } : doctor.report,
+            report: doctor.report
+              ? { ...doctor.report, checks: doctor.report.checks.map((c) => (c.id === id ? result.after : c)) }
+              : doctor.report,
           }));
         },
         (error) => patch((doctor) => ({ fixing: null, fixErrors: { ...doctor.fixErrors, [id]: error } })),
@@ -93,5 +113,8 @@ export const createDoctorSlice: StateCreator<Store, [], [], DoctorSlice> = (set)
 
 /** How many checks warn or fail (the nav badge). */
 export function doctorProblems(report: DoctorReport | null): { warn: number; fail: number } {
-  return { warn: report?.checks.filter((c) => c.status === 'warn').length ?? 0, fail: report?.checks.filter((c) => c.status === 'fail').length ?? 0 };
+  return {
+    warn: report?.checks.filter((c) => c.status === 'warn').length ?? 0,
+    fail: report?.checks.filter((c) => c.status === 'fail').length ?? 0,
+  };
 }

@@ -10,7 +10,14 @@ import { StatusDot, type Tone } from '../../components/StatusDot.js';
 import { useStore } from '../../store/index.js';
 import type { ForwardError } from './slice.js';
 
-const TONES: Record<ForwardState, Tone> = { ready: 'ok', degraded: 'warn', starting: 'busy', reconnecting: 'busy', failed: 'fail', stopped: 'idle' };
+const TONES: Record<ForwardState, Tone> = {
+  ready: 'ok',
+  degraded: 'warn',
+  starting: 'busy',
+  reconnecting: 'busy',
+  failed: 'fail',
+  stopped: 'idle',
+};
 
 export function forwardTone(state: ForwardState): Tone {
   return TONES[state];
@@ -29,12 +36,21 @@ export function ForwardsView() {
     <section className="view" aria-labelledby="forwards-title">
       <header className="view-header">
         <h1 id="forwards-title">
-          Forwards <span className="muted small">{up} ready of {running} running · namespace logclaw-{tenant}</span>
+          Forwards{' '}
+          <span className="muted small">
+            {up} ready of {running} running · namespace logclaw-{tenant}
+          </span>
         </h1>
         <div className="view-actions">
-          <button type="button" onClick={() => void startAll()}>Start all</button>
-          <button type="button" onClick={() => void stopAll()} disabled={running === 0}>Stop all</button>
-          <button type="button" onClick={() => setAdding((open) => !open)} aria-expanded={adding}>Add forward</button>
+          <button type="button" onClick={() => void startAll()}>
+            Start all
+          </button>
+          <button type="button" onClick={() => void stopAll()} disabled={running === 0}>
+            Stop all
+          </button>
+          <button type="button" onClick={() => setAdding((open) => !open)} aria-expanded={adding}>
+            Add forward
+          </button>
         </div>
       </header>
       {lastError && <ErrorLine error={lastError} />}
@@ -44,24 +60,30 @@ export function ForwardsView() {
       ) : (
         <div className="split">
           <div className="split-main">
-          <table className="table" aria-label="Forwards">
-            <thead>
-              <tr>
-                <th scope="col">State</th>
-                <th scope="col">Service</th>
-                <th scope="col" className="num">Local</th>
-                <th scope="col">Pod</th>
-                <th scope="col" className="num">Traffic</th>
-                <th scope="col" className="num">Probe</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((forward) => (
-                <ForwardRow key={forward.id} forward={forward} selected={forward.id === selected} />
-              ))}
-            </tbody>
-          </table>
+            <table className="table" aria-label="Forwards">
+              <thead>
+                <tr>
+                  <th scope="col">State</th>
+                  <th scope="col">Service</th>
+                  <th scope="col" className="num">
+                    Local
+                  </th>
+                  <th scope="col">Pod</th>
+                  <th scope="col" className="num">
+                    Traffic
+                  </th>
+                  <th scope="col" className="num">
+                    Probe
+                  </th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((forward) => (
+                  <ForwardRow key={forward.id} forward={forward} selected={forward.id === selected} />
+                ))}
+              </tbody>
+            </table>
           </div>
           {detail && <HistoryPanel forward={detail} />}
         </div>
@@ -80,18 +102,27 @@ function ForwardRow({ forward, selected }: { forward: ForwardStatus; selected: b
   const target = `${forward.spec.target.kind === 'service' ? 'svc' : 'pod'}/${forward.spec.target.name}:${forward.spec.remotePort}`;
   return (
     <>
-      <tr data-forward={forward.id} data-state={forward.state} className={selected ? 'selected' : undefined} onClick={() => select(selected ? null : forward.id)}>
+      <tr
+        data-forward={forward.id}
+        data-state={forward.state}
+        className={selected ? 'selected' : undefined}
+        onClick={() => select(selected ? null : forward.id)}
+      >
         <td title={`since ${new Date(forward.since).toLocaleString()}`}>
           <StatusDot tone={forwardTone(forward.state)} /> {forward.state}
           {running && <div className="muted small reason">{forward.reason}</div>}
         </td>
         <th scope="row">
           <div className="nowrap">{forward.spec.title}</div>
-          <div className="muted small mono ellipsis" title={`${forward.spec.namespace}/${target}`}>{target}</div>
+          <div className="muted small mono ellipsis" title={`${forward.spec.namespace}/${target}`}>
+            {target}
+          </div>
         </th>
         <td className="num mono nowrap">:{forward.spec.localPort}</td>
         <td className="mono small">
-          <span className="ellipsis" title={forward.pod}>{forward.pod ?? '–'}</span>
+          <span className="ellipsis" title={forward.pod}>
+            {forward.pod ?? '–'}
+          </span>
         </td>
         <td className="num nowrap">
           <Sparkline values={rates ?? []} label={`${forward.spec.title} traffic`} unit="B/s" />
@@ -111,16 +142,32 @@ function ForwardRow({ forward, selected }: { forward: ForwardStatus; selected: b
         <td onClick={(event) => event.stopPropagation()}>
           <div className="row-actions">
             {running ? (
-              <button type="button" aria-label={`Stop ${forward.spec.title}`} onClick={() => void stop(forward.id)}>Stop</button>
+              <button type="button" aria-label={`Stop ${forward.spec.title}`} onClick={() => void stop(forward.id)}>
+                Stop
+              </button>
             ) : (
-              <button type="button" aria-label={`Start ${forward.spec.title}`} onClick={() => void start(forward.id)}>Start</button>
+              <button type="button" aria-label={`Start ${forward.spec.title}`} onClick={() => void start(forward.id)}>
+                Start
+              </button>
             )}
             {forward.url && forward.state === 'ready' && (
-              <a href={forward.url} target="_blank" rel="noreferrer" aria-label={`Open ${forward.spec.title} in the browser`} title={forward.url}>
+              <a
+                href={forward.url}
+                target="_blank"
+                rel="noreferrer"
+                aria-label={`Open ${forward.spec.title} in the browser`}
+                title={forward.url}
+              >
                 Open
               </a>
             )}
-            <CopyButton className="link" aria-label={`Copy kubectl command for ${forward.spec.title}`} title={forward.command} text={forward.command} label="Copy" />
+            <CopyButton
+              className="link"
+              aria-label={`Copy kubectl command for ${forward.spec.title}`}
+              title={forward.command}
+              text={forward.command}
+              label="Copy"
+            />
           </div>
         </td>
       </tr>
@@ -145,14 +192,21 @@ function HistoryPanel({ forward }: { forward: ForwardStatus }) {
   const remove = useStore((s) => s.removeForward);
   const setAutoStart = useStore((s) => s.setForwardAutoStart);
   return (
-    <aside className="side-panel" aria-label={`${forward.spec.title} history`} onKeyDown={(event) => event.key === 'Escape' && select(null)}>
+    <aside
+      className="side-panel"
+      aria-label={`${forward.spec.title} history`}
+      onKeyDown={(event) => event.key === 'Escape' && select(null)}
+    >
       <header className="view-header">
         <h2>{forward.spec.title}</h2>
-        <button type="button" aria-label="Close history" onClick={() => select(null)}>×</button>
+        <button type="button" aria-label="Close history" onClick={() => select(null)}>
+          ×
+        </button>
       </header>
       <p className="mono small wrap-anywhere">{forward.command}</p>
       <label className="small">
-        <input type="checkbox" checked={forward.autoStart} onChange={(event) => void setAutoStart(forward.id, event.target.checked)} /> Start with the app
+        <input type="checkbox" checked={forward.autoStart} onChange={(event) => void setAutoStart(forward.id, event.target.checked)} />{' '}
+        Start with the app
       </label>
       <ol className="timeline" aria-label="State changes">
         {[...forward.history].reverse().map((change) => (
@@ -173,8 +227,19 @@ function HistoryPanel({ forward }: { forward: ForwardStatus }) {
 
 function AddForwardForm({ onDone, defaultNamespace }: { onDone: () => void; defaultNamespace: string }) {
   const add = useStore((s) => s.addForward);
-  const [form, setForm] = useState({ namespace: defaultNamespace, kind: 'service' as 'service' | 'pod', name: '', remotePort: '', localPort: '', probe: 'tcp' as 'tcp' | 'http', path: '' });
-  const field = (key: keyof typeof form) => ({ value: form[key], onChange: (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value }) });
+  const [form, setForm] = useState({
+    namespace: defaultNamespace,
+    kind: 'service' as 'service' | 'pod',
+    name: '',
+    remotePort: '',
+    localPort: '',
+    probe: 'tcp' as 'tcp' | 'http',
+    path: '',
+  });
+  const field = (key: keyof typeof form) => ({
+    value: form[key],
+    onChange: (event: { target: { value: string } }) => setForm({ ...form, [key]: event.target.value }),
+  });
   return (
     <form
       className="inline-form"

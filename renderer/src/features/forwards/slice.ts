@@ -72,7 +72,9 @@ export const createForwardsSlice: StateCreator<Store, [], [], ForwardsSlice> = (
       await attempt(async () => {
         const result = await invoke('forwards:startAll');
         result.started.forEach(changed);
-        patch((forwards) => ({ errors: { ...forwards.errors, ...Object.fromEntries(result.failed.map((failure) => [failure.id, failure])) } }));
+        patch((forwards) => ({
+          errors: { ...forwards.errors, ...Object.fromEntries(result.failed.map((failure) => [failure.id, failure])) },
+        }));
       }, failed);
     },
     async stopAllForwards() {
@@ -101,7 +103,9 @@ export const createForwardsSlice: StateCreator<Store, [], [], ForwardsSlice> = (
         const list = exists ? forwards.list.map((f) => (f.id === status.id ? status : f)) : [...forwards.list, status];
         const rates = { ...forwards.rates };
         if (before && now > before.at && status.state !== 'stopped') {
-          rates[status.id] = [...(rates[status.id] ?? []), Math.max(0, ((bytes - before.bytes) * 1000) / (now - before.at))].slice(-SAMPLES);
+          rates[status.id] = [...(rates[status.id] ?? []), Math.max(0, ((bytes - before.bytes) * 1000) / (now - before.at))].slice(
+            -SAMPLES,
+          );
         }
         return { list, rates };
       });

@@ -5,7 +5,11 @@ import { useStore } from '../../store/index.js';
 /** Direct bootstrap (any Kafka) or the installed stack through port-forwards. */
 export function ConnectionForm({ connection, onDone }: { connection: KafkaConnection | null; onDone?: () => void }) {
   const setConnection = useStore((s) => s.kafkaSetConnection);
-  const [brokers, setBrokers] = useState((connection?.source === 'saved' || connection?.source === 'session' ? connection.brokers : connection?.saved.brokers ?? []).join(', '));
+  const [brokers, setBrokers] = useState(
+    (connection?.source === 'saved' || connection?.source === 'session' ? connection.brokers : (connection?.saved.brokers ?? [])).join(
+      ', ',
+    ),
+  );
   const [save, setSave] = useState(true);
   const [busy, setBusy] = useState(false);
   const list = brokers.split(/[\s,]+/).filter(Boolean);
@@ -56,8 +60,8 @@ export function ConnectionForm({ connection, onDone }: { connection: KafkaConnec
         </button>
       )}
       <p className="muted small kf-full">
-        host:port of any broker (several separated by commas); the same as <span className="mono">--kafka-brokers</span> on the CLI. Without one, the app reaches the installed
-        stack’s brokers through port-forwards.
+        host:port of any broker (several separated by commas); the same as <span className="mono">--kafka-brokers</span> on the CLI. Without
+        one, the app reaches the installed stack’s brokers through port-forwards.
       </p>
     </form>
   );

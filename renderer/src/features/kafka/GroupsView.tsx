@@ -22,11 +22,22 @@ export function GroupsView() {
   return (
     <div className="kf-main">
       <div className="kf-toolbar">
-        <input aria-label="Filter consumer groups" placeholder="Filter groups" value={filter} onChange={(event) => setFilter(event.target.value)} />
+        <input
+          aria-label="Filter consumer groups"
+          placeholder="Filter groups"
+          value={filter}
+          onChange={(event) => setFilter(event.target.value)}
+        />
         <span className="muted small" role="status">
           showing {formatCount(rows.length)} of {formatCount(groups.length)}
         </span>
-        <span className="kf-push muted small">{groupsAt && <>checked <RelativeTime at={groupsAt} /></>}</span>
+        <span className="kf-push muted small">
+          {groupsAt && (
+            <>
+              checked <RelativeTime at={groupsAt} />
+            </>
+          )}
+        </span>
         <button type="button" onClick={() => void refresh()} disabled={groupsStatus === 'loading'}>
           Refresh groups
         </button>
@@ -38,17 +49,30 @@ export function GroupsView() {
             <tr>
               <th scope="col">Group</th>
               <th scope="col">State</th>
-              <th scope="col" className="num">Members</th>
+              <th scope="col" className="num">
+                Members
+              </th>
               <th scope="col">Topics</th>
-              <th scope="col" className="num">Total lag</th>
+              <th scope="col" className="num">
+                Total lag
+              </th>
             </tr>
           </thead>
           <tbody>
             {rows.map((group) => (
               <Fragment key={group.groupId}>
-                <tr data-group={group.groupId} className={open === group.groupId ? 'kf-selected' : undefined} onClick={() => setOpen(open === group.groupId ? null : group.groupId)}>
+                <tr
+                  data-group={group.groupId}
+                  className={open === group.groupId ? 'kf-selected' : undefined}
+                  onClick={() => setOpen(open === group.groupId ? null : group.groupId)}
+                >
                   <th scope="row">
-                    <button type="button" className="link mono" aria-expanded={open === group.groupId} aria-label={`Offsets of group ${group.groupId}`}>
+                    <button
+                      type="button"
+                      className="link mono"
+                      aria-expanded={open === group.groupId}
+                      aria-label={`Offsets of group ${group.groupId}`}
+                    >
                       {group.groupId}
                     </button>
                   </th>
@@ -70,7 +94,9 @@ export function GroupsView() {
             ))}
           </tbody>
         </table>
-        {groupsStatus === 'ready' && groups.length === 0 && <p className="muted kf-pad">No consumer groups. Flink, Vector’s sinks and the ticketing agent appear here once they consume.</p>}
+        {groupsStatus === 'ready' && groups.length === 0 && (
+          <p className="muted kf-pad">No consumer groups. Flink, Vector’s sinks and the ticketing agent appear here once they consume.</p>
+        )}
       </div>
     </div>
   );
@@ -84,10 +110,18 @@ function GroupDetail({ group }: { group: ConsumerGroup }) {
         <thead>
           <tr>
             <th scope="col">Topic</th>
-            <th scope="col" className="num">Partition</th>
-            <th scope="col" className="num">Committed</th>
-            <th scope="col" className="num">High</th>
-            <th scope="col" className="num">Lag</th>
+            <th scope="col" className="num">
+              Partition
+            </th>
+            <th scope="col" className="num">
+              Committed
+            </th>
+            <th scope="col" className="num">
+              High
+            </th>
+            <th scope="col" className="num">
+              Lag
+            </th>
             <th scope="col" aria-label="Lag bar" className="kf-lagbar-cell" />
           </tr>
         </thead>
@@ -115,7 +149,9 @@ function GroupDetail({ group }: { group: ConsumerGroup }) {
             {group.members.map((m) => (
               <li key={m.memberId}>
                 <span className="mono">{m.clientId}</span> <span className="muted small">{m.clientHost}</span>
-                <div className="muted small mono">{m.assignments.map((a) => `${a.topic}[${a.partitions.join(',')}]`).join(' ') || 'no partitions'}</div>
+                <div className="muted small mono">
+                  {m.assignments.map((a) => `${a.topic}[${a.partitions.join(',')}]`).join(' ') || 'no partitions'}
+                </div>
               </li>
             ))}
           </ul>

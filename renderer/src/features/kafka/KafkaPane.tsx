@@ -73,8 +73,8 @@ export function KafkaPane() {
         <section className="empty kf-empty" aria-label="No Kafka connection">
           <h2>No Kafka connection</h2>
           <p className="empty-body">
-            Topics with watermarks and rates, consumer-group lag, a live tail and a producer appear here once Kafka is reachable: give a bootstrap address, or install the stack
-            and its brokers are reached through port-forwards.
+            Topics with watermarks and rates, consumer-group lag, a live tail and a producer appear here once Kafka is reachable: give a
+            bootstrap address, or install the stack and its brokers are reached through port-forwards.
           </p>
           <ConnectionForm connection={connection} />
         </section>
@@ -90,9 +90,16 @@ export function KafkaPane() {
         <Tabs label="Kafka views" tabs={TABS} selected={tab} onSelect={setTab} />
         <div className="view-actions">
           <span className="kf-chip" title={`Connection ${connection.description}`}>
-            <StatusDot tone={unreachable ? 'fail' : status === 'ready' ? 'ok' : 'busy'} title={topicsAt ? `last checked ${new Date(topicsAt).toLocaleTimeString()}` : undefined} />
+            <StatusDot
+              tone={unreachable ? 'fail' : status === 'ready' ? 'ok' : 'busy'}
+              title={topicsAt ? `last checked ${new Date(topicsAt).toLocaleTimeString()}` : undefined}
+            />
             <span className="mono">{connection.brokers.join(', ') || 'port-forwards'}</span>
-            {cluster && <span className="muted">· {cluster.brokers.length} broker{cluster.brokers.length === 1 ? '' : 's'}</span>}
+            {cluster && (
+              <span className="muted">
+                · {cluster.brokers.length} broker{cluster.brokers.length === 1 ? '' : 's'}
+              </span>
+            )}
             {topicsAt && (
               <span className="muted small">
                 · <RelativeTime at={topicsAt} />

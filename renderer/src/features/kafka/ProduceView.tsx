@@ -4,7 +4,8 @@ import { ErrorLine } from '../../components/ErrorLine.js';
 import { useStore } from '../../store/index.js';
 import { produceCommand } from './format.js';
 
-const EXAMPLE = '{\n  "timestamp": "2025-01-01T00:00:00Z",\n  "level": "error",\n  "service": "checkout",\n  "message": "payment failed"\n}';
+const EXAMPLE =
+  '{\n  "timestamp": "2025-01-01T00:00:00Z",\n  "level": "error",\n  "service": "checkout",\n  "message": "payment failed"\n}';
 
 function jsonProblem(value: string): string | null {
   try {
@@ -17,7 +18,10 @@ function jsonProblem(value: string): string | null {
 
 function parseHeaders(text: string): { headers: Record<string, string>; problem: string | null } {
   const headers: Record<string, string> = {};
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const at = line.indexOf(':');
     if (at <= 0) return { headers, problem: `Header line “${line}” is not name: value` };
     headers[line.slice(0, at).trim()] = line.slice(at + 1).trim();
@@ -58,7 +62,12 @@ export function ProduceView() {
         void send({
           topic,
           format,
-          message: { value, headers: headers.headers, ...(key ? { key } : {}), ...(partition === '' ? {} : { partition: Number(partition) }) },
+          message: {
+            value,
+            headers: headers.headers,
+            ...(key ? { key } : {}),
+            ...(partition === '' ? {} : { partition: Number(partition) }),
+          },
         });
       }}
       onKeyDown={(event) => {
@@ -81,7 +90,13 @@ export function ProduceView() {
         </label>
         <label>
           Key
-          <input aria-label="Message key" className="mono" value={key} onChange={(event) => setKey(event.target.value)} placeholder="(none)" />
+          <input
+            aria-label="Message key"
+            className="mono"
+            value={key}
+            onChange={(event) => setKey(event.target.value)}
+            placeholder="(none)"
+          />
         </label>
         <label>
           Partition
@@ -106,11 +121,26 @@ export function ProduceView() {
       </div>
       <label>
         Headers <span className="muted small">one “name: value” per line</span>
-        <textarea aria-label="Headers" className="mono" rows={2} value={headerText} onChange={(event) => setHeaderText(event.target.value)} placeholder="source: logclaw-desktop" />
+        <textarea
+          aria-label="Headers"
+          className="mono"
+          rows={2}
+          value={headerText}
+          onChange={(event) => setHeaderText(event.target.value)}
+          placeholder="source: logclaw-desktop"
+        />
       </label>
       <label>
         Value
-        <textarea aria-label="Message value" className="mono kf-value" rows={10} spellCheck={false} value={value} onChange={(event) => setValue(event.target.value)} aria-invalid={problem !== null} />
+        <textarea
+          aria-label="Message value"
+          className="mono kf-value"
+          rows={10}
+          spellCheck={false}
+          value={value}
+          onChange={(event) => setValue(event.target.value)}
+          aria-invalid={problem !== null}
+        />
       </label>
       <div className="kf-actions">
         <span role="status" className={problem || headers.problem ? 'kf-invalid' : 'kf-valid'} aria-label="Value check">

@@ -41,7 +41,11 @@ export function TailView() {
         <TailForm
           key={tailTopic}
           topics={topics.map((t) => t.name)}
-          initial={tail.settings && (!tailTopic || tail.settings.topic === tailTopic) ? tail.settings : { topic: tailTopic, from: { kind: 'latest' }, filter: {} }}
+          initial={
+            tail.settings && (!tailTopic || tail.settings.topic === tailTopic)
+              ? tail.settings
+              : { topic: tailTopic, from: { kind: 'latest' }, filter: {} }
+          }
           active={active}
         />
         {tail.error && <ErrorLine error={tail.error} />}
@@ -76,7 +80,11 @@ function TailForm({ topics, initial, active }: { topics: string[]; initial: Tail
   const settings = (): TailSettings | null => {
     if (!topic) return null;
     const fromValue: TailFrom =
-      from === 'offset' ? { kind: 'offset', offset: /^-?\d+$/.test(offset.trim()) ? offset.trim() : '0' } : from === 'timestamp' ? { kind: 'timestamp', at: time ? new Date(time).getTime() : Date.now() } : { kind: from };
+      from === 'offset'
+        ? { kind: 'offset', offset: /^-?\d+$/.test(offset.trim()) ? offset.trim() : '0' }
+        : from === 'timestamp'
+          ? { kind: 'timestamp', at: time ? new Date(time).getTime() : Date.now() }
+          : { kind: from };
     const filter: TailFilter = {};
     if (text.trim()) filter.text = text.trim();
     if (key.trim()) filter.key = key.trim();
@@ -120,7 +128,13 @@ function TailForm({ topics, initial, active }: { topics: string[]; initial: Tail
       {from === 'offset' && (
         <label>
           Offset
-          <input aria-label="Offset" className="mono kf-narrow" value={offset} onChange={(event) => setOffset(event.target.value)} title="Negative: that many before the end" />
+          <input
+            aria-label="Offset"
+            className="mono kf-narrow"
+            value={offset}
+            onChange={(event) => setOffset(event.target.value)}
+            title="Negative: that many before the end"
+          />
         </label>
       )}
       {from === 'timestamp' && (
@@ -150,11 +164,24 @@ function TailForm({ topics, initial, active }: { topics: string[]; initial: Tail
       </label>
       <label>
         JSON path
-        <input aria-label="JSON path" className="mono kf-narrow" value={jsonPath} onChange={(event) => setJsonPath(event.target.value)} placeholder="$.level" />
+        <input
+          aria-label="JSON path"
+          className="mono kf-narrow"
+          value={jsonPath}
+          onChange={(event) => setJsonPath(event.target.value)}
+          placeholder="$.level"
+        />
       </label>
       <label>
         equals
-        <input aria-label="JSON path equals" className="mono kf-narrow" value={jsonEquals} onChange={(event) => setJsonEquals(event.target.value)} disabled={!jsonPath.trim()} placeholder="(exists)" />
+        <input
+          aria-label="JSON path equals"
+          className="mono kf-narrow"
+          value={jsonEquals}
+          onChange={(event) => setJsonEquals(event.target.value)}
+          disabled={!jsonPath.trim()}
+          placeholder="(exists)"
+        />
       </label>
       <div className="kf-actions kf-tail-buttons">
         <button type="submit" className="primary" disabled={!topic}>
@@ -187,19 +214,29 @@ interface FollowProps {
 
 function TailStatusLine({ follow, setFollow }: FollowProps) {
   const { status, shown, total, id, scanned, matched } = useStore((s) => s.kafka.tail);
-  if (!id && !status) return <p className="muted kf-pad">Choose a topic and start a tail: new messages appear here as they arrive (the newest {formatCount(TAIL_CAP)} are kept).</p>;
+  if (!id && !status)
+    return (
+      <p className="muted kf-pad">
+        Choose a topic and start a tail: new messages appear here as they arrive (the newest {formatCount(TAIL_CAP)} are kept).
+      </p>
+    );
   const behind = status?.positions.reduce((sum, p) => sum + (p.end === null ? 0 : Math.max(0, Number(p.end) - Number(p.next))), 0) ?? 0;
   return (
     <div className="kf-tail-status">
       <span role="status" aria-label="Tail state">
-        <StatusDot tone={tone(status?.state)} /> <strong>{status?.state ?? 'starting'}</strong> <span className="muted">{status?.reason}</span>
+        <StatusDot tone={tone(status?.state)} /> <strong>{status?.state ?? 'starting'}</strong>{' '}
+        <span className="muted">{status?.reason}</span>
       </span>
       <span aria-label="Shown messages" className="mono">
         showing {formatCount(shown)} of {formatCount(total)}
       </span>
       {status && (
-        <span className="muted small" title="Read from Kafka / passed the filter. When this window cannot keep up, the backend pauses reading instead of dropping.">
-          scanned {formatCount(Math.max(scanned, status.scanned))} · matched {formatCount(Math.max(matched, status.matched))} · behind {formatCount(behind)} · dropped {status.dropped}
+        <span
+          className="muted small"
+          title="Read from Kafka / passed the filter. When this window cannot keep up, the backend pauses reading instead of dropping."
+        >
+          scanned {formatCount(Math.max(scanned, status.scanned))} · matched {formatCount(Math.max(matched, status.matched))} · behind{' '}
+          {formatCount(behind)} · dropped {status.dropped}
           {status.waitedMs > 0 && ` · waited for UI ${(status.waitedMs / 1000).toFixed(1)} s`}
           {status.duplicatesSkipped > 0 && ` · ${formatCount(status.duplicatesSkipped)} re-sent after reconnect skipped`}
         </span>
@@ -219,7 +256,12 @@ function TailList({ follow, setFollow }: FollowProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer is mutable by design; the list re-renders on `version` from the store.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: shown, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: shown,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
 
   useEffect(() => {
     if (follow && shown > 0) virtualizer.scrollToIndex(shown - 1, { align: 'end' });

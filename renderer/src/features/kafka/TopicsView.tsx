@@ -21,7 +21,14 @@ export function TopicsView() {
 
   const rows = useMemo(() => {
     const needle = filter.trim().toLowerCase();
-    const value = (t: TopicInfo): string | number => (sort.key === 'name' ? t.name : sort.key === 'partitions' ? t.partitions.length : sort.key === 'messages' ? t.messages : (t.rate ?? -1));
+    const value = (t: TopicInfo): string | number =>
+      sort.key === 'name'
+        ? t.name
+        : sort.key === 'partitions'
+          ? t.partitions.length
+          : sort.key === 'messages'
+            ? t.messages
+            : (t.rate ?? -1);
     return topics
       .filter((t) => !needle || t.name.toLowerCase().includes(needle))
       .sort((a, b) => {
@@ -32,7 +39,11 @@ export function TopicsView() {
   }, [topics, filter, sort]);
 
   const header = (key: SortKey, label: string, numeric = false) => (
-    <th scope="col" className={numeric ? 'num' : undefined} aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}>
+    <th
+      scope="col"
+      className={numeric ? 'num' : undefined}
+      aria-sort={sort.key === key ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+    >
       <button type="button" className="kf-sort" onClick={() => setSort((s) => ({ key, desc: s.key === key ? !s.desc : key !== 'name' }))}>
         {label}
         {sort.key === key ? (sort.desc ? ' ↓' : ' ↑') : ''}
@@ -44,7 +55,12 @@ export function TopicsView() {
     <div className="kf-split">
       <div className="kf-main">
         <div className="kf-toolbar">
-          <input aria-label="Filter topics" placeholder="Filter topics" value={filter} onChange={(event) => setFilter(event.target.value)} />
+          <input
+            aria-label="Filter topics"
+            placeholder="Filter topics"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
           <label className="kf-check">
             <input type="checkbox" checked={showInternal} onChange={(event) => setShowInternal(event.target.checked)} /> Internal topics
           </label>
@@ -62,7 +78,9 @@ export function TopicsView() {
               <tr>
                 {header('name', 'Topic')}
                 {header('partitions', 'Partitions', true)}
-                <th scope="col" className="num">RF</th>
+                <th scope="col" className="num">
+                  RF
+                </th>
                 {header('messages', 'Messages', true)}
                 {header('rate', 'Rate (msg/s)', true)}
                 <th scope="col">Recent</th>
@@ -77,15 +95,26 @@ export function TopicsView() {
                   onClick={() => void selectTopic(topic.name === selectedTopic ? null : topic.name)}
                 >
                   <th scope="row">
-                    <button type="button" className="link kf-topic-name" aria-label={`Details of topic ${topic.name}`} aria-pressed={topic.name === selectedTopic}>
+                    <button
+                      type="button"
+                      className="link kf-topic-name"
+                      aria-label={`Details of topic ${topic.name}`}
+                      aria-pressed={topic.name === selectedTopic}
+                    >
                       {topic.name}
                     </button>
                     {topic.internal && <span className="tag">internal</span>}
-                    {topic.underReplicated > 0 && <span className="tag kf-warn-tag" title="Partitions whose ISR is smaller than their replicas">{topic.underReplicated} under-replicated</span>}
+                    {topic.underReplicated > 0 && (
+                      <span className="tag kf-warn-tag" title="Partitions whose ISR is smaller than their replicas">
+                        {topic.underReplicated} under-replicated
+                      </span>
+                    )}
                   </th>
                   <td className="num mono">{topic.partitions.length}</td>
                   <td className="num mono">{topic.replicationFactor}</td>
-                  <td className="num mono" title="Sum of high − low watermarks">{formatCount(topic.messages)}</td>
+                  <td className="num mono" title="Sum of high − low watermarks">
+                    {formatCount(topic.messages)}
+                  </td>
                   <td className="num mono">{formatRate(topic.rate)}</td>
                   <td>
                     <Sparkline values={topic.rateHistory} label={`Produce rate of ${topic.name}`} unit="msg/s" />
@@ -94,7 +123,9 @@ export function TopicsView() {
               ))}
             </tbody>
           </table>
-          {status === 'ready' && topics.length === 0 && <p className="muted kf-pad">No topics yet. Create one with “New topic”, or send logs through Vector.</p>}
+          {status === 'ready' && topics.length === 0 && (
+            <p className="muted kf-pad">No topics yet. Create one with “New topic”, or send logs through Vector.</p>
+          )}
         </div>
       </div>
       {selectedTopic && <TopicPanel name={selectedTopic} />}
@@ -115,7 +146,9 @@ function CreateTopicForm({ onDone }: { onDone: () => void }) {
       onSubmit={(event) => {
         event.preventDefault();
         if (!valid) return;
-        void createTopic({ topic: name, partitions: Number(partitions), ...(rf ? { replicationFactor: Number(rf) } : {}) }).then((ok) => ok && onDone());
+        void createTopic({ topic: name, partitions: Number(partitions), ...(rf ? { replicationFactor: Number(rf) } : {}) }).then(
+          (ok) => ok && onDone(),
+        );
       }}
     >
       <label>
@@ -128,7 +161,14 @@ function CreateTopicForm({ onDone }: { onDone: () => void }) {
       </label>
       <label>
         Replication factor
-        <input aria-label="Replication factor" type="number" min={1} placeholder="broker default" value={rf} onChange={(event) => setRf(event.target.value)} />
+        <input
+          aria-label="Replication factor"
+          type="number"
+          min={1}
+          placeholder="broker default"
+          value={rf}
+          onChange={(event) => setRf(event.target.value)}
+        />
       </label>
       <button type="submit" className="primary" disabled={!valid}>
         Create topic
@@ -163,7 +203,13 @@ function TopicPanel({ name }: { name: string }) {
         <button type="button" onClick={() => openTail(name)}>
           Tail this topic
         </button>
-        <button type="button" onClick={() => { setProduceTopic(name); setTab('produce'); }}>
+        <button
+          type="button"
+          onClick={() => {
+            setProduceTopic(name);
+            setTab('produce');
+          }}
+        >
           Produce to this topic
         </button>
         <button type="button" className="danger" onClick={() => setConfirming(true)}>
@@ -179,12 +225,22 @@ function TopicPanel({ name }: { name: string }) {
           <table className="table kf-table kf-compact" aria-label={`Partitions of ${name}`}>
             <thead>
               <tr>
-                <th scope="col" className="num">#</th>
-                <th scope="col" className="num">Leader</th>
+                <th scope="col" className="num">
+                  #
+                </th>
+                <th scope="col" className="num">
+                  Leader
+                </th>
                 <th scope="col">Replicas / ISR</th>
-                <th scope="col" className="num">Low</th>
-                <th scope="col" className="num">High</th>
-                <th scope="col" className="num">Messages</th>
+                <th scope="col" className="num">
+                  Low
+                </th>
+                <th scope="col" className="num">
+                  High
+                </th>
+                <th scope="col" className="num">
+                  Messages
+                </th>
               </tr>
             </thead>
             <tbody>

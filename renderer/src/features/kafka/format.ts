@@ -29,7 +29,8 @@ export function tailCommand(settings: TailSettings, connection: KafkaConnection 
   const args = ['logclaw', 'tail', settings.topic];
   const { from } = settings;
   if (from.kind === 'earliest') args.push('--from-beginning');
-  else if (from.kind === 'offset') args.push(from.offset.startsWith('-') ? `--offset=${from.offset}` : '--offset', ...(from.offset.startsWith('-') ? [] : [from.offset]));
+  else if (from.kind === 'offset')
+    args.push(from.offset.startsWith('-') ? `--offset=${from.offset}` : '--offset', ...(from.offset.startsWith('-') ? [] : [from.offset]));
   else if (from.kind === 'timestamp') args.push('--since', typeof from.at === 'number' ? new Date(from.at).toISOString() : from.at);
   if (settings.partition !== undefined) args.push('--partition', String(settings.partition));
   args.push(...filterFlags(settings.filter), ...connectionFlag(connection));

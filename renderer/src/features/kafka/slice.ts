@@ -150,7 +150,8 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
     });
     window.addEventListener('pagehide', () => {
       const id = get().kafka.tail.id;
-      if (id && !FINAL_STATES.has(get().kafka.tail.status?.state ?? 'stopped')) void invoke('kafka:tailStop', { tailId: id }).catch(() => undefined);
+      if (id && !FINAL_STATES.has(get().kafka.tail.status?.state ?? 'stopped'))
+        void invoke('kafka:tailStop', { tailId: id }).catch(() => undefined);
     });
   };
 
@@ -166,7 +167,17 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
       const saved = await attempt(async () => {
         const connection = await invoke('kafka:setConnection', request);
         tailBuffer.clear();
-        patch({ connection, lastError: null, topics: [], topicsAt: null, groups: [], detail: null, selectedTopic: null, cluster: null, tail: { ...INITIAL.tail } });
+        patch({
+          connection,
+          lastError: null,
+          topics: [],
+          topicsAt: null,
+          groups: [],
+          detail: null,
+          selectedTopic: null,
+          cluster: null,
+          tail: { ...INITIAL.tail },
+        });
         await get().kafkaRefreshTopics();
       }, failed);
       // Connected means the new brokers answered the topic listing too.
@@ -243,24 +254,38 @@ export const createKafkaSlice: StateCreator<Store, [], [], KafkaSlice> = (set, g
       tailBuffer.clear();
       lastSeq = 0;
       counts = { scanned: 0, matched: 0 };
-      patchTail({ id, settings, status: null, error: null, version: get().kafka.tail.version + 1, shown: 0, total: 0, scanned: 0, matched: 0, selected: null });
-      await attempt(async () => {
-        const status = await invoke('kafka:tailStart', {
-          tailId: id,
-          topic: settings.topic,
-          from: settings.from,
-          filter: settings.filter,
-          // Pinged every 15 s; generous because browsers throttle timers in background tabs.
-          leaseMs: 180_000,
-          ...(settings.partition === undefined ? {} : { partition: settings.partition }),
-        });
-        if (get().kafka.tail.id === id && (!get().kafka.tail.status || FINAL_STATES.has(status.state))) patchTail({ status });
-        if (!FINAL_STATES.has(status.state)) {
-          stopPing();
-          // Renews the tail's lease while nothing arrives (it stops by itself if this window goes away).
-          ping = setInterval(() => void invoke('kafka:tailAck', { tailId: id, seq: lastSeq }).catch(() => undefined), 15_000);
-        }
-      }, (error) => patchTail({ error, id: null }));
+      patchTail({
+        id,
+        settings,
+        status: null,
+        error: null,
+        version: get().kafka.tail.version + 1,
+        shown: 0,
+        total: 0,
+        scanned: 0,
+        matched: 0,
+        selected: null,
+      });
+      await attempt(
+        async () => {
+          const status = await invoke('kafka:tailStart', {
+            tailId: id,
+            topic: settings.topic,
+            from: settings.from,
+            filter: settings.filter,
+            // Pinged every 15 s; generous because browsers throttle timers in background tabs.
+            leaseMs: 180_000,
+            ...(settings.partition === undefined ? {} : { partition: settings.partition }),
+          });
+          if (get().kafka.tail.id === id && (!get().kafka.tail.status || FINAL_STATES.has(status.state))) patchTail({ status });
+          if (!FINAL_STATES.has(status.state)) {
+            stopPing();
+            // Renews the tail's lease while nothing arrives (it stops by itself if this window goes away).
+            ping = setInterval(() => void invoke('kafka:tailAck', { tailId: id, seq: lastSeq }).catch(() => undefined), 15_000);
+          }
+        },
+        (error) => patchTail({ error, id: null }),
+      );
     },
 
     async kafkaStopTail() {

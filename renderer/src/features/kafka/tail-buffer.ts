@@ -6,4 +6,8 @@ import { RingBuffer } from './ring-buffer.js';
 export const TAIL_CAP = 10_000;
 export const TAIL_MAX_BYTES = 32 * 1024 * 1024;
 
-export const tailBuffer = new RingBuffer<KafkaMessage>(TAIL_CAP, TAIL_MAX_BYTES, (m) => (m.value?.length ?? 0) + (m.key?.length ?? 0) + 120);
+export const tailBuffer = new RingBuffer<KafkaMessage>(
+  TAIL_CAP,
+  TAIL_MAX_BYTES,
+  (m) => (m.value?.length ?? 0) + (m.key?.length ?? 0) + 120,
+);

@@ -15,7 +15,13 @@ export function AnomalyForm() {
   const [score, setScore] = useState('0.92');
   const [severity, setSeverity] = useState('critical');
   const [message, setMessage] = useState('Error rate spike to 15%');
-  const candidate = { anomaly_id: id.trim() || 'ANO-preview', service: service.trim(), score: score.trim() === '' ? Number.NaN : Number(score), severity, message };
+  const candidate = {
+    anomaly_id: id.trim() || 'ANO-preview',
+    service: service.trim(),
+    score: score.trim() === '' ? Number.NaN : Number(score),
+    severity,
+    message,
+  };
   const parsed = AnomalyEvent.safeParse(candidate);
   const problems = new Map<string, string>();
   if (!parsed.success) for (const issue of parsed.error.issues) problems.set(String(issue.path[0]), issue.message);
@@ -26,7 +32,17 @@ export function AnomalyForm() {
         {problems.get(name)}
       </span>
     ) : null;
-  const command = shellWords(['logclaw', 'send-anomaly', '--service', service, '--severity', severity, '--score', score, ...(message ? ['--message', message] : [])]);
+  const command = shellWords([
+    'logclaw',
+    'send-anomaly',
+    '--service',
+    service,
+    '--severity',
+    severity,
+    '--score',
+    score,
+    ...(message ? ['--message', message] : []),
+  ]);
 
   return (
     <section className="lg-card lg-anomaly" aria-labelledby="lg-anomaly-title">
@@ -37,7 +53,13 @@ export function AnomalyForm() {
         onSubmit={(event) => {
           event.preventDefault();
           if (!parsed.success) return;
-          void send({ ...(id.trim() ? { anomaly_id: id.trim() } : {}), service: service.trim(), score: Number(score), severity: severity as Severity, message });
+          void send({
+            ...(id.trim() ? { anomaly_id: id.trim() } : {}),
+            service: service.trim(),
+            score: Number(score),
+            severity: severity as Severity,
+            message,
+          });
         }}
       >
         <label>
@@ -46,12 +68,25 @@ export function AnomalyForm() {
         </label>
         <label>
           service
-          <input aria-label="Service" value={service} onChange={(event) => setService(event.target.value)} size={14} {...field('service')} />
+          <input
+            aria-label="Service"
+            value={service}
+            onChange={(event) => setService(event.target.value)}
+            size={14}
+            {...field('service')}
+          />
           {error('service')}
         </label>
         <label>
           score (0–1)
-          <input aria-label="Score" inputMode="decimal" value={score} onChange={(event) => setScore(event.target.value)} size={5} {...field('score')} />
+          <input
+            aria-label="Score"
+            inputMode="decimal"
+            value={score}
+            onChange={(event) => setScore(event.target.value)}
+            size={5}
+            {...field('score')}
+          />
           {error('score')}
         </label>
         <label>
@@ -79,7 +114,8 @@ export function AnomalyForm() {
       {anomaly.error && <ErrorLine error={anomaly.error} />}
       {anomaly.result && (
         <p className="small" role="status" aria-label="Anomaly produced">
-          <span className="dot dot-ok" /> {anomaly.result.event.anomaly_id} → {anomaly.result.topic} partition {anomaly.result.partition} offset {anomaly.result.offset}
+          <span className="dot dot-ok" /> {anomaly.result.event.anomaly_id} → {anomaly.result.topic} partition {anomaly.result.partition}{' '}
+          offset {anomaly.result.offset}
         </p>
       )}
     </section>

@@ -84,14 +84,18 @@ export function CanaryView() {
             </tbody>
           </table>
           <p className="muted small">
-            run <span className="mono">{canary.runId}</span> · {canary.sent} sent every {ms(canary.intervalMs)} · missing after {ms(canary.deadlineMs)} · updated <RelativeTime at={canary.updatedAt} />
+            run <span className="mono">{canary.runId}</span> · {canary.sent} sent every {ms(canary.intervalMs)} · missing after{' '}
+            {ms(canary.deadlineMs)} · updated <RelativeTime at={canary.updatedAt} />
           </p>
           {canary.errors.map((error) => (
             <ErrorLine key={error.hop} error={{ ...error, message: `${error.hop}: ${error.message}` }} />
           ))}
         </>
       ) : (
-        <p className="muted">A canary sends one numbered log every interval and reports, per hop, what was delivered, missing, duplicated or out of order, with latency percentiles. Start it to see the pipeline’s health in the top bar.</p>
+        <p className="muted">
+          A canary sends one numbered log every interval and reports, per hop, what was delivered, missing, duplicated or out of order, with
+          latency percentiles. Start it to see the pipeline’s health in the top bar.
+        </p>
       )}
     </section>
   );
@@ -103,7 +107,13 @@ export function CanaryIndicator() {
   const setView = useStore((s) => s.setView);
   if (!canary || canary.state === 'stopped') return null;
   return (
-    <button type="button" className="lg-indicator" onClick={() => setView('logs')} aria-label={`Canary ${canary.health}: ${canary.healthReason}`} title={canary.healthReason}>
+    <button
+      type="button"
+      className="lg-indicator"
+      onClick={() => setView('logs')}
+      aria-label={`Canary ${canary.health}: ${canary.healthReason}`}
+      title={canary.healthReason}
+    >
       <StatusDot tone={healthTone(canary.health)} title={canary.healthReason} /> canary
     </button>
   );

@@ -22,7 +22,17 @@ export function payloadProblem(text: string): string | null {
   return null;
 }
 
-export function Composer({ text, setText, selected, setSelected }: { text: string; setText(text: string): void; selected: string; setSelected(name: string): void }) {
+export function Composer({
+  text,
+  setText,
+  selected,
+  setSelected,
+}: {
+  text: string;
+  setText(text: string): void;
+  selected: string;
+  setSelected(name: string): void;
+}) {
   const { state, send } = useStore((s) => s.logs);
   const sendLog = useStore((s) => s.logsSend);
   const saveTemplate = useStore((s) => s.logsSaveTemplate);
@@ -64,13 +74,20 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
         <div className="lg-editor-col">
           <JsonCodeEditor className="lg-editor" label="Log event JSON" value={text} onChange={setText} onRun={run} />
           <div className={problem ? 'lg-problem' : 'lg-valid muted small'} role="status" aria-label="Event validation">
-            {problem ?? `Valid: ${Array.isArray(JSON.parse(text)) ? `${(JSON.parse(text) as unknown[]).length} events` : '1 event'} · Ctrl+Enter sends`}
+            {problem ??
+              `Valid: ${Array.isArray(JSON.parse(text)) ? `${(JSON.parse(text) as unknown[]).length} events` : '1 event'} · Ctrl+Enter sends`}
           </div>
           <div className="lg-actions">
             <button type="button" className="primary" onClick={run} disabled={Boolean(problem) || send.sending}>
               {send.sending ? 'Sending…' : 'Send to Vector'}
             </button>
-            <input aria-label="Template name" placeholder="template-name" value={name} onChange={(event) => setName(event.target.value)} size={16} />
+            <input
+              aria-label="Template name"
+              placeholder="template-name"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              size={16}
+            />
             <button
               type="button"
               disabled={Boolean(problem) || !name.trim() || Array.isArray(problem ? null : JSON.parse(text))}
@@ -86,7 +103,12 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
               Save as template
             </button>
             {current && !current.builtin && (
-              <button type="button" className="danger" onClick={() => void deleteTemplate(current.name)} aria-label={`Delete template ${current.name}`}>
+              <button
+                type="button"
+                className="danger"
+                onClick={() => void deleteTemplate(current.name)}
+                aria-label={`Delete template ${current.name}`}
+              >
                 Delete template
               </button>
             )}
@@ -98,8 +120,8 @@ export function Composer({ text, setText, selected, setSelected }: { text: strin
             <ul className="lg-history" aria-label="Sent">
               {send.history.slice(0, 4).map((item) => (
                 <li key={item.at}>
-                  <span className="dot dot-ok" /> {item.count} event{item.count === 1 ? '' : 's'} → <span className="mono">{item.url}</span> · HTTP {item.status} in {Math.round(item.latencyMs)} ms ·{' '}
-                  <RelativeTime at={item.at} />
+                  <span className="dot dot-ok" /> {item.count} event{item.count === 1 ? '' : 's'} → <span className="mono">{item.url}</span>{' '}
+                  · HTTP {item.status} in {Math.round(item.latencyMs)} ms · <RelativeTime at={item.at} />
                 </li>
               ))}
             </ul>

@@ -14,7 +14,10 @@ const LEVELS = ['INFO', 'WARN', 'ERROR', 'DEBUG'] as const;
 /** "payment-api:4, checkout:3" → weights; null when it does not parse. */
 export function parseWeights(text: string): Record<string, number> | null {
   const weights: Record<string, number> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, weight = '1'] = part.split(':').map((s) => s.trim());
     const n = Number(weight);
     if (!name || !Number.isFinite(n) || n < 0) return null;
@@ -85,7 +88,13 @@ export function GeneratorView({ template }: { template: LogEvent | null }) {
         </label>
         <label>
           Duration (s)
-          <input aria-label="Duration (s)" inputMode="numeric" value={duration} onChange={(event) => setDuration(event.target.value)} size={5} />
+          <input
+            aria-label="Duration (s)"
+            inputMode="numeric"
+            value={duration}
+            onChange={(event) => setDuration(event.target.value)}
+            size={5}
+          />
         </label>
         <label>
           Batch
@@ -103,7 +112,12 @@ export function GeneratorView({ template }: { template: LogEvent | null }) {
           {LEVELS.map((level) => (
             <label key={level}>
               {level}
-              <input aria-label={`${level} weight`} value={levels[level]} size={3} onChange={(event) => setLevels({ ...levels, [level]: event.target.value })} />
+              <input
+                aria-label={`${level} weight`}
+                value={levels[level]}
+                size={3}
+                onChange={(event) => setLevels({ ...levels, [level]: event.target.value })}
+              />
             </label>
           ))}
         </fieldset>
@@ -112,7 +126,8 @@ export function GeneratorView({ template }: { template: LogEvent | null }) {
           <input aria-label="Services" value={services} onChange={(event) => setServices(event.target.value)} />
         </label>
         <label className="lg-check">
-          <input type="checkbox" checked={burst} onChange={(event) => setBurst(event.target.checked)} /> Error bursts (2 s of ERRORs every 10 s)
+          <input type="checkbox" checked={burst} onChange={(event) => setBurst(event.target.checked)} /> Error bursts (2 s of ERRORs every
+          10 s)
         </label>
         <div className="lg-actions lg-full">
           <button type="submit" className="primary" disabled={running || problems.length > 0}>
@@ -123,16 +138,29 @@ export function GeneratorView({ template }: { template: LogEvent | null }) {
           </button>
           <CopyButton text={command} title={command} label="Copy as command" />
           {problems.length > 0 && <span className="lg-problem">{problems[0]}</span>}
-          {template === null && <span className="muted small">The editor’s event is not an object: events start from an empty template.</span>}
+          {template === null && (
+            <span className="muted small">The editor’s event is not an object: events start from an empty template.</span>
+          )}
         </div>
       </form>
       {runError && <ErrorLine error={runError} />}
       {run ? (
         <>
           <div className="lg-run-line">
-            <StatusDot tone={run.state === 'running' || run.state === 'stopping' ? 'busy' : run.state === 'done' && run.failed === 0 ? 'ok' : run.state === 'failed' ? 'fail' : 'warn'} />
+            <StatusDot
+              tone={
+                run.state === 'running' || run.state === 'stopping'
+                  ? 'busy'
+                  : run.state === 'done' && run.failed === 0
+                    ? 'ok'
+                    : run.state === 'failed'
+                      ? 'fail'
+                      : 'warn'
+              }
+            />
             <span>
-              {run.state} · {(run.elapsedMs / 1000).toFixed(1)} s of {run.spec.durationS} s · {run.spec.profile} {compact(run.spec.rate)} ev/s → <span className="mono">{run.url}</span>
+              {run.state} · {(run.elapsedMs / 1000).toFixed(1)} s of {run.spec.durationS} s · {run.spec.profile} {compact(run.spec.rate)}{' '}
+              ev/s → <span className="mono">{run.url}</span>
             </span>
           </div>
           <dl className="lg-counters" role="group" aria-label="Generator counters">
@@ -161,7 +189,9 @@ export function GeneratorView({ template }: { template: LogEvent | null }) {
           )}
           <RateChart points={run.points} durationMs={run.spec.durationS * 1000} />
           <p className="muted small lg-legend">
-            <span className="lg-key lg-key-accepted" /> accepted/s <span className="lg-key lg-key-target" /> target/s <span className="lg-key lg-key-retried" /> retried/s <span className="lg-key lg-key-failed" /> failed/s · sent = accepted + failed + in flight
+            <span className="lg-key lg-key-accepted" /> accepted/s <span className="lg-key lg-key-target" /> target/s{' '}
+            <span className="lg-key lg-key-retried" /> retried/s <span className="lg-key lg-key-failed" /> failed/s · sent = accepted +
+            failed + in flight
           </p>
         </>
       ) : (

@@ -30,7 +30,14 @@ function VectorUrl() {
     >
       <label>
         <span className="muted small">Vector</span>
-        <input aria-label="Vector URL" className="mono" placeholder="the stack's forward: http://127.0.0.1:18080" value={value} onChange={(event) => setDraft(event.target.value)} size={34} />
+        <input
+          aria-label="Vector URL"
+          className="mono"
+          placeholder="the stack's forward: http://127.0.0.1:18080"
+          value={value}
+          onChange={(event) => setDraft(event.target.value)}
+          size={34}
+        />
       </label>
       <button type="submit" disabled={draft === null}>
         Save

@@ -3,7 +3,17 @@
 import type { RatePoint } from '#contract/logs.js';
 import { compact } from './format.js';
 
-export function RateChart({ points, durationMs, width = 560, height = 150 }: { points: readonly RatePoint[]; durationMs: number; width?: number; height?: number }) {
+export function RateChart({
+  points,
+  durationMs,
+  width = 560,
+  height = 150,
+}: {
+  points: readonly RatePoint[];
+  durationMs: number;
+  width?: number;
+  height?: number;
+}) {
   const left = 44;
   const right = 8;
   const top = 8;
@@ -15,10 +25,13 @@ export function RateChart({ points, durationMs, width = 560, height = 150 }: { p
   const max = niceCeil(peak * 1.1);
   const x = (t: number) => left + (t / spanMs) * w;
   const y = (v: number) => top + h - (Math.max(0, v) / max) * h;
-  const line = (key: 'target' | 'accepted') => points.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
+  const line = (key: 'target' | 'accepted') =>
+    points.map((p, i) => `${i ? 'L' : 'M'}${x(p.t).toFixed(1)},${y(p[key]).toFixed(1)}`).join(' ');
   const last = points.at(-1);
   const barWidth = points.length > 1 ? Math.max(1, (w / spanMs) * (points[1]!.t - points[0]!.t) * 0.8) : 4;
-  const summary = last ? `accepted ${compact(last.accepted)} events/s now, target ${compact(last.target)}, peak ${compact(peak)}` : 'no samples yet';
+  const summary = last
+    ? `accepted ${compact(last.accepted)} events/s now, target ${compact(last.target)}, peak ${compact(peak)}`
+    : 'no samples yet';
   return (
     <svg className="lg-chart" width={width} height={height} role="img" aria-label={`Rate chart: ${points.length} samples; ${summary}`}>
       {[0, 0.5, 1].map((f) => (
@@ -37,7 +50,10 @@ export function RateChart({ points, durationMs, width = 560, height = 150 }: { p
       </text>
       {points.length > 1 && (
         <>
-          <path className="lg-accepted-area" d={`${line('accepted')} L${x(last!.t).toFixed(1)},${y(0)} L${x(points[0]!.t).toFixed(1)},${y(0)} Z`} />
+          <path
+            className="lg-accepted-area"
+            d={`${line('accepted')} L${x(last!.t).toFixed(1)},${y(0)} L${x(points[0]!.t).toFixed(1)},${y(0)} Z`}
+          />
           <path className="lg-accepted" d={line('accepted')} />
           <path className="lg-target" d={line('target')} />
         </>
@@ -45,7 +61,14 @@ export function RateChart({ points, durationMs, width = 560, height = 150 }: { p
       {points
         .filter((p) => p.retried > 0)
         .map((p) => (
-          <rect key={`r${p.t}`} className="lg-retried" x={x(p.t) - barWidth} y={y(p.retried)} width={barWidth} height={y(0) - y(p.retried)} />
+          <rect
+            key={`r${p.t}`}
+            className="lg-retried"
+            x={x(p.t) - barWidth}
+            y={y(p.retried)}
+            width={barWidth}
+            height={y(0) - y(p.retried)}
+          />
         ))}
       {points
         .filter((p) => p.failed > 0)

@@ -10,7 +10,15 @@ import { ms } from './format.js';
 const TRACE_COMMAND = 'logclaw trace --timeout 30';
 
 function tone(hop: TraceHop): Tone {
-  return hop.state === 'ok' ? 'ok' : hop.state === 'running' ? 'busy' : hop.state === 'pending' || hop.state === 'skipped' ? 'idle' : hop.state === 'missing' ? 'warn' : 'fail';
+  return hop.state === 'ok'
+    ? 'ok'
+    : hop.state === 'running'
+      ? 'busy'
+      : hop.state === 'pending' || hop.state === 'skipped'
+        ? 'idle'
+        : hop.state === 'missing'
+          ? 'warn'
+          : 'fail';
 }
 
 export function LatencyStrip({ result }: { result: TraceResult }) {
@@ -54,7 +62,9 @@ export function TraceView() {
         <button type="button" className="primary" disabled={trace.running} onClick={() => void runTrace({ timeoutMs: 30_000 })}>
           {trace.running ? 'Tracing…' : 'Run trace'}
         </button>
-        <span className="muted small">Sends one log with a trace id to Vector, then finds it in Kafka raw-logs and OpenSearch logclaw-logs-*.</span>
+        <span className="muted small">
+          Sends one log with a trace id to Vector, then finds it in Kafka raw-logs and OpenSearch logclaw-logs-*.
+        </span>
         <CopyButton text={TRACE_COMMAND} title={TRACE_COMMAND} label="Copy as command" />
       </div>
       {trace.error && <ErrorLine error={trace.error} />}
@@ -63,7 +73,10 @@ export function TraceView() {
           <p className="small">
             <span className="mono">{result.traceId}</span>
             {result.state === 'complete' && (
-              <strong className={result.stoppedAt ? 'lg-bad-text' : 'lg-ok-text'}> · {result.stoppedAt ? `stopped at ${result.stoppedAt}` : 'reached every hop'}</strong>
+              <strong className={result.stoppedAt ? 'lg-bad-text' : 'lg-ok-text'}>
+                {' '}
+                · {result.stoppedAt ? `stopped at ${result.stoppedAt}` : 'reached every hop'}
+              </strong>
             )}
           </p>
           <LatencyStrip result={result} />
@@ -89,7 +102,9 @@ export function TraceView() {
           </ol>
         </div>
       ) : (
-        !trace.running && <p className="muted">Each hop’s latency, and where the log stopped with the likely reason, appear here after Run trace.</p>
+        !trace.running && (
+          <p className="muted">Each hop’s latency, and where the log stopped with the likely reason, appear here after Run trace.</p>
+        )
       )}
     </section>
   );

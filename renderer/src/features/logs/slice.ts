@@ -79,9 +79,19 @@ export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = (set, get
       patch({ status: 'loading' });
       await attempt(
         async () => {
-          const [state, run, canary] = await Promise.all([invoke('logs:state'), invoke('logs:generatorStatus'), invoke('logs:canaryStatus')]);
+          const [state, run, canary] = await Promise.all([
+            invoke('logs:state'),
+            invoke('logs:generatorStatus'),
+            invoke('logs:canaryStatus'),
+          ]);
           // A run event newer than this answer wins.
-          patch((logs) => ({ state, run: logs.run && run && logs.run.id === run.id && logs.run.elapsedMs > run.elapsedMs ? logs.run : run, canary, status: 'ready', lastError: null }));
+          patch((logs) => ({
+            state,
+            run: logs.run && run && logs.run.id === run.id && logs.run.elapsedMs > run.elapsedMs ? logs.run : run,
+            canary,
+            status: 'ready',
+            lastError: null,
+          }));
         },
         (lastError) => patch({ status: 'error', lastError }),
       );
@@ -109,7 +119,10 @@ export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = (set, get
       await attempt(
         async () => {
           const result = await invoke('logs:send', { events });
-          patch((logs) => ({ send: { sending: false, result, error: null, history: [{ ...result, at: Date.now() }, ...logs.send.history].slice(0, HISTORY) }, flash: `Sent ${result.count} event(s): HTTP ${result.status}` }));
+          patch((logs) => ({
+            send: { sending: false, result, error: null, history: [{ ...result, at: Date.now() }, ...logs.send.history].slice(0, HISTORY) },
+            flash: `Sent ${result.count} event(s): HTTP ${result.status}`,
+          }));
         },
         (error) => patch((logs) => ({ send: { ...logs.send, sending: false, error } })),
       );
@@ -127,7 +140,10 @@ export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = (set, get
       await attempt(
         async () => {
           const result = await invoke('logs:sendAnomaly', request);
-          patch({ anomaly: { sending: false, result, error: null }, flash: `Anomaly ${result.event.anomaly_id} produced to ${result.topic}` });
+          patch({
+            anomaly: { sending: false, result, error: null },
+            flash: `Anomaly ${result.event.anomaly_id} produced to ${result.topic}`,
+          });
         },
         (error) => patch({ anomaly: { sending: false, result: null, error } }),
       );
@@ -147,10 +163,18 @@ export const createLogsSlice: StateCreator<Store, [], [], LogsSlice> = (set, get
       await attempt(async () => patch({ canary: await invoke('logs:canaryStop') }), canaryFailed);
     },
     logsGeneratorChanged(status) {
-      patch((logs) => (logs.run && logs.run.id === status.id && logs.run.elapsedMs > status.elapsedMs && logs.run.state === status.state ? {} : { run: status }));
+      patch((logs) =>
+        logs.run && logs.run.id === status.id && logs.run.elapsedMs > status.elapsedMs && logs.run.state === status.state
+          ? {}
+          : { run: status },
+      );
     },
     logsTraceProgress(result) {
-      patch((logs) => (logs.trace.running && (!logs.trace.result || logs.trace.result.traceId === result.traceId || logs.trace.result.state === 'complete') ? { trace: { ...logs.trace, result } } : {}));
+      patch((logs) =>
+        logs.trace.running && (!logs.trace.result || logs.trace.result.traceId === result.traceId || logs.trace.result.state === 'complete')
+          ? { trace: { ...logs.trace, result } }
+          : {},
+      );
     },
     logsCanaryChanged(status) {
       patch({ canary: status });

@@ -46,8 +46,12 @@ export function PrerequisitesView() {
           <tr>
             <th scope="col">Tool</th>
             <th scope="col">Status</th>
-            <th scope="col" className="num">Version</th>
-            <th scope="col" className="num">Required</th>
+            <th scope="col" className="num">
+              Version
+            </th>
+            <th scope="col" className="num">
+              Required
+            </th>
             <th scope="col">Path</th>
             <th scope="col">Fix</th>
           </tr>

@@ -66,18 +66,33 @@ export function ClusterView() {
                 <th scope="col">Node</th>
                 <th scope="col">Roles</th>
                 <th scope="col">IP</th>
-                <th scope="col" className="num">Heap %</th>
-                <th scope="col" className="num">RAM %</th>
-                <th scope="col" className="num">CPU %</th>
-                <th scope="col" className="num">Load 1m</th>
-                <th scope="col" className="num">Disk %</th>
+                <th scope="col" className="num">
+                  Heap %
+                </th>
+                <th scope="col" className="num">
+                  RAM %
+                </th>
+                <th scope="col" className="num">
+                  CPU %
+                </th>
+                <th scope="col" className="num">
+                  Load 1m
+                </th>
+                <th scope="col" className="num">
+                  Disk %
+                </th>
               </tr>
             </thead>
             <tbody>
               {cluster.nodes.map((node) => (
                 <tr key={node.name}>
                   <th scope="row">
-                    {node.name} {node.clusterManager && <span className="tag" title="Elected cluster manager">manager</span>}
+                    {node.name}{' '}
+                    {node.clusterManager && (
+                      <span className="tag" title="Elected cluster manager">
+                        manager
+                      </span>
+                    )}
                   </th>
                   <td className="mono small">{node.roles}</td>
                   <td className="mono small">{node.ip}</td>
@@ -96,9 +111,19 @@ export function ClusterView() {
       <section aria-label="Indices" className="sr-indices">
         <div className="sr-toolbar">
           <h2>Indices</h2>
-          <input aria-label="Filter indices" placeholder="Filter by name…" value={filter} onChange={(event) => setFilter(event.target.value)} />
+          <input
+            aria-label="Filter indices"
+            placeholder="Filter by name…"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
           <label className="sr-check">
-            <input type="checkbox" checked={showSystem} onChange={(event) => setShowSystem(event.target.checked)} aria-label="Show system indices" />
+            <input
+              type="checkbox"
+              checked={showSystem}
+              onChange={(event) => setShowSystem(event.target.checked)}
+              aria-label="Show system indices"
+            />
             <span>system indices</span>
           </label>
           <span className="muted sr-push" role="status">
@@ -117,9 +142,15 @@ export function ClusterView() {
                 <th scope="col">Health</th>
                 <th scope="col">Index</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Docs</th>
-                <th scope="col" className="num">Size</th>
-                <th scope="col" className="num">Pri / rep</th>
+                <th scope="col" className="num">
+                  Docs
+                </th>
+                <th scope="col" className="num">
+                  Size
+                </th>
+                <th scope="col" className="num">
+                  Pri / rep
+                </th>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -150,7 +181,10 @@ function IndexGroup({ pattern, members, onDelete }: { pattern: string; members: 
   const setTab = useStore((s) => s.setSearchTab);
   // A pattern of one index is just that index: no group row.
   const grouped = members.length > 1;
-  const worst = members.reduce<ClusterHealth | null>((acc, i) => (i.health && (!acc || RANK[i.health]! > RANK[acc]!) ? i.health : acc), null);
+  const worst = members.reduce<ClusterHealth | null>(
+    (acc, i) => (i.health && (!acc || RANK[i.health]! > RANK[acc]!) ? i.health : acc),
+    null,
+  );
   const open = (index: string) => {
     setTab('discover');
     void runSearch({ index, mode: 'simple' });
@@ -216,7 +250,8 @@ function DeleteIndexConfirm({ index, onClose }: { index: IndexInfo; onClose(): v
       onConfirm={() => deleteIndex(index.index)}
       onClose={onClose}
     >
-      Its {formatCount(index.docsCount)} documents ({formatBytes(index.sizeBytes)}) are removed from the cluster for good. This cannot be undone.
+      Its {formatCount(index.docsCount)} documents ({formatBytes(index.sizeBytes)}) are removed from the cluster for good. This cannot be
+      undone.
     </ConfirmDialog>
   );
 }

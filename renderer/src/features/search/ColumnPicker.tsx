@@ -48,14 +48,22 @@ export function ColumnPicker({ columns, fields }: { columns: string[]; fields: F
       </button>
       {open && (
         <div className="sr-popover" role="dialog" aria-label="Columns">
-          <input autoFocus aria-label="Filter fields" placeholder="Filter fields…" value={filter} onChange={(event) => setFilter(event.target.value)} />
+          <input
+            autoFocus
+            aria-label="Filter fields"
+            placeholder="Filter fields…"
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
           <ul>
             {shown.map((name) => (
               <li key={name}>
                 <label className="sr-check">
                   <input type="checkbox" checked={columns.includes(name)} onChange={() => toggle(name)} aria-label={`Column ${name}`} />
                   <span className="mono small">{name}</span>
-                  <span className="muted small">{name === SOURCE_COLUMN ? 'whole document' : fields.find((f) => f.name === name)?.type}</span>
+                  <span className="muted small">
+                    {name === SOURCE_COLUMN ? 'whole document' : fields.find((f) => f.name === name)?.type}
+                  </span>
                 </label>
               </li>
             ))}

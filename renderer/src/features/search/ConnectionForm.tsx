@@ -34,11 +34,24 @@ export function ConnectionForm({ connection, onDone }: { connection: ConnectionV
     >
       <label className="sr-connection-url">
         <span>URL</span>
-        <input aria-label="OpenSearch URL" className="mono" required value={url} onChange={(event) => setUrl(event.target.value)} placeholder="http://localhost:9200" />
+        <input
+          aria-label="OpenSearch URL"
+          className="mono"
+          required
+          value={url}
+          onChange={(event) => setUrl(event.target.value)}
+          placeholder="http://localhost:9200"
+        />
       </label>
       <label>
         <span>User</span>
-        <input aria-label="User" autoComplete="username" value={username} onChange={(event) => setUsername(event.target.value)} placeholder="none" />
+        <input
+          aria-label="User"
+          autoComplete="username"
+          value={username}
+          onChange={(event) => setUsername(event.target.value)}
+          placeholder="none"
+        />
       </label>
       <label>
         <span>Password</span>
@@ -55,10 +68,21 @@ export function ConnectionForm({ connection, onDone }: { connection: ConnectionV
         <>
           <label className="sr-connection-url">
             <span>CA file</span>
-            <input aria-label="CA file" className="mono" value={caFile} onChange={(event) => setCaFile(event.target.value)} placeholder="/path/to/ca.pem (the cluster's CA)" />
+            <input
+              aria-label="CA file"
+              className="mono"
+              value={caFile}
+              onChange={(event) => setCaFile(event.target.value)}
+              placeholder="/path/to/ca.pem (the cluster's CA)"
+            />
           </label>
           <label className="sr-check">
-            <input type="checkbox" aria-label="Skip TLS verification (insecure)" checked={insecure} onChange={(event) => setInsecure(event.target.checked)} />
+            <input
+              type="checkbox"
+              aria-label="Skip TLS verification (insecure)"
+              checked={insecure}
+              onChange={(event) => setInsecure(event.target.checked)}
+            />
             <span>Skip TLS verification (insecure, dev clusters only)</span>
           </label>
         </>

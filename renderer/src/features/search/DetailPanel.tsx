@@ -3,7 +3,19 @@ import { useEffect } from 'react';
 import type { SearchHit } from '#contract/search.js';
 import { CopyButton } from '../../components/CopyButton.js';
 
-export function DetailPanel({ hit, position, total, onClose, onMove }: { hit: SearchHit; position: number; total: number; onClose(): void; onMove(delta: number): void }) {
+export function DetailPanel({
+  hit,
+  position,
+  total,
+  onClose,
+  onMove,
+}: {
+  hit: SearchHit;
+  position: number;
+  total: number;
+  onClose(): void;
+  onMove(delta: number): void;
+}) {
   const json = JSON.stringify({ _index: hit._index, _id: hit._id, _score: hit._score, _source: hit._source }, null, 2);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

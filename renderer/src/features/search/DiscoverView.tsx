@@ -87,7 +87,8 @@ export function DiscoverView() {
         >
           <p>
             Nothing in <span className="mono">{(ranForm ?? form).index}</span>
-            {simple ? ` for ${describeRange((ranForm ?? form).range)}` : ''}. Widen the time range, clear the filters, or send a test log from Logs.
+            {simple ? ` for ${describeRange((ranForm ?? form).range)}` : ''}. Widen the time range, clear the filters, or send a test log
+            from Logs.
           </p>
         </EmptyState>
       )}

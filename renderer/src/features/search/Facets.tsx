@@ -16,7 +16,13 @@ export function Facets() {
   return (
     <div className="sr-facets" role="group" aria-label="Quick filters">
       <FacetGroup label="Level" field="level" buckets={facets.level} selected={form.levels} onToggle={(key) => toggle('levels', key)} />
-      <FacetGroup label="Service" field="service" buckets={facets.service} selected={form.services} onToggle={(key) => toggle('services', key)} />
+      <FacetGroup
+        label="Service"
+        field="service"
+        buckets={facets.service}
+        selected={form.services}
+        onToggle={(key) => toggle('services', key)}
+      />
       {(form.levels.length > 0 || form.services.length > 0) && (
         <button type="button" className="link" onClick={() => void runSearch({ levels: [], services: [] })}>
           clear filters
@@ -26,7 +32,19 @@ export function Facets() {
   );
 }
 
-function FacetGroup({ label, field, buckets, selected, onToggle }: { label: string; field: string; buckets: TermsBucket[]; selected: string[]; onToggle(key: string): void }) {
+function FacetGroup({
+  label,
+  field,
+  buckets,
+  selected,
+  onToggle,
+}: {
+  label: string;
+  field: string;
+  buckets: TermsBucket[];
+  selected: string[];
+  onToggle(key: string): void;
+}) {
   // Selected values stay visible even when the other filters leave them no hits.
   const shown = [...buckets, ...selected.filter((key) => !buckets.some((b) => b.key === key)).map((key) => ({ key, count: 0 }))];
   return (

@@ -58,7 +58,13 @@ export function Histogram({
           0
         </text>
         {ticks.map((at, i) => (
-          <text key={at} x={x(at)} y={HEIGHT - 3} className="sr-tick" textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>
+          <text
+            key={at}
+            x={x(at)}
+            y={HEIGHT - 3}
+            className="sr-tick"
+            textAnchor={i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}
+          >
             {formatTick(at, span)}
           </text>
         ))}

@@ -67,9 +67,16 @@ export function QueryBar() {
             onChange={(event) => setQuery(event.target.value)}
           />
         ) : (
-          <span className="muted small sr-query">The body below is sent as typed; time range and quick filters apply to query-string searches.</span>
+          <span className="muted small sr-query">
+            The body below is sent as typed; time range and quick filters apply to query-string searches.
+          </span>
         )}
-        {form.mode === 'simple' && <RangePicker range={form.range} onChange={(range) => void runSearch({ range, index: index.trim() || DEFAULT_FORM.index, query })} />}
+        {form.mode === 'simple' && (
+          <RangePicker
+            range={form.range}
+            onChange={(range) => void runSearch({ range, index: index.trim() || DEFAULT_FORM.index, query })}
+          />
+        )}
         {/* Never disabled: a new run supersedes one in flight (and Enter must always submit). */}
         <button type="submit" className="primary" title="Run (Enter; Ctrl/Cmd-Enter in the DSL editor)">
           {busy ? 'Running…' : 'Run'}
@@ -84,7 +91,9 @@ export function QueryBar() {
           error={lastError?.code === 'QUERY_INVALID' ? lastError : null}
         />
       )}
-      {form.mode === 'dsl' && <p className="muted small sr-editor-hint">Ctrl/Cmd-Enter runs the body · Ctrl-Space completes field names from the mapping</p>}
+      {form.mode === 'dsl' && (
+        <p className="muted small sr-editor-hint">Ctrl/Cmd-Enter runs the body · Ctrl-Space completes field names from the mapping</p>
+      )}
       <div className="sr-toolbar sr-toolbar-secondary">
         <SavedQueries saved={saved} savedId={savedId} />
         <span className="sr-push" />

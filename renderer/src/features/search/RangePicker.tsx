@@ -50,7 +50,14 @@ export function RangePicker({ range, onChange }: { range: TimeRange; onChange(ra
       </select>
       {custom && (
         <span className="sr-absolute">
-          <input type="datetime-local" step="1" aria-label="From" value={from} onChange={(event) => setFrom(event.target.value)} onBlur={apply} />
+          <input
+            type="datetime-local"
+            step="1"
+            aria-label="From"
+            value={from}
+            onChange={(event) => setFrom(event.target.value)}
+            onBlur={apply}
+          />
           <span className="muted">→</span>
           <input type="datetime-local" step="1" aria-label="To" value={to} onChange={(event) => setTo(event.target.value)} onBlur={apply} />
         </span>

@@ -57,7 +57,12 @@ export function ResultsTable({
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer is stateful by design (the React Compiler skips this component; that is fine).
   // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({ count: hits.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: hits.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 10_000);
@@ -137,7 +142,15 @@ export function ResultsTable({
         <tbody>
           {padTop > 0 && <tr aria-hidden="true" style={{ height: padTop }} />}
           {items.map((item) => (
-            <Row key={item.key} hit={hits[item.index]!} index={item.index} columns={columns} now={now} selected={item.index === selected} onSelect={onSelect} />
+            <Row
+              key={item.key}
+              hit={hits[item.index]!}
+              index={item.index}
+              columns={columns}
+              now={now}
+              selected={item.index === selected}
+              onSelect={onSelect}
+            />
           ))}
           {padBottom > 0 && <tr aria-hidden="true" style={{ height: padBottom }} />}
         </tbody>
@@ -162,7 +175,12 @@ const Row = memo(function Row({
   onSelect(index: number | null): void;
 }) {
   return (
-    <tr aria-rowindex={index + 2} aria-selected={selected} className={selected ? 'sr-row selected' : 'sr-row'} onClick={() => onSelect(selected ? null : index)}>
+    <tr
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      className={selected ? 'sr-row selected' : 'sr-row'}
+      onClick={() => onSelect(selected ? null : index)}
+    >
       {columns.map((column) => (
         <Cell key={column.name} hit={hit} column={column} now={now} />
       ))}
@@ -195,7 +213,10 @@ function Cell({ hit, column, now }: { hit: SearchHit; column: Column; now: numbe
     );
   }
   return (
-    <td className={column.kind === 'number' ? 'sr-cell num mono' : column.name === 'message' ? 'sr-cell sr-message' : 'sr-cell'} title={text.length > 40 ? text : undefined}>
+    <td
+      className={column.kind === 'number' ? 'sr-cell num mono' : column.name === 'message' ? 'sr-cell sr-message' : 'sr-cell'}
+      title={text.length > 40 ? text : undefined}
+    >
       {text}
     </td>
   );

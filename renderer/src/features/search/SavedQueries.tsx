@@ -28,7 +28,14 @@ export function SavedQueries({ saved, savedId }: { saved: { id: string; name: st
             void save(name).then((ok) => ok && setNaming(false));
           }}
         >
-          <input autoFocus aria-label="Query name" placeholder="Name" value={name} onChange={(event) => setName(event.target.value)} onKeyDown={(event) => event.key === 'Escape' && setNaming(false)} />
+          <input
+            autoFocus
+            aria-label="Query name"
+            placeholder="Name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            onKeyDown={(event) => event.key === 'Escape' && setNaming(false)}
+          />
           <button type="submit">Save</button>
           <button type="button" onClick={() => setNaming(false)}>
             Cancel
@@ -46,7 +53,12 @@ export function SavedQueries({ saved, savedId }: { saved: { id: string; name: st
         </button>
       )}
       {current && !naming && (
-        <button type="button" className="link danger" aria-label={`Delete saved query ${current.name}`} onClick={() => void remove(current.id)}>
+        <button
+          type="button"
+          className="link danger"
+          aria-label={`Delete saved query ${current.name}`}
+          onClick={() => void remove(current.id)}
+        >
           delete
         </button>
       )}

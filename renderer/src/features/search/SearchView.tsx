@@ -36,7 +36,10 @@ export function SearchView() {
         <Tabs label="Search views" tabs={TABS} selected={tab} onSelect={setTab} />
         <div className="view-actions">
           {cluster ? (
-            <span className="sr-cluster-chip" title={`${cluster.clusterName} at ${cluster.url}: ${cluster.shards.active} active shards, ${cluster.shards.unassigned} unassigned`}>
+            <span
+              className="sr-cluster-chip"
+              title={`${cluster.clusterName} at ${cluster.url}: ${cluster.shards.active} active shards, ${cluster.shards.unassigned} unassigned`}
+            >
               <StatusDot tone={healthTone(cluster.status)} title={`Cluster health ${cluster.status}`} />
               <span>{cluster.clusterName}</span>
               <span className={`sr-health-${cluster.status}`}>{cluster.status}</span>
@@ -46,7 +49,8 @@ export function SearchView() {
             </span>
           ) : (
             <span className="sr-cluster-chip muted">
-              <StatusDot tone={clusterStatus === 'loading' ? 'busy' : clusterError && connection ? 'fail' : 'idle'} /> {clusterStatus === 'loading' ? 'connecting…' : 'not connected'}
+              <StatusDot tone={clusterStatus === 'loading' ? 'busy' : clusterError && connection ? 'fail' : 'idle'} />{' '}
+              {clusterStatus === 'loading' ? 'connecting…' : 'not connected'}
             </span>
           )}
           <button type="button" aria-expanded={editing} onClick={() => setEditing(!editing)}>
@@ -65,15 +69,15 @@ export function SearchView() {
       {unconfigured && !editing ? (
         <EmptyState title="Connect to OpenSearch" action={<ConnectionForm connection={null} />}>
           <p>
-            Cluster health, indices and a searchable, virtualized view of <span className="mono">logclaw-logs-*</span> appear here once OpenSearch answers.
-            Start the stack’s OpenSearch forward (port 9200) or enter the URL of any OpenSearch.
+            Cluster health, indices and a searchable, virtualized view of <span className="mono">logclaw-logs-*</span> appear here once
+            OpenSearch answers. Start the stack’s OpenSearch forward (port 9200) or enter the URL of any OpenSearch.
           </p>
           <p className="small">{clusterError?.message}</p>
         </EmptyState>
       ) : (
         <>
           {clusterError && tab === 'discover' && <ErrorLine error={clusterError} />}
-          {tab === 'discover' ? (cluster || !clusterError ? <DiscoverView /> : null) : <ClusterView />}
+          {tab === 'discover' ? cluster || !clusterError ? <DiscoverView /> : null : <ClusterView />}
         </>
       )}
     </section>

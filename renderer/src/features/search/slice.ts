@@ -184,7 +184,18 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
       const saved = await attempt(
         async () => {
           const state = await invoke('search:setConnection', { connection });
-          patch({ connection: state.connection, notices: state.notices, connectionStatus: 'ready', connectionError: null, cluster: null, clusterError: null, result: null, hits: [], lastError: null, selected: null });
+          patch({
+            connection: state.connection,
+            notices: state.notices,
+            connectionStatus: 'ready',
+            connectionError: null,
+            cluster: null,
+            clusterError: null,
+            result: null,
+            hits: [],
+            lastError: null,
+            selected: null,
+          });
         },
         (connectionError) => patch({ connectionError }),
       );
@@ -234,7 +245,11 @@ export const createSearchSlice: StateCreator<Store, [], [], SearchSlice> = (set,
             form:
               s.form.timeField === timeField
                 ? s.form
-                : { ...s.form, timeField, sort: s.form.sort.field === s.form.timeField ? { ...s.form.sort, field: timeField } : s.form.sort },
+                : {
+                    ...s.form,
+                    timeField,
+                    sort: s.form.sort.field === s.form.timeField ? { ...s.form.sort, field: timeField } : s.form.sort,
+                  },
           }));
         },
         // No mapping (no such index yet): no field names to offer.

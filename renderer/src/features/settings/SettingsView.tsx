@@ -6,7 +6,13 @@ import { useStore } from '../../store/index.js';
 export function SettingsView() {
   const { value, lastError } = useStore((s) => s.settings);
   const info = useStore((s) => s.info);
-  if (!value) return <section className="view"><h1>Settings</h1><p className="muted">Loading…</p></section>;
+  if (!value)
+    return (
+      <section className="view">
+        <h1>Settings</h1>
+        <p className="muted">Loading…</p>
+      </section>
+    );
   return (
     <section className="view" aria-labelledby="settings-title">
       <header className="view-header">
@@ -14,7 +20,11 @@ export function SettingsView() {
       </header>
       {lastError && <ErrorLine error={lastError} />}
       <SettingsForm key={JSON.stringify(value)} value={value} />
-      {info && <p className="muted small">Data folder: <span className="mono">{info.dataDir}</span></p>}
+      {info && (
+        <p className="muted small">
+          Data folder: <span className="mono">{info.dataDir}</span>
+        </p>
+      )}
     </section>
   );
 }
@@ -34,7 +44,11 @@ function SettingsForm({ value }: { value: Settings }) {
     >
       <label>
         Theme
-        <select aria-label="Theme" value={value.theme} onChange={(event) => void updateSettings({ theme: event.target.value as Settings['theme'] })}>
+        <select
+          aria-label="Theme"
+          value={value.theme}
+          onChange={(event) => void updateSettings({ theme: event.target.value as Settings['theme'] })}
+        >
           <option value="system">Follow the system</option>
           <option value="light">Light</option>
           <option value="dark">Dark</option>
@@ -47,11 +61,21 @@ function SettingsForm({ value }: { value: Settings }) {
       </label>
       <label>
         Kubeconfig
-        <input aria-label="Kubeconfig" placeholder="$KUBECONFIG or ~/.kube/config" value={kubeconfig} onChange={(event) => setKubeconfig(event.target.value)} />
+        <input
+          aria-label="Kubeconfig"
+          placeholder="$KUBECONFIG or ~/.kube/config"
+          value={kubeconfig}
+          onChange={(event) => setKubeconfig(event.target.value)}
+        />
       </label>
       <label>
         Context
-        <input aria-label="Context" placeholder="the kubeconfig's current context" value={context} onChange={(event) => setContext(event.target.value)} />
+        <input
+          aria-label="Context"
+          placeholder="the kubeconfig's current context"
+          value={context}
+          onChange={(event) => setContext(event.target.value)}
+        />
       </label>
       <div>
         <button type="submit">Save settings</button>

@@ -25,7 +25,14 @@ export function FailureCard({ job, info }: { job: Job; info: StepInfo | undefine
         <strong>{failure.message}</strong>
       </p>
       {failure.hint && <p className="hint">{failure.hint}</p>}
-      {preflight.success && <PreflightList report={{ ...preflight.data, checks: preflight.data.checks.filter((check) => check.status === 'fail' || check.status === 'warn') }} />}
+      {preflight.success && (
+        <PreflightList
+          report={{
+            ...preflight.data,
+            checks: preflight.data.checks.filter((check) => check.status === 'fail' || check.status === 'warn'),
+          }}
+        />
+      )}
       {diagnosis && (
         <div className="diagnosis">
           {diagnosis.resources.map((resource) => (
@@ -68,7 +75,9 @@ export function FailureCard({ job, info }: { job: Job; info: StepInfo | undefine
           ))}
         </div>
       )}
-      {detail.success && detail.data.stderrTail && detail.data.stderrTail.length > 0 && <pre className="mono log-tail">{detail.data.stderrTail.join('\n')}</pre>}
+      {detail.success && detail.data.stderrTail && detail.data.stderrTail.length > 0 && (
+        <pre className="mono log-tail">{detail.data.stderrTail.join('\n')}</pre>
+      )}
       <div className="row-actions">
         <button type="button" className="primary" onClick={() => void resume()} disabled={busy}>
           Retry step
@@ -81,9 +90,7 @@ export function FailureCard({ job, info }: { job: Job; info: StepInfo | undefine
         <button type="button" onClick={() => setView('doctor')}>
           Open Doctor
         </button>
-        {commands.length > 0 && (
-          <CopyButton text={commands.join('\n')} label="Copy commands" />
-        )}
+        {commands.length > 0 && <CopyButton text={commands.join('\n')} label="Copy commands" />}
         <CopyButton text={JSON.stringify(failure, null, 2)} label="Copy details" />
       </div>
     </section>

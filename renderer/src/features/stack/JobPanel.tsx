@@ -12,7 +12,14 @@ import { FailureCard } from './FailureCard.js';
 import { LogPane } from './LogPane.js';
 import { elapsedMs, remainingMs } from './timeline.js';
 
-const STEP_TONE: Record<JobStep['state'], Tone> = { pending: 'idle', running: 'busy', done: 'ok', failed: 'fail', skipped: 'warn', cancelled: 'idle' };
+const STEP_TONE: Record<JobStep['state'], Tone> = {
+  pending: 'idle',
+  running: 'busy',
+  done: 'ok',
+  failed: 'fail',
+  skipped: 'warn',
+  cancelled: 'idle',
+};
 
 export function JobPanel({ job, info }: { job: Job; info: StepInfo[] }) {
   const running = job.state === 'running';
@@ -31,10 +38,22 @@ export function JobPanel({ job, info }: { job: Job; info: StepInfo[] }) {
     <section className="card job-panel" aria-label="Stack job">
       <header className="job-header">
         <div>
-          <StatusDot tone={job.state === 'succeeded' ? 'ok' : job.state === 'running' ? 'busy' : job.state === 'failed' ? 'fail' : 'warn'} />{' '}
-          <strong>{job.title}</strong> <span className="muted" data-job-state={job.state}>{job.state}</span>
-          {Number.isFinite(started) && <span className="muted small"> · {formatDuration((running ? now : finished || now) - started)}</span>}
-          {running && <span className="muted small"> · {left === null ? 'ETA after the first run on this machine' : `about ${formatDuration(left)} left`}</span>}
+          <StatusDot
+            tone={job.state === 'succeeded' ? 'ok' : job.state === 'running' ? 'busy' : job.state === 'failed' ? 'fail' : 'warn'}
+          />{' '}
+          <strong>{job.title}</strong>{' '}
+          <span className="muted" data-job-state={job.state}>
+            {job.state}
+          </span>
+          {Number.isFinite(started) && (
+            <span className="muted small"> · {formatDuration((running ? now : finished || now) - started)}</span>
+          )}
+          {running && (
+            <span className="muted small">
+              {' '}
+              · {left === null ? 'ETA after the first run on this machine' : `about ${formatDuration(left)} left`}
+            </span>
+          )}
         </div>
         <div className="row-actions">
           {running && (
@@ -54,11 +73,22 @@ export function JobPanel({ job, info }: { job: Job; info: StepInfo[] }) {
           )}
         </div>
       </header>
-      {job.state === 'interrupted' && <p className="small notice-warn">The app stopped while this ran. Resume goes on from the first unfinished step; finished steps are not redone.</p>}
+      {job.state === 'interrupted' && (
+        <p className="small notice-warn">
+          The app stopped while this ran. Resume goes on from the first unfinished step; finished steps are not redone.
+        </p>
+      )}
       <div className="job-body">
         <ol className="steps" aria-label="Install steps">
           {job.steps.map((step) => (
-            <StepRow key={step.id} step={step} info={meta.get(step.id)} now={now} selected={step.id === current} onSelect={() => setSelected(step.id === selected ? null : step.id)} />
+            <StepRow
+              key={step.id}
+              step={step}
+              info={meta.get(step.id)}
+              now={now}
+              selected={step.id === current}
+              onSelect={() => setSelected(step.id === selected ? null : step.id)}
+            />
           ))}
         </ol>
         <div className="job-side">
@@ -70,7 +100,19 @@ export function JobPanel({ job, info }: { job: Job; info: StepInfo[] }) {
   );
 }
 
-function StepRow({ step, info, now, selected, onSelect }: { step: JobStep; info: StepInfo | undefined; now: number; selected: boolean; onSelect: () => void }) {
+function StepRow({
+  step,
+  info,
+  now,
+  selected,
+  onSelect,
+}: {
+  step: JobStep;
+  info: StepInfo | undefined;
+  now: number;
+  selected: boolean;
+  onSelect: () => void;
+}) {
   const [open, setOpen] = useState(false);
   const elapsed = elapsedMs(step, now);
   const eta = info?.etaMs ?? null;
@@ -87,7 +129,14 @@ function StepRow({ step, info, now, selected, onSelect }: { step: JobStep; info:
           </span>
         </button>
         {commands.length > 0 && (
-          <button type="button" className="link small step-commands" aria-expanded={open} aria-label={`Commands of ${step.title}`} title="Show the equivalent commands" onClick={() => setOpen((value) => !value)}>
+          <button
+            type="button"
+            className="link small step-commands"
+            aria-expanded={open}
+            aria-label={`Commands of ${step.title}`}
+            title="Show the equivalent commands"
+            onClick={() => setOpen((value) => !value)}
+          >
             {open ? 'hide' : '$_'}
           </button>
         )}

@@ -12,12 +12,18 @@ function releaseTone(status: string): Tone {
 }
 
 export function Overview({ status }: { status: StackStatus }) {
-  const rows = [...status.operators.map((release) => ({ ...release, group: 'operator' })), ...status.releases.map((release) => ({ ...release, group: 'tenant' }))];
+  const rows = [
+    ...status.operators.map((release) => ({ ...release, group: 'operator' })),
+    ...status.releases.map((release) => ({ ...release, group: 'tenant' })),
+  ];
   return (
     <div className="overview">
       <section className="card" aria-label="Releases">
         <h2>
-          Releases <span className="muted small">checked <RelativeTime at={status.checkedAt} /></span>
+          Releases{' '}
+          <span className="muted small">
+            checked <RelativeTime at={status.checkedAt} />
+          </span>
         </h2>
         <table className="table" aria-label="Helm releases">
           <thead>
@@ -26,7 +32,9 @@ export function Overview({ status }: { status: StackStatus }) {
               <th scope="col">Namespace</th>
               <th scope="col">Status</th>
               <th scope="col">Chart version</th>
-              <th scope="col" className="num">Rev</th>
+              <th scope="col" className="num">
+                Rev
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -54,7 +62,9 @@ export function Overview({ status }: { status: StackStatus }) {
           <table className="table" aria-label="Pods">
             <tbody>
               {status.components.map((component) => {
-                const ready = component.pods.filter((pod) => pod.phase === 'Succeeded' || (pod.phase === 'Running' && pod.ready === pod.containers)).length;
+                const ready = component.pods.filter(
+                  (pod) => pod.phase === 'Succeeded' || (pod.phase === 'Running' && pod.ready === pod.containers),
+                ).length;
                 return [
                   <tr key={component.name} className="group-row">
                     <th scope="rowgroup" colSpan={3}>

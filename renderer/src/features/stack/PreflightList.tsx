@@ -10,7 +10,8 @@ export function PreflightList({ report }: { report: PreflightReport }) {
     <ul className="checks" aria-label="Preflight checks">
       {report.checks.map((check) => (
         <li key={check.id} data-check={check.id} data-status={check.status}>
-          <StatusDot tone={CHECK_TONE[check.status]} title={check.status} /> <strong>{check.title}</strong> <span className="muted small">{check.status}</span>
+          <StatusDot tone={CHECK_TONE[check.status]} title={check.status} /> <strong>{check.title}</strong>{' '}
+          <span className="muted small">{check.status}</span>
           <div className="small">{check.reason}</div>
           {check.fix && check.status !== 'pass' && <div className="small hint">Fix: {check.fix}</div>}
           {check.command && check.status !== 'pass' && (

@@ -27,7 +27,12 @@ export function SecretsPanel() {
                 <td className="mono small">{shown.has(id) ? secret.value : '••••••••'}</td>
                 <td>
                   <div className="row-actions">
-                    <button type="button" className="link" aria-label={`${shown.has(id) ? 'Hide' : 'Show'} ${secret.purpose}`} onClick={() => setShown((set) => new Set(set.has(id) ? [...set].filter((x) => x !== id) : [...set, id]))}>
+                    <button
+                      type="button"
+                      className="link"
+                      aria-label={`${shown.has(id) ? 'Hide' : 'Show'} ${secret.purpose}`}
+                      onClick={() => setShown((set) => new Set(set.has(id) ? [...set].filter((x) => x !== id) : [...set, id]))}
+                    >
                       {shown.has(id) ? 'Hide' : 'Show'}
                     </button>
                     <CopyButton className="link" aria-label={`Copy ${secret.purpose}`} text={secret.value} label="Copy" />

@@ -19,23 +19,43 @@ export function SetupCard({ hasJob }: { hasJob: boolean }) {
         <fieldset>
           <legend>Cluster</legend>
           <label className="radio">
-            <input type="radio" name="mode" checked={form.mode === 'kind'} onChange={() => setForm({ mode: 'kind' })} /> New or existing kind cluster
+            <input type="radio" name="mode" checked={form.mode === 'kind'} onChange={() => setForm({ mode: 'kind' })} /> New or existing
+            kind cluster
           </label>
           {form.mode === 'kind' && (
             <label className="field">
               <span>Cluster name</span>
-              <input aria-label="kind cluster name" value={form.cluster} onChange={(event) => setForm({ cluster: event.target.value })} list="kind-clusters" />
-              <datalist id="kind-clusters">{clusters?.clusters.map((name) => <option key={name} value={name} />)}</datalist>
+              <input
+                aria-label="kind cluster name"
+                value={form.cluster}
+                onChange={(event) => setForm({ cluster: event.target.value })}
+                list="kind-clusters"
+              />
+              <datalist id="kind-clusters">
+                {clusters?.clusters.map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
               {clusters && !clusters.kindAvailable && <span className="muted small">kind is not installed: see Prerequisites.</span>}
             </label>
           )}
           <label className="radio">
-            <input type="radio" name="mode" checked={form.mode === 'existing'} onChange={() => setForm({ mode: 'existing', context: form.context || contexts?.current || '' })} /> Existing cluster (a kubeconfig context)
+            <input
+              type="radio"
+              name="mode"
+              checked={form.mode === 'existing'}
+              onChange={() => setForm({ mode: 'existing', context: form.context || contexts?.current || '' })}
+            />{' '}
+            Existing cluster (a kubeconfig context)
           </label>
           {form.mode === 'existing' && (
             <label className="field">
               <span>Context</span>
-              <select aria-label="Context to install into" value={form.context} onChange={(event) => setForm({ context: event.target.value })}>
+              <select
+                aria-label="Context to install into"
+                value={form.context}
+                onChange={(event) => setForm({ context: event.target.value })}
+              >
                 {(contexts?.contexts ?? []).map((context) => (
                   <option key={context.name} value={context.name}>
                     {context.name}
@@ -49,11 +69,20 @@ export function SetupCard({ hasJob }: { hasJob: boolean }) {
           <legend>Options</legend>
           <label className="field">
             <span>Storage class</span>
-            <input aria-label="Storage class" value={form.storageClass} onChange={(event) => setForm({ storageClass: event.target.value })} />
+            <input
+              aria-label="Storage class"
+              value={form.storageClass}
+              onChange={(event) => setForm({ storageClass: event.target.value })}
+            />
           </label>
           <label className="field">
             <span>Ready timeout per step</span>
-            <input aria-label="Ready timeout per step" placeholder="20m" value={form.timeout} onChange={(event) => setForm({ timeout: event.target.value })} />
+            <input
+              aria-label="Ready timeout per step"
+              placeholder="20m"
+              value={form.timeout}
+              onChange={(event) => setForm({ timeout: event.target.value })}
+            />
           </label>
           <button type="button" className="link" aria-expanded={showValues} onClick={() => setShowValues((open) => !open)}>
             {showValues ? 'Hide' : 'Values overrides (YAML)…'}

@@ -47,7 +47,7 @@ export function StackView() {
           {status && (
             <span className="muted small">
               tenant {status.tenant} · namespace {status.namespace} · {status.target.context ?? 'no context'}
-              {status.target.managed ? ' (the app\'s kind cluster)' : ''}
+              {status.target.managed ? " (the app's kind cluster)" : ''}
             </span>
           )}
         </h1>
@@ -69,22 +69,37 @@ export function StackView() {
       </header>
       {lastError && <ErrorLine error={lastError} />}
       {status?.error && status.error.code !== 'KUBE_CONFIG_INVALID' && <ErrorLine error={status.error} />}
-      {status?.runningElsewhere && <p className="notice-warn">This job is running in another LogClaw process (pid {status.runningElsewhere}); its progress shows when it ends.</p>}
+      {status?.runningElsewhere && (
+        <p className="notice-warn">
+          This job is running in another LogClaw process (pid {status.runningElsewhere}); its progress shows when it ends.
+        </p>
+      )}
       {!job && !installed && (
-        <EmptyState title="No LogClaw stack yet" action={<button type="button" onClick={() => setView('prerequisites')}>Check prerequisites</button>}>
-          <p>Create a kind cluster (or pick one of your contexts) below, run the preflight checks and install: each step, its live output and then the stack's releases and pods appear here. Installing needs docker or podman, kind, helm and kubectl.</p>
+        <EmptyState
+          title="No LogClaw stack yet"
+          action={
+            <button type="button" onClick={() => setView('prerequisites')}>
+              Check prerequisites
+            </button>
+          }
+        >
+          <p>
+            Create a kind cluster (or pick one of your contexts) below, run the preflight checks and install: each step, its live output and
+            then the stack's releases and pods appear here. Installing needs docker or podman, kind, helm and kubectl.
+          </p>
         </EmptyState>
       )}
       {job ? <JobPanel key={job.id} job={job} info={status?.steps ?? []} /> : null}
-      {(!job || job.state !== 'running') && (job?.kind === 'stack-up' && !setupOpen ? (
-        <div className="row-actions setup-toggle">
-          <button type="button" onClick={() => setOpenedFor(job?.id ?? '')}>
-            {installed ? 'Install again / change options…' : 'New install…'}
-          </button>
-        </div>
-      ) : (
-        <SetupCard hasJob={Boolean(job)} />
-      ))}
+      {(!job || job.state !== 'running') &&
+        (job?.kind === 'stack-up' && !setupOpen ? (
+          <div className="row-actions setup-toggle">
+            <button type="button" onClick={() => setOpenedFor(job?.id ?? '')}>
+              {installed ? 'Install again / change options…' : 'New install…'}
+            </button>
+          </div>
+        ) : (
+          <SetupCard hasJob={Boolean(job)} />
+        ))}
       {status && status.reachable && <Overview status={status} />}
       {confirm && status && <RemoveConfirm kind={confirm} status={status} onClose={() => setConfirm(null)} />}
     </section>

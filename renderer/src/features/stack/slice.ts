@@ -53,7 +53,9 @@ export interface StackSlice {
 }
 
 export function formTarget(form: InstallForm): StackTarget {
-  return form.mode === 'kind' ? { mode: 'kind', cluster: form.cluster || DEFAULT_CLUSTER } : { mode: 'existing', ...(form.context ? { context: form.context } : {}) };
+  return form.mode === 'kind'
+    ? { mode: 'kind', cluster: form.cluster || DEFAULT_CLUSTER }
+    : { mode: 'existing', ...(form.context ? { context: form.context } : {}) };
 }
 
 export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, get) => {
@@ -109,7 +111,12 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
     async runPreflight() {
       patch({ preflightRunning: true });
       await attempt(
-        async () => patch({ preflight: await invoke('stack:preflight', { target: formTarget(get().stack.form) }), preflightRunning: false, lastError: null }),
+        async () =>
+          patch({
+            preflight: await invoke('stack:preflight', { target: formTarget(get().stack.form) }),
+            preflightRunning: false,
+            lastError: null,
+          }),
         (lastError) => patch({ preflightRunning: false, lastError, busy: false }),
       );
     },
