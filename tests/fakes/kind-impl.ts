@@ -7,8 +7,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import type { KwokNodeSpec } from '../../scripts/test-env/kube/nodes.js';
+import { runCmd } from '../../scripts/test-env/kube/run.js';
 import {
-  type KwokNodeSpec,
   clusterDir,
   createKwokCluster,
   deleteKwokCluster,
@@ -17,7 +18,6 @@ import {
   kubeBinariesBuilt,
   kubeBinDir,
   readClusterPids,
-  runCmd,
 } from '../../scripts/test-env/kube/kwok.js';
 
 const FAKE_KIND_VERSION = 'kind v0.27.0-logclaw-fake go1.26 linux/amd64';

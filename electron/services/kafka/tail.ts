@@ -8,6 +8,8 @@
 //
 // Offsets stay continuous across broker restarts: the tail tracks the next offset of every partition
 // itself, re-seeks there whenever the consumer (re)joins, and skips anything below it.
+//
+// One cohesive state machine (running ⇄ waiting/paused → ended/stopped/failed), kept in one file.
 import { isUtf8 } from 'node:buffer';
 import { AppError, toErrorPayload } from '#contract/errors.js';
 import type { KafkaMessage, TailFilter, TailState, TailStatus } from '#contract/kafka.js';

@@ -2,7 +2,8 @@
 // interval it sends one numbered log to Vector; one Kafka tail on raw-logs and an OpenSearch poll
 // look for the run's logs. Per hop it reports delivered, missing (not seen within the deadline),
 // duplicated (seen twice), out of order (seen after a later one), pending, and latency percentiles;
-// from those, one health value for the status bar.
+// from those, one health value for the status bar. One cohesive state machine (started → sending
+// and polling per hop → stopped), kept in one file.
 import { randomBytes } from 'node:crypto';
 import { AppError, toErrorPayload } from '#contract/errors.js';
 import { formatAgo, formatDuration } from '#contract/format.js';

@@ -4,7 +4,7 @@ import { shellQuote } from '#contract/command.js';
 import { AppError } from '#contract/index.js';
 import { clientConfig, connectionView, curlCommand, normalizeEndpoint } from './endpoint.js';
 import { toAppError } from './errors.js';
-import { parseDsl } from './search-service.js';
+import { parseDsl } from './results.js';
 
 describe('search endpoint', () => {
   it('moves credentials out of the URL and drops trailing slashes', () => {

@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import { REPO_ROOT, runCmd } from './kwok.js';
+import { REPO_ROOT } from './kwok.js';
+import { runCmd } from './run.js';
 
 const KWOK_GROUP = 'kwok.x-k8s.io';
 const KWOK_VERSION = 'v1alpha1';

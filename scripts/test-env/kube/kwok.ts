@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type KwokNodeSpec, applyNodes } from './nodes.js';
+import { mustRun, runCmd } from './run.js';
 import { fileURLToPath } from 'node:url';
 import { signalGroup } from '../process.js';
 
@@ -80,63 +82,6 @@ export function kwokEnv(workdir: string, binDir: string, kubectl: string): NodeJ
   };
 }
 
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Run a command to completion (never rejects on exit code; rejects if it cannot start). */
-export function runCmd(
-  cmd: string,
-  args: string[],
-  opts: { env?: NodeJS.ProcessEnv; input?: string; onLine?: (l: string) => void; timeoutMs?: number } = {},
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let partial = '';
-    const onText = (d: Buffer) => {
-      if (!opts.onLine) return;
-      const parts = (partial + d.toString('utf8')).split('\n');
-      partial = parts.pop() ?? '';
-      for (const l of parts) opts.onLine(l);
-    };
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString('utf8');
-      onText(d);
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString('utf8');
-      onText(d);
-    });
-    const timer = opts.timeoutMs ? setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs) : undefined;
-    child.on('error', (e) => reject(new Error(`cannot run ${cmd}: ${e.message}`)));
-    child.on('close', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (partial && opts.onLine) opts.onLine(partial);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
-async function mustRun(cmd: string, args: string[], opts: Parameters<typeof runCmd>[2] = {}): Promise<string> {
-  const r = await runCmd(cmd, args, opts);
-  if (r.code !== 0) {
-    throw new Error(`${path.basename(cmd)} ${args.join(' ')} failed (exit ${r.code}):\n${(r.stderr || r.stdout).slice(-4000)}`);
-  }
-  return r.stdout;
-}
-
-export interface KwokNodeSpec {
-  name: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  taints?: { key: string; value?: string; effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute' }[];
-}
-
 export interface KwokPorts {
   apiserver?: number;
   kwokController?: number;
@@ -202,43 +147,6 @@ export function clusterLogFiles(dir: string): string[] {
   return fs.readdirSync(logDir).map((f) => path.join(logDir, f));
 }
 
-function nodeManifest(n: KwokNodeSpec, kubeletVersion: string): object {
-  return {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name: n.name,
-      annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0', ...n.annotations },
-      labels: {
-        'beta.kubernetes.io/arch': 'amd64',
-        'beta.kubernetes.io/os': 'linux',
-        'kubernetes.io/arch': 'amd64',
-        'kubernetes.io/hostname': n.name,
-        'kubernetes.io/os': 'linux',
-        type: 'kwok',
-        ...n.labels,
-      },
-    },
-    spec: n.taints?.length ? { taints: n.taints } : {},
-    status: {
-      allocatable: { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' },
-      capacity: { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '1Ti' },
-      nodeInfo: {
-        architecture: 'amd64',
-        operatingSystem: 'linux',
-        kubeletVersion,
-        kubeProxyVersion: kubeletVersion,
-        osImage: 'kwok fake node',
-        kernelVersion: 'kwok',
-        containerRuntimeVersion: 'kwok://fake',
-        machineID: '',
-        systemUUID: '',
-        bootID: '',
-      },
-    },
-  };
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -256,26 +164,6 @@ async function restartKwokController(dir: string, kwokctl: string, name: string,
   if (Number.isInteger(pid) && pid > 0) killPids([pid]);
   fs.rmSync(pidFile, { force: true });
   await mustRun(kwokctl, ['start', 'cluster', '--name', name], { env });
-}
-
-/** Create (or replace) nodes and wait until every one is Ready. */
-export async function applyNodes(
-  kubectl: string,
-  kubeconfig: string,
-  nodes: KwokNodeSpec[],
-  kubeletVersion: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const list = { apiVersion: 'v1', kind: 'List', items: nodes.map((n) => nodeManifest(n, kubeletVersion)) };
-  await mustRun(kubectl, ['--kubeconfig', kubeconfig, 'apply', '-f', '-'], { input: JSON.stringify(list) });
-  await mustRun(kubectl, [
-    '--kubeconfig',
-    kubeconfig,
-    'wait',
-    '--for=condition=Ready',
-    `--timeout=${Math.ceil(timeoutMs / 1000)}s`,
-    ...nodes.map((n) => `node/${n.name}`),
-  ]);
 }
 
 /** Wait until a command succeeds (exit 0), polling. */
