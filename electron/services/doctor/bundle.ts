@@ -6,7 +6,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { VersionApi } from '@kubernetes/client-node';
 import type { BundleResult, DoctorReport, HealthReport } from '#contract/doctor.js';
-import { isPortFree } from '../net/ports.js';
+import { forwardPorts } from '../stack/stack-preflight.js';
 import { helmList } from '../stack/helm.js';
 import { freeDiskBytes, readProcFile, runPreflight } from '../stack/preflight.js';
 import { type DoctorEnv, describeError } from './env.js';
@@ -94,13 +94,7 @@ export async function writeBundle(ctx: DoctorEnv['ctx'], inputs: BundleInputs, o
       readProc: env?.readProc ?? readProcFile,
       freeDisk: freeDiskBytes,
       diskPath: ctx.dataDir,
-      ports: async () =>
-        Promise.all(
-          ctx.forwards
-            .specs()
-            .filter((s) => !s.custom)
-            .map(async (s) => ({ port: s.localPort, title: s.title, free: await isPortFree(s.localPort) })),
-        ),
+      ports: () => forwardPorts(ctx),
     });
   });
 

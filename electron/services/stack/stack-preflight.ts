@@ -35,23 +35,27 @@ export function preflightProbes(ctx: BackendContext, target: ResolvedTarget, req
     readProc: readProcFile,
     freeDisk: freeDiskBytes,
     diskPath: ctx.dataDir,
-    ports: async () =>
-      Promise.all(
-        ctx.forwards
-          .specs()
-          .filter((spec) => !spec.custom)
-          .map(async (spec) => {
-            const free = await isPortFree(spec.localPort);
-            const owner = free ? null : await portOwner(spec.localPort).catch(() => null);
-            return {
-              port: spec.localPort,
-              title: spec.title,
-              free,
-              owner: owner ? `${owner.command.split(' ')[0]} (pid ${owner.pid})` : undefined,
-            };
-          }),
-      ),
+    ports: () => forwardPorts(ctx),
   };
+}
+
+/** The stack forwards' local ports: free, or which process holds each. */
+export function forwardPorts(ctx: BackendContext): ReturnType<PreflightProbes['ports']> {
+  return Promise.all(
+    ctx.forwards
+      .specs()
+      .filter((spec) => !spec.custom)
+      .map(async (spec) => {
+        const free = await isPortFree(spec.localPort);
+        const owner = free ? null : await portOwner(spec.localPort).catch(() => null);
+        return {
+          port: spec.localPort,
+          title: spec.title,
+          free,
+          owner: owner ? `${owner.command.split(' ')[0]} (pid ${owner.pid})` : undefined,
+        };
+      }),
+  );
 }
 
 async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | null> {
