@@ -72,3 +72,16 @@ mirrorMaker2 needs global.kafka.listener "tls": it reads this cluster as a SCRAM
 {{- end }}
 {{- end }}
 {{- end -}}
+
+{{/*
+The Strimzi image "kafka" or "operator" from the mirror when global.imageRegistry is set, else ""
+(the CR then leaves it to Strimzi). Call with (dict "ctx" $ "name" "kafka").
+*/}}
+{{- define "logclaw-kafka.strimziImage" -}}
+{{- $g := include "logclaw.global" .ctx | fromYaml -}}
+{{- if $g.imageRegistry -}}
+{{- $s := .ctx.Values.strimziImages -}}
+{{- $tag := ternary (printf "%s-kafka-%s" $s.version (toString .ctx.Values.version)) $s.version (eq .name "kafka") -}}
+{{- include "logclaw.image" (dict "ctx" .ctx "image" (dict "registry" $s.registry "repository" (printf "%s/%s" $s.repository .name) "tag" $tag)) -}}
+{{- end -}}
+{{- end -}}

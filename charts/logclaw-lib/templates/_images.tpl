@@ -33,3 +33,23 @@ capabilities:
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
+
+{{/*
+A full image reference (e.g. quay.io/strimzi/kafka:0.50.1-kafka-4.1.1) with its registry replaced by
+global.imageRegistry, the way "logclaw.image" treats LogClaw's own images: for references set
+by upstream charts and for images operators create. Docker Hub references without a registry
+(apache/airflow:2.9.2) get the mirror in front. Call with (dict "ctx" $ "ref" "<image>").
+*/}}
+{{- define "logclaw.mirror" -}}
+{{- $g := include "logclaw.global" .ctx | fromYaml -}}
+{{- $ref := toString .ref -}}
+{{- if $g.imageRegistry -}}
+{{- $first := index (splitList "/" $ref) 0 -}}
+{{- if and (contains "/" $ref) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- $ref = trimPrefix (printf "%s/" $first) $ref -}}
+{{- end -}}
+{{- printf "%s/%s" $g.imageRegistry $ref -}}
+{{- else -}}
+{{- $ref -}}
+{{- end -}}
+{{- end -}}
