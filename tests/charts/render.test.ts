@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { useTestEnv } from '../support/test-env.js';
-import { type K8sObject, LOCAL, get, ofKind, preparedCharts, render } from './support.js';
+import { type K8sObject, LOCAL, get, ofKind, preparedCharts, render, renderFailure } from './support.js';
 
 let helm: string;
 let chartsDir: string;
@@ -21,6 +21,9 @@ const PLATFORM_CONFIG = {
   servicenow: { instanceUrl: 'https://acme.service-now.com' },
   slack: { channel: '#incidents' },
 };
+
+/** The agent on, with a tenant's own image (LogClaw publishes none, so the chart needs one). */
+const AGENT = { agent: { enabled: true }, image: { registry: 'ghcr.io', repository: 'acme/logclaw-ticketing-agent', tag: '0.1.0' } };
 
 function ticketing(enabled: string[]): Record<string, { enabled: boolean }> {
   return Object.fromEntries(PLATFORMS.map((p) => [p, { enabled: enabled.includes(p) }]));
@@ -53,7 +56,7 @@ describe('ticketing agent', () => {
 
   it.each(PLATFORMS)('toggles %s on its own: its settings, credentials Secret (ExternalSecret) and env, nothing of the others', async (platform) => {
     const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', {
-      values: { global: { ...PROD, ticketing: ticketing([platform]) }, config: { ...PLATFORM_CONFIG, routing: { critical: [platform] } } },
+      values: { ...AGENT, global: { ...PROD, ticketing: ticketing([platform]) }, config: { ...PLATFORM_CONFIG, routing: { critical: [platform] } } },
     });
     expect(Object.keys(agentConfig(docs).platforms)).toEqual([platform]);
     const secrets = ofKind(docs, 'ExternalSecret').map((s) => s.metadata.name);
@@ -66,7 +69,7 @@ describe('ticketing agent', () => {
   });
 
   it('points Zammad at the in-cluster logclaw-zammad Service', async () => {
-    const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', { release: 'r', namespace: 'logclaw-acme', values: { global: { ...PROD, ticketing: ticketing(['zammad']) } } });
+    const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', { release: 'r', namespace: 'logclaw-acme', values: { ...AGENT, global: { ...PROD, ticketing: ticketing(['zammad']) } } });
     expect(agentConfig(docs).platforms.zammad).toMatchObject({ url: 'http://logclaw-zammad-nginx.logclaw-acme.svc.cluster.local:8080' });
   });
 
@@ -76,6 +79,21 @@ describe('ticketing agent', () => {
     expect(container.image).toBe('docker.io/library/python:3.12-slim');
     expect(container.command.slice(0, 4)).toEqual(['python', '-m', 'http.server', '8080']);
     expect(ofKind(docs, 'ExternalSecret')).toEqual([]);
+  });
+});
+
+describe('workloads without a published image', () => {
+  it('the agent and the Flink jobs render nothing by default, and fail with a `required` message when turned on without an image', async () => {
+    const global = { ...PROD, ticketing: ticketing(['jira']) };
+    const config = { ...PLATFORM_CONFIG, routing: { medium: ['jira'] } };
+    expect(ofKind(await render(helm, chartsDir, 'logclaw-ticketing-agent', { values: { global, config } }), 'Deployment')).toEqual([]);
+    expect(await renderFailure(helm, chartsDir, 'logclaw-ticketing-agent', { values: { global, config, agent: { enabled: true } } })).toContain(
+      'image.repository is required with agent.enabled: LogClaw publishes no ticketing-agent image',
+    );
+    expect(ofKind(await render(helm, chartsDir, 'logclaw-flink', { values: { global: PROD } }), 'FlinkDeployment')).toEqual([]);
+    expect(await renderFailure(helm, chartsDir, 'logclaw-flink', { values: { global: PROD, jobs: { enabled: true } } })).toContain(
+      'jobs.image.repository is required with jobs.enabled: LogClaw publishes no Flink job image',
+    );
   });
 });
 
@@ -89,7 +107,7 @@ describe('LLM providers', () => {
   ];
   it.each(cases)('$provider: the agent gets provider, model, endpoint and (cloud only) an API key from the store', async (c) => {
     const llm = { provider: c.provider, model: c.model, ...(c.provider === 'vllm' ? { endpoint: c.endpoint } : {}) };
-    const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', { namespace: 'logclaw-acme', values: { global: { ...PROD, llm } } });
+    const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', { namespace: 'logclaw-acme', values: { ...AGENT, global: { ...PROD, llm } } });
     const env = containerEnv(get(docs, 'Deployment', 'logclaw-ticketing-agent-acme'));
     expect(env).toMatchObject({ LLM_PROVIDER: c.provider, LLM_MODEL: c.model, LLM_ENDPOINT: c.endpoint });
     expect(agentConfig(docs).llm).toEqual({ provider: c.provider, model: c.model, endpoint: c.endpoint });
@@ -231,7 +249,7 @@ describe('tiers', () => {
     expect((pdb?.spec as { minAvailable?: number } | undefined)?.minAvailable).toBe(e.pdb);
 
     // The same presets reach the other charts' workloads.
-    const agent = await render(helm, chartsDir, 'logclaw-ticketing-agent', { values });
+    const agent = await render(helm, chartsDir, 'logclaw-ticketing-agent', { values: { ...values, ...AGENT } });
     expect((get(agent, 'Deployment', 'logclaw-ticketing-agent-acme').spec as { replicas: number }).replicas).toBe(e.replicas);
     expect(ofKind(agent, 'PodDisruptionBudget').length).toBe(e.pdb ? 1 : 0);
 

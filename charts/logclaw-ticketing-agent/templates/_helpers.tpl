@@ -68,6 +68,9 @@ config.servicenow.instanceUrl is required when ServiceNow is enabled, e.g. https
 {{- if and (has "slack" $enabled) (not $c.slack.channel) }}
 config.slack.channel is required when Slack is enabled, e.g. "#incidents"
 {{- end }}
+{{- if and .Values.placeholder.enabled .Values.agent.enabled }}
+placeholder.enabled and agent.enabled are both on: the placeholder stands in for the agent, so turn one of them off
+{{- end }}
 {{- if and .Values.placeholder.enabled (gt (len $enabled) 0) }}
 placeholder.enabled opens no tickets, but global.ticketing enables {{ join ", " $enabled }}: turn the placeholder off
 {{- end }}
