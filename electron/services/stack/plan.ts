@@ -9,11 +9,23 @@ import { AppError, describeIssues } from '#contract/index.js';
 const Operator = z.object({
   name: z.string(),
   namespace: z.string(),
-  chart: z.object({ repository: z.string().url(), name: z.string(), version: z.string() }),
+  chart: z.object({
+    repository: z.string().url(),
+    name: z.string(),
+    version: z.string(),
+    /** The archive's digest as its repository publishes it, or null where none could be established. */
+    digest: z
+      .string()
+      .regex(/^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/, 'sha256:<64 hex digits> or sha512:<128 hex digits>')
+      .nullable(),
+    /** Where the digest was read, or why there is none. */
+    digestSource: z.string().min(1),
+  }),
   values: z.record(z.string(), z.unknown()).default({}),
   dependsOn: z.array(z.string()).default([]),
 });
 export type PlanOperator = z.infer<typeof Operator>;
+export type PlanChart = PlanOperator['chart'];
 
 const Release = z.object({
   name: z.string(),
