@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { unzipSync } from 'fflate';
 import { AppError } from '#contract/index.js';
 import { platformKey, sourceRoot } from '../electron/services/paths.js';
 import { type PlatformArtifact, readToolsLock } from '../electron/services/tools/lock.js';
@@ -67,13 +68,33 @@ async function install(name: string, artifact: PlatformArtifact, target: string)
     let binary = download;
     if (artifact.archive) {
       if (!artifact.member) throw new AppError('INVALID_REQUEST', `${name}: an archive entry needs "member"`);
-      execFileSync('tar', [artifact.archive === 'zip' ? '-xf' : '-xzf', download, '-C', work, artifact.member]);
-      binary = join(work, artifact.member);
+      binary = join(work, 'binary');
+      writeFileSync(binary, readMember(name, artifact, artifact.member, body, download));
     }
     chmodSync(binary, 0o755);
     renameSync(binary, target);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The member's bytes. The archive already matched its sha256, so a member it lacks is a wrong path in the lock. */
+function readMember(name: string, artifact: PlatformArtifact, member: string, body: Buffer, download: string): Uint8Array {
+  const failed = (reason: string) =>
+    new AppError('INVALID_REQUEST', `Could not extract ${member} from ${artifact.url}: ${reason}`, {
+      hint: `Check "member" of ${name} in the tools lock against the archive's contents.`,
+    });
+  if (artifact.archive === 'zip') {
+    // In-process, not `tar`: GNU tar (Linux) cannot read zip, and a Windows package is built on any host.
+    const data = unzipSync(body, { filter: (file) => file.name === member })[member];
+    if (!data) throw failed('no such member');
+    return data;
+  }
+  try {
+    // helm's tar.gz members are tens of MB: the default 1 MiB stdout buffer would cut them off.
+    return execFileSync('tar', ['-xzOf', download, member], { maxBuffer: 1024 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    throw failed((error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message);
   }
 }
 
