@@ -8,6 +8,8 @@ const PlatformArtifact = z.object({
   /** When the binary ships inside an archive, which kind and the member path of the binary. */
   archive: z.enum(['tar.gz', 'zip']).optional(),
   member: z.string().optional(),
+  /** Where the checksum was read (release notes, a checksum file, a manifest at a commit): a pin without provenance is a guess. */
+  source: z.string().min(1),
 });
 export type PlatformArtifact = z.infer<typeof PlatformArtifact>;
 
