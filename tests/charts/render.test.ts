@@ -368,6 +368,23 @@ describe('Airflow', () => {
     });
   });
 
+  it('the metadata database is its own PostgreSQL from the official image, which the migration Job reaches through the metadata Secret', async () => {
+    const docs = await render(helm, chartsDir, 'logclaw-airflow', { release: 'logclaw-airflow-dev-local', namespace: 'logclaw-dev-local', files: LOCAL });
+    type Pod = { metadata: { labels: Record<string, string> }; spec: { containers: { image: string; env: { name: string; value?: string; valueFrom?: unknown }[] }[] } };
+    const sts = get(docs, 'StatefulSet', 'logclaw-airflow-dev-local-postgresql').spec as { template: Pod };
+    const container = sts.template.spec.containers[0]!;
+    expect(container.image).toBe('docker.io/library/postgres:16.15');
+    expect(container.env).toContainEqual({ name: 'POSTGRES_PASSWORD', valueFrom: { secretKeyRef: { name: 'logclaw-airflow-dev-local-postgresql', key: 'password' } } });
+    const service = get(docs, 'Service', 'logclaw-airflow-dev-local-postgresql').spec as { selector: Record<string, string>; ports: { port: number }[] };
+    expect(sts.template.metadata.labels).toMatchObject(service.selector);
+    expect(service.ports[0]!.port).toBe(5432);
+    const password = (get(docs, 'Secret', 'logclaw-airflow-dev-local-postgresql') as K8sObject & { stringData: { password: string } }).stringData.password;
+    const connection = new URL((get(docs, 'Secret', 'logclaw-airflow-metadata') as K8sObject & { stringData: { connection: string } }).stringData.connection);
+    expect([connection.hostname, connection.port, connection.password]).toEqual(['logclaw-airflow-dev-local-postgresql.logclaw-dev-local', '5432', password]);
+    // Nothing of the upstream chart's Bitnami subchart.
+    expect(JSON.stringify(docs)).not.toContain('bitnami');
+  });
+
   it('git-sync DAGs and store-managed secrets in production', async () => {
     const docs = await render(helm, chartsDir, 'logclaw-airflow', { release: 'logclaw-airflow-acme', files: ['ci/production-values.yaml'] });
     const scheduler = get(docs, 'Deployment', 'logclaw-airflow-acme-scheduler').spec as { template: { spec: { containers: { name: string }[] } } };

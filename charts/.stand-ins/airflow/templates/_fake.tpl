@@ -7,8 +7,17 @@ release: {{ .ctx.Release.Name }}
 {{- end }}
 {{- end -}}
 
-{{- define "fake.image" -}}
+{{/* Image helpers under the real chart's names (its _helpers.yaml), which logclaw-airflow redefines. */}}
+{{- define "airflow_image" -}}
 {{- printf "%s:%s" (.Values.images.airflow.repository | default .Values.defaultAirflowRepository) (toString (.Values.images.airflow.tag | default .Values.defaultAirflowTag)) -}}
+{{- end -}}
+
+{{- define "statsd_image" -}}
+{{- printf "%s:%s" .Values.images.statsd.repository .Values.images.statsd.tag -}}
+{{- end -}}
+
+{{- define "git_sync_image" -}}
+{{- printf "%s:%s" .Values.images.gitSync.repository .Values.images.gitSync.tag -}}
 {{- end -}}
 
 {{- define "fake.metadataSecret" -}}
@@ -41,7 +50,7 @@ spec:
       {{- if .wait }}
       initContainers:
         - name: wait-for-airflow-migrations
-          image: {{ include "fake.image" .ctx }}
+          image: {{ include "airflow_image" .ctx }}
           args: ["airflow", "db", "check-migrations", "--migration-wait-timeout=60"]
           env:
             - name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
@@ -51,7 +60,7 @@ spec:
       containers:
         {{- range .containers }}
         - name: {{ . }}
-          image: {{ include "fake.image" $.ctx }}
+          image: {{ include (get (dict "statsd" "statsd_image" "git-sync" "git_sync_image") . | default "airflow_image") $.ctx }}
           args: ["airflow", "{{ $.component }}"]
           env:
             - name: AIRFLOW__DATABASE__SQL_ALCHEMY_CONN
