@@ -34,6 +34,7 @@ import { SettingsStore } from './services/settings/settings-store.js';
 import { readToolsLock } from './services/tools/lock.js';
 import type { ExecObserver } from './services/tools/run-tool.js';
 import { ToolsService } from './services/tools/tools-service.js';
+import { backendEnv } from './services/stack/test-hooks.js';
 
 export interface BackendOptions {
   dataDir?: string;
@@ -50,6 +51,8 @@ export interface BackendOptions {
   forwardTiming?: SupervisorTiming;
   /** Sees every tool run at the exec boundary (tests compare it with what was shown). */
   onExec?: ExecObserver;
+  /** A packaged app (Electron's app.isPackaged): the environment's test hooks are ignored (services/stack/test-hooks.ts). */
+  packaged?: boolean;
 }
 
 export interface Backend extends BackendContext {
@@ -72,7 +75,7 @@ const DOMAINS: Array<(ctx: BackendContext) => Domain> = [
 ];
 
 export async function createBackend(options: BackendOptions): Promise<Backend> {
-  const env = options.env ?? process.env;
+  const env = backendEnv(options.env ?? process.env, options.packaged === true);
   const dataDir = options.dataDir ?? defaultDataDir(env);
   const appRoot = options.appRoot ?? sourceRoot();
   const bus = new EventBus();

@@ -13,7 +13,14 @@ app.enableSandbox();
 async function start(): Promise<void> {
   await app.whenReady();
   const appRoot = app.isPackaged ? process.resourcesPath : app.getAppPath();
-  const backend = await createBackend({ transport: 'ipc', dataDir: app.getPath('userData'), appRoot, version: app.getVersion() });
+  const backend = await createBackend({
+    transport: 'ipc',
+    dataDir: app.getPath('userData'),
+    appRoot,
+    version: app.getVersion(),
+    // A packaged app ignores the test hooks (LOGCLAW_OPERATOR_CHART_REPO, stand-ins, …); `npm start` honours them.
+    packaged: app.isPackaged,
+  });
   const indexFile = join(app.getAppPath(), 'dist', 'renderer', 'index.html');
   const appUrl = pathToFileURL(indexFile).href;
 

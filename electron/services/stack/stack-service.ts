@@ -20,6 +20,7 @@ import { upSteps } from './steps/graph.js';
 import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
 import { type ResolvedTarget, currentTarget, kindTarget, kubeConfigFor, managedKubeconfig, sameTarget } from './target.js';
+import { TEST_HOOKS } from './test-hooks.js';
 import { StepTimings } from './timings.js';
 
 export const UP_JOB = 'stack-up';
@@ -48,7 +49,7 @@ export class StackService {
       plan: this.plan,
       chartsDir: this.chartsDir,
       secrets: this.secrets,
-      operatorRepo: ctx.env.LOGCLAW_OPERATOR_CHART_REPO || undefined,
+      operatorRepo: ctx.env[TEST_HOOKS.operatorChartRepo] || undefined,
       preflight: async (params, ignore) => {
         const report = await this.#runPreflight(params.target, params.tenant, ignore);
         return { ok: report.ok, lines: preflightLines(report, ignore), report };

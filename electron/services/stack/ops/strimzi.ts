@@ -7,6 +7,7 @@ import type { ToolCommand } from '#contract/command.js';
 import type { ToolCall } from '../../tools/tools-service.js';
 import type { PlanOperator, StackPlan } from '../plan.js';
 import { type ResolvedTarget, targetCommand } from '../target.js';
+import { TEST_HOOKS } from '../test-hooks.js';
 import { rolloutRestart } from './rollout.js';
 
 export const STRIMZI_GROUP = 'kafka.strimzi.io';
@@ -17,10 +18,10 @@ export function strimziOperator(plan: StackPlan): PlanOperator | undefined {
   return plan.operators.find((operator) => operator.name === 'strimzi');
 }
 
-/** The CRD bundle of a Strimzi release, or LOGCLAW_STRIMZI_CRDS_URL (a mirror's URL or a file). */
+/** The CRD bundle of a Strimzi release, or the test hook's (a URL or a file; a packaged app has none). */
 export function strimziCrdsUrl(env: NodeJS.ProcessEnv, version: string): string {
   return (
-    env.LOGCLAW_STRIMZI_CRDS_URL ||
+    env[TEST_HOOKS.strimziCrdsUrl] ||
     `https://github.com/strimzi/strimzi-kafka-operator/releases/download/${version}/strimzi-crds-${version}.yaml`
   );
 }
