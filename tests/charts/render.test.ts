@@ -56,7 +56,11 @@ describe('ticketing agent', () => {
 
   it.each(PLATFORMS)('toggles %s on its own: its settings, credentials Secret (ExternalSecret) and env, nothing of the others', async (platform) => {
     const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', {
-      values: { ...AGENT, global: { ...PROD, ticketing: ticketing([platform]) }, config: { ...PLATFORM_CONFIG, routing: { critical: [platform] } } },
+      values: {
+        ...AGENT,
+        global: { ...PROD, ticketing: ticketing([platform]) },
+        config: { ...PLATFORM_CONFIG, routing: { critical: [platform] } },
+      },
     });
     expect(Object.keys(agentConfig(docs).platforms)).toEqual([platform]);
     const secrets = ofKind(docs, 'ExternalSecret').map((s) => s.metadata.name);
@@ -370,7 +374,8 @@ describe('Airflow', () => {
 
   it('the metadata database is its own PostgreSQL from the official image, which the migration Job reaches through the metadata Secret', async () => {
     const docs = await render(helm, chartsDir, 'logclaw-airflow', { release: 'logclaw-airflow-dev-local', namespace: 'logclaw-dev-local', files: LOCAL });
-    type Pod = { metadata: { labels: Record<string, string> }; spec: { containers: { image: string; env: { name: string; value?: string; valueFrom?: unknown }[] }[] } };
+    type Env = { name: string; value?: string; valueFrom?: unknown }[];
+    type Pod = { metadata: { labels: Record<string, string> }; spec: { containers: { image: string; env: Env }[] } };
     const sts = get(docs, 'StatefulSet', 'logclaw-airflow-dev-local-postgresql').spec as { template: Pod };
     const container = sts.template.spec.containers[0]!;
     expect(container.image).toBe('docker.io/library/postgres:16.15');
