@@ -7,13 +7,14 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Component, ComponentName, EnvContext, Running } from './component.js';
+import feast from './feast/component.js';
 import kafka from './kafka/component.js';
 import kube from './kube/component.js';
 import opensearch from './opensearch/component.js';
 import { isAlive, signalGroup } from './process.js';
 import tools from './tools/component.js';
 
-export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube };
+export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube, feast };
 
 export type Endpoints = Partial<Record<ComponentName, unknown>>;
 

@@ -1,5 +1,6 @@
 import type { ComponentName } from '../../scripts/test-env/component.js';
 import { up } from '../../scripts/test-env/env.js';
+import type { FeastEndpoint } from '../../scripts/test-env/feast/component.js';
 import type { KafkaEndpoint } from '../../scripts/test-env/kafka/component.js';
 import type { KubeEndpoint } from '../../scripts/test-env/kube/component.js';
 import type { OpenSearchEndpoint } from '../../scripts/test-env/opensearch/component.js';
@@ -10,6 +11,7 @@ export interface EndpointTypes {
   kafka: KafkaEndpoint;
   opensearch: OpenSearchEndpoint;
   kube: KubeEndpoint;
+  feast: FeastEndpoint;
 }
 
 /** Starts (or reuses, within this `npm test` run) the real servers a test file needs. */
