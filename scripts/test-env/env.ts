@@ -12,9 +12,10 @@ import kafka from './kafka/component.js';
 import kube from './kube/component.js';
 import opensearch from './opensearch/component.js';
 import { isAlive, signalGroup } from './process.js';
+import registry from './registry/component.js';
 import tools from './tools/component.js';
 
-export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube, feast };
+export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube, registry, feast };
 
 export type Endpoints = Partial<Record<ComponentName, unknown>>;
 

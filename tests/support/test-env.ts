@@ -4,6 +4,7 @@ import type { FeastEndpoint } from '../../scripts/test-env/feast/component.js';
 import type { KafkaEndpoint } from '../../scripts/test-env/kafka/component.js';
 import type { KubeEndpoint } from '../../scripts/test-env/kube/component.js';
 import type { OpenSearchEndpoint } from '../../scripts/test-env/opensearch/component.js';
+import type { RegistryEndpoint } from '../../scripts/test-env/registry/component.js';
 import type { ToolsEndpoint } from '../../scripts/test-env/tools/component.js';
 
 export interface EndpointTypes {
@@ -11,6 +12,7 @@ export interface EndpointTypes {
   kafka: KafkaEndpoint;
   opensearch: OpenSearchEndpoint;
   kube: KubeEndpoint;
+  registry: RegistryEndpoint;
   feast: FeastEndpoint;
 }
 
