@@ -209,6 +209,8 @@ describe('Feast on the ConfigMap (ml-engine chart, local profile)', () => {
       });
       expect(response.status).toBe(200);
       expect(((await response.json()) as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual(['service', 'error_rate']);
+      // The server's mount of the copy is read-only: it must not have written there.
+      expect(readdirSync(hostDirs.repo!).sort()).toEqual(Object.keys(configMap).sort());
     },
     RUN_MS * 2,
   );
