@@ -1,6 +1,6 @@
 // The contract every test-env component implements. `up` runs in one process and `down` in
 // another, so everything needed to stop a component must live in the JSON-serialisable `state`.
-export type ComponentName = 'tools' | 'kafka' | 'opensearch' | 'kube' | 'registry' | 'feast';
+export type ComponentName = 'tools' | 'kafka' | 'opensearch' | 'kube' | 'vrl' | 'registry' | 'feast';
 
 export interface EnvContext {
   /** Download/build cache shared across runs, e.g. ~/.cache/logclaw-test-env. Key sub-folders by version. */

@@ -14,8 +14,9 @@ import opensearch from './opensearch/component.js';
 import { isAlive, signalGroup } from './process.js';
 import registry from './registry/component.js';
 import tools from './tools/component.js';
+import vrl from './vrl/component.js';
 
-export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube, registry, feast };
+export const COMPONENTS: Record<ComponentName, Component> = { tools, kafka, opensearch, kube, vrl, registry, feast };
 
 export type Endpoints = Partial<Record<ComponentName, unknown>>;
 

@@ -6,12 +6,14 @@ import type { KubeEndpoint } from '../../scripts/test-env/kube/component.js';
 import type { OpenSearchEndpoint } from '../../scripts/test-env/opensearch/component.js';
 import type { RegistryEndpoint } from '../../scripts/test-env/registry/component.js';
 import type { ToolsEndpoint } from '../../scripts/test-env/tools/component.js';
+import type { VrlEndpoint } from '../../scripts/test-env/vrl/component.js';
 
 export interface EndpointTypes {
   tools: ToolsEndpoint;
   kafka: KafkaEndpoint;
   opensearch: OpenSearchEndpoint;
   kube: KubeEndpoint;
+  vrl: VrlEndpoint;
   registry: RegistryEndpoint;
   feast: FeastEndpoint;
 }
