@@ -263,6 +263,8 @@ describe('receiver (local profile): the stamp remap between http_in and the Kafk
   it.each([
     ['UTC with Z (the app sends toISOString())', '2024-03-05T21:59:58.123Z', '2024-03-05T21:59:58.123Z', '2024.03.05'],
     ['an offset, normalized to UTC (the index day is the UTC day)', '2024-03-06T00:59:58+03:00', '2024-03-05T21:59:58Z', '2024.03.05'],
+    ['an offset without colon', '2024-03-05T21:59:58-0300', '2024-03-06T00:59:58Z', '2024.03.06'],
+    ['a space for T', '2024-03-05 21:59:58Z', '2024-03-05T21:59:58Z', '2024.03.05'],
     ['nanoseconds', '2024-03-05T21:59:58.123456789Z', '2024-03-05T21:59:58.123456789Z', '2024.03.05'],
   ])('keeps a parsable RFC 3339 timestamp: %s', async (_, sent, kept, day) => {
     const out = await receiveOne(JSON.stringify({ message: 'm', service: 's', timestamp: sent }));
