@@ -20,6 +20,7 @@ export const DOCTOR_CHECK_IDS = [
   'helm-releases',
   'external-secrets',
   'pod-failures',
+  'image-pulls',
 ] as const;
 export const DoctorCheckId = z.enum(DOCTOR_CHECK_IDS);
 export type DoctorCheckId = z.infer<typeof DoctorCheckId>;

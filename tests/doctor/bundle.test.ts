@@ -115,7 +115,7 @@ describe('logclaw doctor / bundle (CLI)', () => {
       summary: string;
       fix?: { commands: string[]; automatic: boolean };
     }>;
-    expect(checks).toHaveLength(12);
+    expect(checks).toHaveLength(13);
     for (const check of checks)
       expect(Object.keys(check).sort()).toEqual(check.fix ? ['fix', 'id', 'status', 'summary'] : ['id', 'status', 'summary']);
     const helmCheck = checks.find((c) => c.id === 'helm-releases')!;

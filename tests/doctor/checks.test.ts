@@ -11,6 +11,7 @@ import { type Backend, createBackend } from '../../electron/backend.js';
 import type { DoctorCheck, DoctorCheckId } from '#contract/doctor.js';
 import { DevSecretsStore } from '../../electron/services/stack/secrets.js';
 import { preparedCharts } from '../charts/support.js';
+import { startRateLimitedRegistry } from '../fakes/rate-limited-registry.js';
 import { ensureNamespace, kubeConfigOf } from '../support/kube.js';
 import { type EndpointTypes, useTestEnv } from '../support/test-env.js';
 import {
@@ -440,6 +441,105 @@ describe('doctor checks (namespaced failure states)', () => {
       });
     }
     expect((await detect(tenant, 'pod-failures')).status).toBe('ok');
+  });
+
+  it("13 image-pulls: each image a pod cannot pull, its registry, the node's error and a probe from here (no one-click fix)", async () => {
+    const tenant = tenantFor('pull');
+    const namespace = ns(tenant);
+    const { registry } = await useTestEnv('registry');
+    const hub = await startRateLimitedRegistry({
+      images: {},
+      publicRepositories: ['library/python'],
+      exhausted: { 'library/python': { retryAfterSeconds: 3600 } },
+    });
+    try {
+      const missing = `${registry.host}/logclaw/vector:0.99.0-missing`;
+      const limited = `${hub.host}/library/python:3.12-slim`;
+      const invalid = 'Logclaw/Agent:1';
+      const pods = [
+        { name: `logclaw-ingestion-${tenant}-7f9c8-abcde`, image: missing, reason: 'ErrImagePull' },
+        { name: `logclaw-ml-engine-${tenant}-feast-server-0`, image: limited, reason: 'ImagePullBackOff' },
+        { name: `logclaw-ticketing-agent-${tenant}-5c8d9-x1y2z`, image: invalid, reason: 'InvalidImageName' },
+      ];
+      const message: Record<string, string> = {
+        ErrImagePull: `rpc error: code = NotFound desc = failed to pull and unpack image "${missing}": failed to resolve reference "${missing}": ${missing}: not found`,
+        ImagePullBackOff: `Back-off pulling image "${limited}"`,
+        InvalidImageName: `Failed to apply default image tag "${invalid}": couldn't parse image name "${invalid}": invalid reference format`,
+      };
+      for (const pod of pods) {
+        await unschedulablePod(kc, namespace, pod.name, { containers: [{ name: 'main', image: pod.image }] });
+        await patchPodStatus(kc, namespace, pod.name, {
+          containerStatuses: [
+            {
+              name: 'main',
+              ready: false,
+              restartCount: 0,
+              image: pod.image,
+              imageID: '',
+              state: { waiting: { reason: pod.reason, message: message[pod.reason] } },
+            },
+          ],
+        });
+      }
+      await event(
+        kc,
+        namespace,
+        { kind: 'Pod', name: pods[1]!.name },
+        {
+          reason: 'Failed',
+          message: `Failed to pull image "${limited}": failed to copy: httpReadSeeker: failed open: unexpected status code https://${hub.host}/v2/library/python/manifests/3.12-slim: 429 Too Many Requests - Server message: toomanyrequests: You have reached your pull rate limit.`,
+        },
+      );
+      const check = await detect(tenant, 'image-pulls');
+      expect(check.status).toBe('fail');
+      expect(check.summary).toBe(
+        `${missing} (${registry.host}): not found; ${limited} (${hub.host}): rate-limited; ${invalid} (docker.io): invalid name.`,
+      );
+      const evidence = Object.fromEntries(check.evidence.map((e) => [e.source, e.lines]));
+      expect(evidence[`image ${missing} (${registry.host})`]).toEqual(
+        expect.arrayContaining([
+          `pods: ${pods[0]!.name}/main ErrImagePull`,
+          `the node's error says not found ("NotFound")`,
+          `from this machine: not found: ${registry.host} has no logclaw/vector:0.99.0-missing (404)`,
+        ]),
+      );
+      const limitedLines = evidence[`image ${limited} (${hub.host})`]!.join('\n');
+      expect(limitedLines).toContain(`the node's error says rate-limited ("429 Too Many Requests")`);
+      expect(limitedLines).toMatch(
+        /from this machine: rate-limited: .*0 of 100 pulls left in a 6 h window; try again after \d{4}-\d\d-\d\dT/,
+      );
+      expect(evidence[`image ${invalid} (docker.io)`]!.join('\n')).toContain(
+        'not probed: "Logclaw/Agent:1" is not a valid image reference',
+      );
+      expect(check.fix).toMatchObject({ automatic: false, title: 'Fix the image references or access' });
+      expect(check.fix!.changes).toContain(
+        `${missing}: Pin a tag that ${registry.host} has, or mirror the image and point global.imageRegistry`,
+      );
+      expect(check.fix!.changes).toMatch(new RegExp(`${limited.replace(/[.]/g, '\\.')}: Wait until \\d{4}-`));
+      expect(check.fix!.commands).toEqual([`docker login ${hub.host}`, expect.stringContaining(`describe pod ${pods[0]!.name}`)]);
+      expect(hub.violations).toEqual([]);
+      await expect(backend.call('doctor:fix', { tenant, id: 'image-pulls', confirm: 'image-pulls' })).rejects.toMatchObject({
+        code: 'INVALID_REQUEST',
+      });
+      // Once the references are corrected the pods run: the re-check passes.
+      for (const pod of pods)
+        await patchPodStatus(kc, namespace, pod.name, {
+          containerStatuses: [
+            {
+              name: 'main',
+              ready: true,
+              restartCount: 0,
+              image: pod.image,
+              imageID: '',
+              started: true,
+              state: { running: { startedAt: new Date() } },
+            },
+          ],
+        });
+      expect(await detect(tenant, 'image-pulls')).toMatchObject({ status: 'ok', summary: '3 pod(s), none failing to pull its image.' });
+    } finally {
+      await hub.close();
+    }
   });
 
   it('a fix needs its confirmation, and a passing check has nothing to fix', async () => {

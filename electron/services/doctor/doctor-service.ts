@@ -11,6 +11,7 @@ import { airflowMigrations } from './checks/airflow-migrations.js';
 import { airflowWebserverOom } from './checks/airflow-webserver-oom.js';
 import { externalSecrets } from './checks/external-secrets.js';
 import { helmReleases } from './checks/helm-releases.js';
+import { imagePulls } from './checks/image-pulls.js';
 import { inotify, maxMapCount } from './checks/host.js';
 import { opensearchAuth } from './checks/opensearch-auth.js';
 import { opensearchClusterManager } from './checks/opensearch-cluster-manager.js';
@@ -35,6 +36,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   helmReleases,
   externalSecrets,
   podFailures,
+  imagePulls,
 ];
 
 export function checkDefinition(id: DoctorCheckId): CheckDefinition {
