@@ -166,6 +166,8 @@ export const UpRequest = z
     timeout: Duration.optional(),
     /** Preflight check ids to accept even when they fail ("all" accepts every one). */
     ignorePreflight: z.array(z.string()).default([]),
+    /** Charts without a recorded digest to install anyway (by chart name), recorded once in the data folder. */
+    acceptCharts: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type UpRequest = z.input<typeof UpRequest>;

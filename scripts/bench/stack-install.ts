@@ -41,6 +41,7 @@ try {
       LOGCLAW_CHARTS_DIR: setup.chartsDir,
       LOGCLAW_OPERATOR_CHART_REPO: setup.operators.url,
       LOGCLAW_STRIMZI_CRDS_URL: setup.operators.strimziCrdsUrl,
+      LOGCLAW_ALLOW_STAND_INS: '1',
     },
   });
   const stack = new StackService(backend);

@@ -94,6 +94,12 @@ describe('preflight on this machine', () => {
     }>(run.stdout).find((event) => event.event === 'result')!;
     expect(result.failure).toMatchObject({ stepId: 'preflight', code: 'PREFLIGHT_FAILED' });
     expect(result.failure!.message).toContain('Container runtime');
+    // Without the stand-ins permission (this env has none) and without accepting it, a chart with no digest stops the install here.
+    expect(result.failure!.message).toContain('Charts: dependencies, digests, stand-ins');
+    expect(result.failure!.lastLines.join('\n')).toMatch(
+      /✗ Charts: dependencies, digests, stand-ins: .*cert-manager v1\.16\.1 has no recorded digest/,
+    );
+    expect(result.failure!.lastLines.join('\n')).toContain('logclaw up --accept-chart cert-manager');
     expect(result.failure!.hint).toContain('--ignore-preflight container-runtime');
     expect(result.failure!.lastLines.join('\n')).toMatch(
       /✗ Container runtime: docker is installed but its daemon is not reachable: Cannot connect to the Docker daemon/,

@@ -95,7 +95,7 @@ export async function stackSetup(tools: { helm: string; kubectl: string }): Prom
   return { helm: tools.helm, kubectl: tools.kubectl, chartsDir, operators };
 }
 
-/** Environment of a `logclaw` process for stack tests: fakes and the test-env helm/kubectl first on PATH. */
+/** Environment of a `logclaw` process for stack tests: fakes and the test-env helm/kubectl first on PATH, stand-ins allowed. */
 export function stackEnv(setup: StackTestSetup, home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     PATH: [FAKES, dirname(setup.helm), dirname(setup.kubectl), dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
@@ -104,6 +104,8 @@ export function stackEnv(setup: StackTestSetup, home: string, extra: NodeJS.Proc
     LOGCLAW_CHARTS_DIR: setup.chartsDir,
     LOGCLAW_OPERATOR_CHART_REPO: setup.operators.url,
     LOGCLAW_STRIMZI_CRDS_URL: setup.operators.strimziCrdsUrl,
+    // The explicit permission to install the FAKE stand-ins above (a checkout's test hook).
+    LOGCLAW_ALLOW_STAND_INS: '1',
     LOGCLAW_FAKE_KIND_HOME: join(home, 'fake-kind'),
     LOGCLAW_TEST_KUBECTL: setup.kubectl,
     XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,

@@ -87,6 +87,12 @@ describe('logclaw up / status / down on a kind cluster', () => {
         .join('\n'),
     ).toMatch(/kafkausers\.kafka\.strimzi\.io serves v1beta2.*\n.*upgrading them server-side/);
     expect(lines.find((line) => line.step === 'preflight' && line.text?.includes('vm.max_map_count'))?.text).toBeDefined();
+    // The operators came from their archives in the data folder: FAKE charts here, allowed by the test's permission and labelled.
+    expect(lines.find((line) => line.step === 'preflight' && line.text?.startsWith('! Charts:'))?.text).toMatch(/STAND-IN/);
+    expect(lines.filter((line) => line.step === 'operator:cert-manager').map((line) => line.text)).toContain(
+      'STAND-IN: cert-manager v1.16.1+logclaw-fake is a FAKE test chart, allowed by LOGCLAW_ALLOW_STAND_INS=1; no digest applies',
+    );
+    expect((await runCli(['status', '--tenant', TENANT], env)).stdout).toContain('cert-manager-v1.16.1+logclaw-fake STAND-IN');
 
     const status = JSON.parse((await runCli(['status', '--json', '--tenant', TENANT], env)).stdout) as StackStatus;
     expect(status).toMatchObject({

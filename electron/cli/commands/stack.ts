@@ -5,6 +5,7 @@ import { AppError, type Job, type JobLine, type JobStep } from '#contract/index.
 import { DEFAULT_CLUSTER, FailureDetail, type StackStatus, type StackTarget } from '#contract/stack.js';
 import type { Backend } from '../../backend.js';
 import { managedCluster } from '../../services/stack/target.js';
+import { isStandIn } from '../../services/stack/test-hooks.js';
 import type { Command, CommandContext } from '../command.js';
 import { formatTable } from '../output.js';
 
@@ -166,7 +167,11 @@ function printStatus(ctx: CommandContext, status: StackStatus): void {
     { header: 'NAME', value: (r: StackStatus['releases'][number]) => r.release },
     { header: 'NAMESPACE', value: (r: StackStatus['releases'][number]) => r.namespace },
     { header: 'STATUS', value: (r: StackStatus['releases'][number]) => r.status },
-    { header: 'CHART', value: (r: StackStatus['releases'][number]) => (r.chart ? `${r.chart}-${r.chartVersion}` : '-') },
+    {
+      header: 'CHART',
+      value: (r: StackStatus['releases'][number]) =>
+        r.chart ? `${r.chart}-${r.chartVersion}${r.chartVersion && isStandIn(r.chartVersion) ? ' STAND-IN' : ''}` : '-',
+    },
     {
       header: 'REV',
       value: (r: StackStatus['releases'][number]) => (r.revision === null ? '-' : String(r.revision)),
@@ -202,7 +207,7 @@ export const stackCommands: Record<string, Command> = {
   up: {
     summary: 'Install the local stack: preflight, kind cluster (or --context), operators, tenant releases; resumes an unfinished install',
     usage:
-      'logclaw up [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--json]',
+      'logclaw up [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--accept-chart NAME,...] [--json]',
     options: {
       'storage-class': { type: 'string', description: "StorageClass for the volumes (default: standard, kind's)", placeholder: 'NAME' },
       cluster: {
@@ -225,6 +230,11 @@ export const stackCommands: Record<string, Command> = {
         description: 'preflight checks to accept when they fail (ids, comma-separated, or all)',
         placeholder: 'IDS',
       },
+      'accept-chart': {
+        type: 'string',
+        description: 'charts without a recorded digest to install anyway (chart names, comma-separated); recorded once',
+        placeholder: 'NAMES',
+      },
       verbose: { type: 'boolean', short: 'v', description: 'print every output line of the steps' },
     },
     async run(ctx) {
@@ -240,6 +250,10 @@ export const stackCommands: Record<string, Command> = {
           ...(ctx.values.values ? { valuesFile: String(ctx.values.values) } : {}),
           ...(ctx.values.timeout ? { timeout: String(ctx.values.timeout) } : {}),
           ignorePreflight: ignore,
+          acceptCharts: String(ctx.values['accept-chart'] ?? '')
+            .split(',')
+            .map((name) => name.trim())
+            .filter(Boolean),
         });
         return follow(ctx, backend, job, ctx.values.verbose === true);
       });

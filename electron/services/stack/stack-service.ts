@@ -8,6 +8,7 @@ import type { PreflightReport, StackStatus, StackTarget, StepInfo } from '#contr
 import { UpRequest } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { kubeconfigFiles, listContexts } from '../kube/kubeconfig.js';
+import { acceptCharts, installedCharts } from './chart-trust.js';
 import { helmList } from './helm.js';
 import { StackLock } from './lock.js';
 import { type PlanRelease, type StackPlan, chartsDirFor, fill, parseTenantValues, planTimeout, readPlan, selectReleases } from './plan.js';
@@ -20,7 +21,7 @@ import { upSteps } from './steps/graph.js';
 import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
 import { type ResolvedTarget, currentTarget, kindTarget, kubeConfigFor, managedKubeconfig, sameTarget } from './target.js';
-import { TEST_HOOKS } from './test-hooks.js';
+import { TEST_HOOKS, standInsAllowed } from './test-hooks.js';
 import { StepTimings } from './timings.js';
 
 export const UP_JOB = 'stack-up';
@@ -50,6 +51,7 @@ export class StackService {
       chartsDir: this.chartsDir,
       secrets: this.secrets,
       operatorRepo: ctx.env[TEST_HOOKS.operatorChartRepo] || undefined,
+      standIns: standInsAllowed(ctx.env),
       preflight: async (params, ignore) => {
         const report = await this.#runPreflight(params.target, params.tenant, ignore);
         return { ok: report.ok, lines: preflightLines(report, ignore), report };
@@ -191,6 +193,8 @@ export class StackService {
   /** The install's params from a request: target resolved, values read, releases chosen. */
   async upParams(input: UpRequest): Promise<UpParams> {
     const request = UpRequest.parse(input);
+    // Recorded in the data folder before the job starts, so a resumed install sees it too.
+    await acceptCharts(this.ctx.dataDir, installedCharts(this.plan, this.chartsDir), request.acceptCharts);
     const tenant = request.tenant ?? this.ctx.tenant();
     const target = this.resolveTarget(request.target);
     let values = parseTenantValues(request.overrides, 'the overrides');

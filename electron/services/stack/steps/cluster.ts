@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, StorageV1Api, VersionApi } from '@kubernetes/client-node';
 import { AppError } from '#contract/index.js';
+import type { PreflightReport } from '#contract/stack.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import type { ToolCall } from '../../tools/tools-service.js';
@@ -11,7 +12,9 @@ import { labelZone, nodesWithoutZone } from '../ops/nodes.js';
 import { equivalent, runs } from '../ops/shown.js';
 import { parseDuration } from '../readiness.js';
 import { tenantNamespace } from '../services.js';
+import { preflightLines } from '../stack-preflight.js';
 import { managedKubeconfig, targetCommand } from '../target.js';
+import { chartsCheck } from './chart-checks.js';
 import { type StepBody, type StepEnv, type UpParams, kindEnv, kubeFor, sleep, stepTools } from './step.js';
 
 export function preflightStep(env: StepEnv, params: UpParams): StepBody {
@@ -41,15 +44,17 @@ export function preflightStep(env: StepEnv, params: UpParams): StepBody {
             ),
           ],
     async run(s) {
-      const result = await env.preflight(params, params.ignorePreflight);
-      for (const line of result.lines) s.line(line);
-      if (!result.ok) {
-        const failed = (result.report as { checks: Array<{ id: string; title: string; status: string }> }).checks.filter(
-          (check) => check.status === 'fail' && !params.ignorePreflight.includes(check.id),
-        );
+      const ignore = params.ignorePreflight;
+      const result = await env.preflight(params, ignore);
+      // The charts this install uses are checked here, with what the job knows: its releases, its data folder.
+      const charts = await chartsCheck(env, params);
+      for (const line of [...result.lines, ...preflightLines({ at: Date.now(), ok: true, checks: [charts] }, ignore)]) s.line(line);
+      const checks = [...(result.report as PreflightReport).checks, charts];
+      const failed = checks.filter((check) => check.status === 'fail' && !ignore.includes(check.id) && !ignore.includes('all'));
+      if (failed.length) {
         throw new AppError('PREFLIGHT_FAILED', `${failed.map((check) => check.title).join(', ')} failed; nothing was created`, {
           hint: `Fix them (each check says how), then retry; or accept them: --ignore-preflight ${failed.map((check) => check.id).join(',')} (Skip in the app).`,
-          detail: { preflight: result.report },
+          detail: { preflight: { ...(result.report as PreflightReport), ok: false, checks } },
         });
       }
       s.message('all checks passed or accepted');

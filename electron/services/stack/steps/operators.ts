@@ -1,13 +1,18 @@
-// The operators (once per cluster, shared by every tenant) and the Strimzi CRD check after them.
-import { join } from 'node:path';
+// The operators (once per cluster, shared by every tenant), each installed from its chart archive in
+// the data folder once the archive passed its check (chart-trust.ts), and the Strimzi CRD check after them.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { ApiextensionsV1Api } from '@kubernetes/client-node';
 import { shellLine } from '#contract/command.js';
 import { AppError } from '#contract/index.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { ToolCall } from '../../tools/tools-service.js';
-import { helmManifest, helmRelease } from '../helm.js';
+import { admit, chartCache, judgeArchive, readArchive, recordAccepted, verdictLine } from '../chart-trust.js';
+import { helmManifest, helmMessage, helmRelease } from '../helm.js';
+import { checkDigest, helmPull } from '../ops/charts.js';
 import { helmUpgrade } from '../ops/releases.js';
-import { equivalent, runs } from '../ops/shown.js';
+import { equivalent, renderShown, runs } from '../ops/shown.js';
 import {
   STRIMZI_CRDS,
   STRIMZI_OPERATOR,
@@ -18,20 +23,21 @@ import {
   showServedVersions,
   strimziCrdsUrl,
 } from '../ops/strimzi.js';
-import type { PlanOperator } from '../plan.js';
+import type { PlanChart, PlanOperator } from '../plan.js';
 import { targetCommand } from '../target.js';
+import { isStandIn } from '../test-hooks.js';
 import { helmFailure, repairIfPending, writeValues } from './helm-install.js';
-import { type StepBody, type StepEnv, type UpParams, kubeFor, stepTools, waitObjects } from './step.js';
+import { type StepBody, type StepEnv, type StepTools, type UpParams, kubeFor, stepTools, waitObjects } from './step.js';
 
 export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOperator): StepBody {
   const { target, timeout } = params;
-  const repo = env.operatorRepo ?? operator.chart.repository;
+  const { chart } = operator;
+  const cache = chartCache(env.ctx.dataDir, chart);
+  const pull = helmPull(chart, env.operatorRepo ?? chart.repository, cache.download);
   const install = helmUpgrade(target, {
     install: true,
     release: operator.name,
-    chart: operator.chart.name,
-    repo,
-    version: operator.chart.version,
+    chart: cache.archive,
     namespace: operator.namespace,
     createNamespace: true,
     valuesFiles: [operatorValuesPath(env.ctx.dataDir, operator.name)],
@@ -39,9 +45,11 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
   });
   return {
     id: `operator:${operator.name}`,
-    title: `Operator ${operator.name} ${operator.chart.version}`,
+    title: `Operator ${operator.name} ${chart.version}`,
     kind: 'operator',
     shown: [
+      runs(pull),
+      equivalent(...checkDigest(cache.archive, chart.digest)),
       runs(install),
       equivalent(
         targetCommand(target, 'kubectl', [
@@ -55,7 +63,7 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
         ]),
       ),
     ],
-    run: (s) => installOperator(env, params, operator, repo, install, s),
+    run: (s) => installOperator(env, params, operator, { pull, install }, s),
   };
 }
 
@@ -73,29 +81,94 @@ async function installOperator(
   env: StepEnv,
   params: UpParams,
   operator: PlanOperator,
-  repo: string,
-  install: ToolCall,
+  commands: { pull: ToolCall; install: ToolCall },
   s: StepContext,
 ): Promise<void> {
   const tools = stepTools(env, s);
   const { target, timeout } = params;
   const existing = await helmRelease(tools.read, target, operator.name, operator.namespace);
-  if (existing?.status === 'deployed' && sameVersion(existing.chartVersion, operator.chart.version)) {
+  // An installed stand-in counts only where stand-ins are allowed; elsewhere the real chart replaces it.
+  if (
+    existing?.status === 'deployed' &&
+    sameVersion(existing.chartVersion, operator.chart.version) &&
+    (env.standIns || !isStandIn(existing.chartVersion))
+  ) {
     s.line(
       `${operator.name} ${existing.chartVersion} is already installed in ${operator.namespace} (once per cluster): checking it is ready`,
     );
   } else {
+    await verifiedArchive(env, operator.chart, commands.pull, tools, s);
     await repairIfPending(tools, target, operator.name, operator.namespace, s);
     await writeValues(operatorValuesPath(env.ctx.dataDir, operator.name), operator.values);
-    s.message(`helm upgrade --install ${operator.name} (${repo})`);
-    await tools.exec(install).catch((error: unknown) => {
-      throw helmFailure(error, install, operator.name);
+    s.message(`helm upgrade --install ${operator.name} (${basename(chartCache(env.ctx.dataDir, operator.chart).archive)})`);
+    await tools.exec(commands.install).catch((error: unknown) => {
+      throw helmFailure(error, commands.install, operator.name);
     });
   }
   const objects = (await helmManifest(tools.read, target, operator.name, operator.namespace)).filter(
     (object) => object.kind === 'Deployment',
   );
   await waitObjects(env, s, target, objects, operator.namespace, timeout);
+}
+
+/**
+ * The chart's archive in the cache, downloaded when it is not there yet, and checked before anything
+ * installs from it: against the plan's digest, the archive the user accepted, or as a stand-in.
+ * An archive that fails the check is removed, so the next attempt downloads it again.
+ */
+async function verifiedArchive(env: StepEnv, chart: PlanChart, pull: ToolCall, tools: StepTools, s: StepContext): Promise<void> {
+  const cache = chartCache(env.ctx.dataDir, chart);
+  const from = pull.args[pull.args.indexOf('--repo') + 1]!;
+  if (existsSync(cache.archive)) s.line(`${chart.name} ${chart.version}: cached at ${cache.archive}`);
+  else {
+    // helm names the file after the repository's URL (strimzi-kafka-operator-helm-3-chart-0.50.1.tgz),
+    // so it pulls into an empty folder and the one archive there moves to the cache's fixed name.
+    await rm(cache.download, { recursive: true, force: true });
+    await mkdir(cache.download, { recursive: true });
+    s.message(`downloading ${chart.name} ${chart.version}`);
+    await tools.exec(pull).catch((error: unknown) => {
+      if (error instanceof AppError && error.code === 'CANCELLED') throw error;
+      throw new AppError(
+        'DOWNLOAD_FAILED',
+        `Cannot download ${chart.name} ${chart.version} from ${from}: ${helmMessage(error) ?? (error as Error).message}`,
+        {
+          hint: 'Check the network connection (and a proxy, if you use one), then retry.',
+          detail: { command: shellLine(pull) },
+          cause: error,
+        },
+      );
+    });
+    const pulled = (await readdir(cache.download)).filter((file) => file.endsWith('.tgz'));
+    if (pulled.length !== 1)
+      throw new AppError('DOWNLOAD_FAILED', `helm pull left ${pulled.length} archives in ${cache.download}, expected one`);
+    const file = join(cache.download, pulled[0]!);
+    await rename(file, cache.archive);
+    await rm(cache.download, { recursive: true, force: true });
+    s.command(renderShown(equivalent({ tool: 'mv', args: [file, cache.archive] })));
+  }
+  const trusted = { name: chart.name, version: chart.version, digest: chart.digest, source: chart.digestSource };
+  const verdict = judgeArchive(env.ctx.dataDir, trusted, await readArchive(cache.archive), env.standIns === true);
+  if (verdict.kind === 'verified' || verdict.kind === 'mismatch')
+    s.command(
+      renderShown(
+        equivalent(
+          ...checkDigest(cache.archive, `${verdict.algorithm}:${verdict.kind === 'verified' ? verdict.actual : verdict.expected}`),
+        ),
+      ),
+    );
+  try {
+    const admitted = admit(trusted, verdict, {
+      archive: cache.archive,
+      from,
+      renew: `Retry: the archive is downloaded again from ${from}.`,
+    });
+    if (admitted.kind === 'accepted') await recordAccepted(env.ctx.dataDir, trusted, admitted.sha256);
+    s.line(verdictLine(trusted, admitted));
+  } catch (error) {
+    // Keep an archive that only waits for the user's acceptance: accepting it accepts exactly this one.
+    if (verdict.kind !== 'unaccepted') await rm(cache.archive, { force: true });
+    throw error;
+  }
 }
 
 export function strimziCrdsStep(env: StepEnv, params: UpParams, strimzi: PlanOperator): StepBody {

@@ -13,6 +13,7 @@ import { runs } from '../ops/shown.js';
 import { type PlanRelease, assertChartReady, chartPath, fill, parseTenantValues, valuesForChart } from '../plan.js';
 import { secretValues, secretValuesFor } from '../secrets.js';
 import { tenantNamespace } from '../services.js';
+import { checkDependencies } from './chart-checks.js';
 import { helmFailure, repairIfPending, writeValues } from './helm-install.js';
 import { type StepBody, type StepEnv, type UpParams, stepTools, waitObjects } from './step.js';
 
@@ -93,6 +94,7 @@ async function installRelease(
       hint: 'Set LOGCLAW_CHARTS_DIR to the charts folder, or reinstall the app.',
     });
   assertChartReady(chartDir);
+  await checkDependencies(env, chartDir, s);
   const { secrets } = await env.secrets.ensure(tenant);
   const tools = stepTools(env, s, secretValues(secrets));
   await writeValues(

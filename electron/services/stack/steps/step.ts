@@ -61,8 +61,10 @@ export interface StepEnv {
   plan: StackPlan;
   chartsDir: string;
   secrets: DevSecretsStore;
-  /** Chart repository that replaces every operator's (air-gapped mirrors, tests). */
+  /** Chart repository that replaces every operator's (a test hook: test-hooks.ts). */
   operatorRepo?: string;
+  /** Charts versioned +logclaw-fake may be installed (a test hook: test-hooks.ts). */
+  standIns?: boolean;
   preflight(params: UpParams, ignore: string[]): Promise<{ ok: boolean; lines: string[]; report: unknown }>;
 }
 
