@@ -23,6 +23,11 @@ export function formatBytes(bytes: number | null | undefined): string {
   return unit === 0 ? `${sign}${Math.round(value)} B` : `${sign}${value.toFixed(1)} ${BYTE_UNITS[unit]}`;
 }
 
+/** Kubernetes CPU in millicores as short text: 250 → "250m", 1500 → "1.50", 2000 → "2". */
+export function formatCpu(millis: number): string {
+  return millis >= 1000 ? `${(millis / 1000).toFixed(millis % 1000 ? 2 : 0)}` : `${Math.round(millis)}m`;
+}
+
 /** A span of time relative to now: "3 s ago", "in 2 min", "5 d ago". `ms` is now minus then. */
 export function formatAgo(ms: number): string {
   const future = ms < 0;

@@ -12,6 +12,21 @@ const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must
 export const Duration = z.string().regex(/^(\d+(ms|s|m|h))+$/, 'a duration like 90s, 20m or 1h');
 
 export const DEFAULT_CLUSTER = 'logclaw-dev';
+/** The profile a first install gets: the lean pipeline (resources/stack.yaml `profiles:`). */
+export const DEFAULT_PROFILE = 'pipeline';
+
+const partName = z.string().regex(/^[a-z][a-z0-9-]{0,40}$/, 'a profile or toggle name is lowercase letters, digits and "-"');
+
+/** What to install: a profile of resources/stack.yaml, its toggles that are on, and the user's values over it. */
+const Selection = {
+  profile: partName.default(DEFAULT_PROFILE),
+  /** Toggles of the profile to turn on (pipeline: airflow, feast, flink). */
+  toggles: z.array(partName).default([]),
+  /** A tenant-layout values file (`global` plus a section per chart) applied after the profile's values. */
+  valuesFile: z.string().min(1).optional(),
+  /** The same as YAML text (the UI's overrides editor). */
+  overrides: z.string().max(200_000).optional(),
+};
 
 /** Where the stack goes: a kind cluster the app creates (or reuses), or a context of the user's kubeconfig. */
 export const StackTarget = z.discriminatedUnion('mode', [
@@ -43,6 +58,36 @@ export const PreflightCheck = z.object({
   command: z.string().optional(),
 });
 export type PreflightCheck = z.infer<typeof PreflightCheck>;
+
+/** CPU and memory, summed. */
+export const Footprint = z.object({ cpuMillis: z.number(), memoryBytes: z.number() });
+export type Footprint = z.infer<typeof Footprint>;
+
+/** A profile with the toggles asked for, and what it asks of the machine (helm template of its charts with the install's values). */
+export const ProfileInfo = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  toggles: z.array(z.object({ name: z.string(), title: z.string(), releases: z.array(z.string()), on: z.boolean() })),
+  /** The releases and operators it installs with those toggles and the user's values. */
+  releases: z.array(z.string()),
+  operators: z.array(z.string()),
+  /** null when the charts could not be rendered (see error). */
+  requests: Footprint.nullable(),
+  /** Containers without a limit count at their request (see unlimited). */
+  limits: Footprint.nullable(),
+  /** Containers without a memory limit. */
+  unlimited: z.number(),
+  error: ErrorInfo.optional(),
+});
+export type ProfileInfo = z.infer<typeof ProfileInfo>;
+
+export const ProfilesReport = z.object({
+  /** What the install may use: the container runtime's memory and CPUs (kind), or the cluster's allocatable; null when unknown. */
+  capacity: z.object({ source: z.string(), cpuMillis: z.number(), memoryBytes: z.number() }).nullable(),
+  profiles: z.array(ProfileInfo),
+});
+export type ProfilesReport = z.infer<typeof ProfilesReport>;
 
 export const PreflightReport = z.object({
   at: z.number(),
@@ -158,10 +203,7 @@ export const UpRequest = z
     tenant: tenant.optional(),
     storageClass: k8sName.default('standard'),
     target: StackTarget.default({ mode: 'kind', cluster: DEFAULT_CLUSTER }),
-    /** A tenant-layout values file (`global` plus a section per chart) applied after the local profile. */
-    valuesFile: z.string().min(1).optional(),
-    /** The same as YAML text (the UI's overrides editor). */
-    overrides: z.string().max(200_000).optional(),
+    ...Selection,
     /** How long each step waits for its resources to become ready (default: the plan's 20m). */
     timeout: Duration.optional(),
     /** Preflight check ids to accept even when they fail ("all" accepts every one). */
@@ -175,9 +217,30 @@ export type UpRequest = z.input<typeof UpRequest>;
 const byTenant = z.object({ tenant: tenant.optional() }).strict().default({});
 
 export const stackChannels = {
+  /** Preflight for what this selection would install (its resource check renders those charts with those values). */
   'stack:preflight': {
-    request: z.object({ target: StackTarget.optional(), tenant: tenant.optional() }).strict().default({}),
+    request: z
+      .object({ target: StackTarget.optional(), tenant: tenant.optional(), ...Selection })
+      .strict()
+      .prefault({}),
     response: PreflightReport,
+  },
+  /**
+   * Every profile with the toggles asked for (those a profile lacks are ignored), its summed
+   * requests and limits, and the capacity to compare them with.
+   */
+  'stack:profiles': {
+    request: z
+      .object({
+        target: StackTarget.optional(),
+        tenant: tenant.optional(),
+        toggles: Selection.toggles,
+        valuesFile: Selection.valuesFile,
+        overrides: Selection.overrides,
+      })
+      .strict()
+      .prefault({}),
+    response: ProfilesReport,
   },
   'stack:status': { request: byTenant, response: StackStatus },
   /** Starts the install, or resumes the tenant's unfinished one with the same target. */

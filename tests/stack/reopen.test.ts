@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Job } from '#contract/index.js';
 import { createBackend } from '../../electron/backend.js';
-import { readPlan, selectReleases } from '../../electron/services/stack/plan.js';
+import { neededOperators, readPlan, selectReleases } from '../../electron/services/stack/plan.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { useTempDir } from '../support/temp.js';
 
@@ -29,11 +29,11 @@ function killedMidInstall(dataDir: string): Job {
     ].join('\n'),
   );
   const plan = readPlan(sourceRoot());
-  const releases = selectReleases(plan, {}).map((release) => release.name);
+  const releases = selectReleases(plan, { profile: 'full', toggles: [] }, {}).map((release) => release.name);
   const ids = [
     'preflight',
     'cluster',
-    ...plan.operators.map((op) => `operator:${op.name}`),
+    ...neededOperators(plan, releases).map((op) => `operator:${op.name}`),
     'crds:strimzi',
     'namespace',
     'secrets',

@@ -90,7 +90,7 @@ describe('the installer runs what it shows', () => {
     ).toEqual([]);
   }
 
-  it("install: every command, with the user's values file, runs exactly as the timeline shows it", async () => {
+  it("install of the default (pipeline) profile: every command, with the profile's and the user's values files, runs exactly as the timeline shows it", async () => {
     const valuesFile = join(home, 'my values.yaml');
     writeFileSync(valuesFile, 'global:\n  tier: standard\n');
     const install = await runJob(() =>
@@ -103,13 +103,17 @@ describe('the installer runs what it shows', () => {
       }),
     );
     expectShownIsRun(install);
-    // The plan covered every kind of step, and each tenant release shows the user's values file.
+    // The plan covered every kind of step; each tenant release shows the user's values file, those
+    // the profile lowers its values file before the app's.
     expect(install.changes.some((line) => line.startsWith(`kind create cluster --name ${CLUSTER}`))).toBe(true);
     const releases = install.planned.filter((step) => step.id.startsWith('release:'));
-    expect(releases).toHaveLength(8);
+    expect(releases.map((step) => step.id)).toEqual(['release:platform', 'release:kafka', 'release:opensearch', 'release:ingestion']);
     for (const step of releases) {
-      const userValues = join(home, 'stack', 'values', TENANT, `${step.id.slice('release:'.length)}.user.yaml`);
-      expect(step.commands.find((line) => line.startsWith('helm upgrade --install'))).toContain(`-f ${userValues}`);
+      const file = (which: string) => join(home, 'stack', 'values', TENANT, `${step.id.slice('release:'.length)}.${which}.yaml`);
+      const helm = step.commands.find((line) => line.startsWith('helm upgrade --install'));
+      expect(helm).toContain(`-f ${file('user')}`);
+      if (step.id === 'release:platform') expect(helm).not.toContain(file('profile'));
+      else expect(helm).toContain(`-f ${file('profile')} -f ${file('app')}`);
     }
     // No dev secret is on a command line, shown or run.
     const { secrets } = await backend.call('stack:secrets', { tenant: TENANT });

@@ -2,11 +2,21 @@
 // (and per real signal from the step); --json prints one event object per line instead.
 import { createInterface } from 'node:readline/promises';
 import { AppError, type Job, type JobLine, type JobStep } from '#contract/index.js';
-import { DEFAULT_CLUSTER, FailureDetail, type StackStatus, type StackTarget } from '#contract/stack.js';
+import { shellWords } from '#contract/command.js';
+import { formatBytes, formatCpu } from '#contract/format.js';
+import {
+  DEFAULT_CLUSTER,
+  DEFAULT_PROFILE,
+  FailureDetail,
+  type ProfilesReport,
+  type StackStatus,
+  type StackTarget,
+} from '#contract/stack.js';
 import type { Backend } from '../../backend.js';
 import { managedCluster } from '../../services/stack/target.js';
 import { isStandIn } from '../../services/stack/test-hooks.js';
-import type { Command, CommandContext } from '../command.js';
+import type { Command, CommandContext, OptionSpec } from '../command.js';
+import { stringFlag } from '../flags.js';
 import { formatTable } from '../output.js';
 
 const ICON: Record<JobStep['state'], string> = { pending: '·', running: '▶', done: '✓', failed: '✗', skipped: '↷', cancelled: '■' };
@@ -143,6 +153,71 @@ function targetFrom(ctx: CommandContext, backend: Backend): StackTarget {
   return { mode: 'kind', cluster: managedCluster(backend.dataDir, current, currentContext) ?? DEFAULT_CLUSTER };
 }
 
+/** A comma-separated flag as a list (`--with airflow,flink`). */
+function listFlag(ctx: CommandContext, name: string): string[] {
+  return (stringFlag(ctx.values, name) ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+const SELECTION_OPTIONS: Record<string, OptionSpec> = {
+  profile: {
+    type: 'string',
+    description: `what to install: pipeline (lean, the default) or full; see logclaw profiles`,
+    placeholder: 'NAME',
+  },
+  with: { type: 'string', description: "the profile's toggles to turn on (pipeline: airflow, feast, flink)", placeholder: 'A,B' },
+  values: { type: 'string', description: 'tenant-layout values file (global + a section per chart) over the profile', placeholder: 'FILE' },
+};
+
+/** --profile, --with and --values as a request's selection. */
+function selection(ctx: CommandContext): { profile?: string; toggles: string[]; valuesFile?: string } {
+  const profile = stringFlag(ctx.values, 'profile');
+  const valuesFile = stringFlag(ctx.values, 'values');
+  return { ...(profile ? { profile } : {}), toggles: listFlag(ctx, 'with'), ...(valuesFile ? { valuesFile } : {}) };
+}
+
+/** The selection flags as given, to repeat on the next command. */
+function selectionArgs(ctx: CommandContext): string[] {
+  return ['profile', 'with', 'values'].flatMap((name) => {
+    const value = stringFlag(ctx.values, name);
+    return value ? [`--${name}`, value] : [];
+  });
+}
+
+/** A profile's footprint in one cell: "1.80 CPU, 2.8 GiB". */
+function footprint(value: { cpuMillis: number; memoryBytes: number } | null): string {
+  return value ? `${formatCpu(value.cpuMillis)} CPU, ${formatBytes(value.memoryBytes)}` : '-';
+}
+
+function printProfiles(ctx: CommandContext, report: ProfilesReport): void {
+  const { io } = ctx;
+  io.out(
+    formatTable(report.profiles, [
+      { header: 'PROFILE', value: (p) => `${p.name}${p.name === DEFAULT_PROFILE ? ' (default)' : ''}` },
+      { header: 'REQUESTS', value: (p) => footprint(p.requests), align: 'right' },
+      { header: 'LIMITS', value: (p) => footprint(p.limits) + (p.unlimited ? ` (+${p.unlimited} unlimited)` : ''), align: 'right' },
+      { header: 'RELEASES', value: (p) => p.releases.join(',') },
+      { header: 'OPERATORS', value: (p) => p.operators.join(',') || '-' },
+    ]),
+  );
+  for (const profile of report.profiles) {
+    io.out(`\n${profile.name}: ${profile.title}. ${profile.description}`);
+    if (profile.toggles.length)
+      io.out(
+        `  toggles (--with): ${profile.toggles.map((toggle) => `${toggle.name}${toggle.on ? ' [on]' : ''} (${toggle.releases.join(', ')})`).join(', ')}`,
+      );
+    if (profile.error)
+      io.err(`  error [${profile.error.code}]: ${profile.error.message}${profile.error.hint ? ` — ${profile.error.hint}` : ''}`);
+  }
+  io.out(
+    report.capacity
+      ? `\nAvailable: ${footprint(report.capacity)} (${report.capacity.source}). Limits without a value count at their requests.`
+      : '\nAvailable: unknown (no reachable docker or podman).',
+  );
+}
+
 async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
   if (ctx.values.yes) return true;
   if (!process.stdin.isTTY)
@@ -207,18 +282,14 @@ export const stackCommands: Record<string, Command> = {
   up: {
     summary: 'Install the local stack: preflight, kind cluster (or --context), operators, tenant releases; resumes an unfinished install',
     usage:
-      'logclaw up [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--accept-chart NAME,...] [--json]',
+      'logclaw up [--profile pipeline|full] [--with airflow,feast,flink] [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--accept-chart NAME,...] [--json]',
     options: {
+      ...SELECTION_OPTIONS,
       'storage-class': { type: 'string', description: "StorageClass for the volumes (default: standard, kind's)", placeholder: 'NAME' },
       cluster: {
         type: 'string',
         description: `kind cluster to create or reuse (default: ${DEFAULT_CLUSTER}); --context installs into an existing cluster instead`,
         placeholder: 'NAME',
-      },
-      values: {
-        type: 'string',
-        description: 'tenant-layout values file (global + a section per chart) over the local profile',
-        placeholder: 'FILE',
       },
       timeout: {
         type: 'string',
@@ -247,7 +318,7 @@ export const stackCommands: Record<string, Command> = {
           ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
           ...(ctx.values['storage-class'] ? { storageClass: String(ctx.values['storage-class']) } : {}),
           target: targetFrom(ctx, backend),
-          ...(ctx.values.values ? { valuesFile: String(ctx.values.values) } : {}),
+          ...selection(ctx),
           ...(ctx.values.timeout ? { timeout: String(ctx.values.timeout) } : {}),
           ignorePreflight: ignore,
           acceptCharts: String(ctx.values['accept-chart'] ?? '')
@@ -262,13 +333,17 @@ export const stackCommands: Record<string, Command> = {
   preflight: {
     summary:
       "Check this machine (or --context's cluster) before `logclaw up`: runtime, memory/CPU, vm.max_map_count, inotify, disk, ports, tools",
-    usage: 'logclaw preflight [--context CTX | --cluster NAME] [--json]',
-    options: { cluster: { type: 'string', description: 'kind cluster the install would create or reuse', placeholder: 'NAME' } },
+    usage: 'logclaw preflight [--profile pipeline|full] [--with A,B] [--values FILE] [--context CTX | --cluster NAME] [--json]',
+    options: {
+      ...SELECTION_OPTIONS,
+      cluster: { type: 'string', description: 'kind cluster the install would create or reuse', placeholder: 'NAME' },
+    },
     async run(ctx) {
       return ctx.withBackend('cli', async (backend) => {
         const report = await backend.call('stack:preflight', {
           target: targetFrom(ctx, backend),
           ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
+          ...selection(ctx),
         });
         if (ctx.json) ctx.io.out(JSON.stringify(report, null, 2));
         else {
@@ -278,11 +353,35 @@ export const stackCommands: Record<string, Command> = {
           }
           ctx.io.out(
             report.ok
-              ? '\nReady to install: logclaw up'
+              ? `\nReady to install: ${shellWords(['logclaw', 'up', ...selectionArgs(ctx)])}`
               : '\nFix the failed checks, or accept them with logclaw up --ignore-preflight <id,...>.',
           );
         }
         return report.ok ? 0 : 1;
+      });
+    },
+  },
+  profiles: {
+    summary:
+      "What each install profile puts on the cluster (releases, operators) and asks for: requests and limits of its charts rendered by helm, against docker's/podman's memory and CPUs",
+    usage: 'logclaw profiles [--with airflow,feast,flink] [--values FILE] [--context CTX | --cluster NAME] [--json]',
+    options: {
+      with: SELECTION_OPTIONS.with!,
+      values: SELECTION_OPTIONS.values!,
+      cluster: { type: 'string', description: 'kind cluster the install would create or reuse', placeholder: 'NAME' },
+    },
+    async run(ctx) {
+      return ctx.withBackend('cli', async (backend) => {
+        const { toggles, valuesFile } = selection(ctx);
+        const report = await backend.call('stack:profiles', {
+          target: targetFrom(ctx, backend),
+          ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
+          toggles,
+          ...(valuesFile ? { valuesFile } : {}),
+        });
+        if (ctx.json) ctx.io.out(JSON.stringify(report, null, 2));
+        else printProfiles(ctx, report);
+        return report.profiles.some((profile) => profile.error) ? 1 : 0;
       });
     },
   },

@@ -164,7 +164,12 @@ async function releases(env: DoctorEnv): Promise<Pick<HealthItem, 'status' | 'su
     { timeoutMs: 60_000 },
   );
   const umbrella = found.find((r) => r.name === `logclaw-${env.tenant}`);
-  const expected = umbrella ? [umbrella.name] : env.plan.tenant.releases.filter((r) => r.local).map((r) => fill(r.release, env.tenant));
+  // What the tenant's last install chose (its profile and toggles); without one, the full local stack.
+  const install = env.ctx.jobs.list().find((job) => job.kind === 'stack-up' && job.params.tenant === env.tenant);
+  const chosen = Array.isArray(install?.params.releases) ? (install.params.releases as string[]) : null;
+  const expected = umbrella
+    ? [umbrella.name]
+    : env.plan.tenant.releases.filter((r) => (chosen ? chosen.includes(r.name) : r.local)).map((r) => fill(r.release, env.tenant));
   const names = new Set([...expected, ...found.map((r) => r.name)]);
   const details = [...names].map((name) => `${name}: ${found.find((r) => r.name === name)?.status ?? 'not installed'}`);
   const deployed = [...names].filter((name) => found.find((r) => r.name === name)?.status === 'deployed');

@@ -11,6 +11,7 @@ export function stackDomain(ctx: BackendContext): Domain<keyof typeof stackChann
   return {
     handlers: {
       'stack:preflight': (request) => stack.preflight(request),
+      'stack:profiles': (request) => stack.profiles(request),
       'stack:status': ({ tenant }) => stack.status(tenant),
       'stack:up': (request) => stack.up(request),
       'stack:resume': ({ id, skip }) => stack.resume(id, skip),

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { sourceRoot } from '../paths.js';
-import { readPlan, selectReleases, valuesForChart } from './plan.js';
+import { DEFAULT_PROFILE } from '#contract/stack.js';
+import { StackPlan as StackPlanSchema, neededOperators, readPlan, selectReleases, valuesForChart } from './plan.js';
 import { upSteps } from './steps/graph.js';
 import { type StepEnv, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
 import { kindTarget } from './target.js';
 
 const plan = readPlan(sourceRoot());
+const FULL = { profile: 'full', toggles: [] };
+const PIPELINE = { profile: 'pipeline', toggles: [] };
+const names = (list: Array<{ name: string }>) => list.map((item) => item.name);
 
 function env(): StepEnv {
   return {
@@ -25,15 +29,16 @@ function params(overrides: Partial<UpParams> = {}): UpParams {
     target: kindTarget('/data', 'logclaw-dev'),
     timeout: '20m',
     ignorePreflight: [],
-    releases: selectReleases(plan, {}).map((release) => release.name),
+    profile: 'full',
+    releases: names(selectReleases(plan, FULL, {})),
     schedule: 'dag',
     ...overrides,
   };
 }
 
 describe('install plan → releases', () => {
-  it("the local profile is the seed's 8 releases; Zammad only when enabled; a chart can be turned off", () => {
-    expect(selectReleases(plan, {}).map((r) => r.name)).toEqual([
+  it("the full profile is the seed's 8 releases; Zammad only when enabled; a chart can be turned off", () => {
+    expect(names(selectReleases(plan, FULL, {}))).toEqual([
       'platform',
       'kafka',
       'opensearch',
@@ -43,11 +48,73 @@ describe('install plan → releases', () => {
       'airflow',
       'ticketing-agent',
     ]);
-    const withZammad = selectReleases(plan, { 'logclaw-zammad': { enabled: true } });
-    expect(withZammad.map((r) => r.name)).toContain('zammad');
+    const withZammad = selectReleases(plan, FULL, { 'logclaw-zammad': { enabled: true } });
+    expect(names(withZammad)).toContain('zammad');
     expect(withZammad.find((r) => r.name === 'ticketing-agent')!.dependsOn).toEqual(['kafka', 'ml-engine', 'zammad']);
-    expect(selectReleases(plan, {}).find((r) => r.name === 'ticketing-agent')!.dependsOn).toEqual(['kafka', 'ml-engine']);
-    expect(selectReleases(plan, { 'logclaw-airflow': { enabled: false } }).map((r) => r.name)).not.toContain('airflow');
+    expect(selectReleases(plan, FULL, {}).find((r) => r.name === 'ticketing-agent')!.dependsOn).toEqual(['kafka', 'ml-engine']);
+    expect(names(selectReleases(plan, FULL, { 'logclaw-airflow': { enabled: false } }))).not.toContain('airflow');
+  });
+
+  it('the pipeline profile (the default) is platform, Kafka, OpenSearch and ingestion; its toggles add Airflow, Feast and Flink in plan order', () => {
+    expect(DEFAULT_PROFILE).toBe('pipeline');
+    expect(names(selectReleases(plan, PIPELINE, {}))).toEqual(['platform', 'kafka', 'opensearch', 'ingestion']);
+    expect(names(selectReleases(plan, { profile: 'pipeline', toggles: ['flink', 'airflow'] }, {}))).toEqual([
+      'platform',
+      'kafka',
+      'opensearch',
+      'ingestion',
+      'flink',
+      'airflow',
+    ]);
+    expect(names(selectReleases(plan, { profile: 'pipeline', toggles: ['feast'] }, {}))).toContain('ml-engine');
+    // The ticketing agent stays in the full profile; the tenant's values still add or remove single releases.
+    expect(plan.profiles.find((p) => p.name === 'pipeline')!.toggles.flatMap((t) => t.releases)).not.toContain('ticketing-agent');
+    expect(names(selectReleases(plan, PIPELINE, { 'logclaw-ml-engine': { enabled: true } }))).toContain('ml-engine');
+    expect(names(selectReleases(plan, { profile: 'pipeline', toggles: ['airflow'] }, { 'logclaw-airflow': { enabled: false } }))).toEqual([
+      'platform',
+      'kafka',
+      'opensearch',
+      'ingestion',
+    ]);
+  });
+
+  it('refuses an unknown profile or toggle, naming the known ones', () => {
+    expect(() => selectReleases(plan, { profile: 'tiny', toggles: [] }, {})).toThrow(
+      expect.objectContaining({ code: 'INVALID_REQUEST', hint: 'Choose one of pipeline, full.' }),
+    );
+    expect(() => selectReleases(plan, { profile: 'pipeline', toggles: ['zammad'] }, {})).toThrow(
+      expect.objectContaining({ message: 'The pipeline profile has no toggle zammad', hint: 'Its toggles: airflow, feast, flink.' }),
+    );
+  });
+
+  it('installs only the operators the releases name, with their dependencies', () => {
+    const operators = (choice: { profile: string; toggles: string[] }) =>
+      names(neededOperators(plan, names(selectReleases(plan, choice, {}))));
+    expect(operators(PIPELINE)).toEqual(['cert-manager', 'external-secrets', 'strimzi']);
+    expect(operators({ profile: 'pipeline', toggles: ['airflow', 'feast'] })).toEqual(['cert-manager', 'external-secrets', 'strimzi']);
+    expect(operators({ profile: 'pipeline', toggles: ['flink'] })).toEqual([
+      'cert-manager',
+      'external-secrets',
+      'strimzi',
+      'flink-operator',
+    ]);
+    expect(operators(FULL)).toEqual(['cert-manager', 'external-secrets', 'strimzi', 'flink-operator']);
+    // A dependency comes along even when no release names it (the Flink operator's webhook certificate needs cert-manager).
+    expect(names(neededOperators(plan, ['flink']))).toEqual(['cert-manager', 'flink-operator']);
+  });
+
+  it('a plan whose profile names a release it does not have, or one only values enable, is refused', () => {
+    const raw = (profiles: unknown): unknown => ({ ...plan, profiles });
+    const pipeline = plan.profiles.find((p) => p.name === 'pipeline')!;
+    expect(StackPlanSchema.safeParse(raw([{ ...pipeline, releases: ['kafka', 'nope'] }])).error?.issues.map((i) => i.message)).toEqual([
+      'profile pipeline names release nope, which is not in tenant.releases',
+    ]);
+    expect(StackPlanSchema.safeParse(raw([{ ...pipeline, releases: ['zammad'] }])).error?.issues.map((i) => i.message)).toEqual([
+      'profile pipeline names release zammad, which is local: false',
+    ]);
+    expect(StackPlanSchema.safeParse(raw([{ ...pipeline, name: 'lean' }])).error?.issues.map((i) => i.message)).toEqual([
+      'no profile is named pipeline (the default)',
+    ]);
   });
 
   it('a release gets `global` and its own section of a tenant-layout file', () => {
@@ -68,7 +135,6 @@ describe('install steps', () => {
       'operator:external-secrets',
       'operator:strimzi',
       'operator:flink-operator',
-      'operator:opensearch-operator',
       'crds:strimzi',
       'namespace',
       'secrets',
@@ -96,13 +162,39 @@ describe('install steps', () => {
     ]);
   });
 
+  it('of the pipeline profile: its three operators, no Flink or OpenSearch operator; its values file on the charts it lowers', () => {
+    const releases = names(selectReleases(plan, PIPELINE, {}));
+    const steps = upSteps(env(), params({ profile: 'pipeline', releases }));
+    expect(steps.map((step) => step.id)).toEqual([
+      'preflight',
+      'cluster',
+      'operator:cert-manager',
+      'operator:external-secrets',
+      'operator:strimzi',
+      'crds:strimzi',
+      'namespace',
+      'secrets',
+      'release:platform',
+      'release:kafka',
+      'release:opensearch',
+      'release:ingestion',
+    ]);
+    const helmLine = (id: string) => stepCommands(steps.find((step) => step.id === id)!)[0];
+    expect(helmLine('release:kafka')).toContain(
+      '-f /app/charts/logclaw-kafka/ci/default-values.yaml -f /data/stack/values/dev-local/kafka.profile.yaml -f /data/stack/values/dev-local/kafka.app.yaml',
+    );
+    // The platform chart has no profile values: no profile file.
+    expect(helmLine('release:platform')).not.toContain('.profile.yaml');
+  });
+
   it("show the commands they stand for, with the app's kubeconfig and context", () => {
     const steps = upSteps(env(), params());
     expect(stepCommands(steps.find((s) => s.id === 'cluster')!)[0]).toBe(
       'kind create cluster --name logclaw-dev --config /data/stack/kind-logclaw-dev.yaml --kubeconfig /data/stack/kubeconfig --wait 120s',
     );
-    expect(stepCommands(steps.find((s) => s.id === 'operator:strimzi')!)[0]).toBe(
-      'helm upgrade --install strimzi strimzi-kafka-operator --repo https://strimzi.io/charts/ --version 0.50.1 --namespace strimzi-system --create-namespace -f /data/stack/values/operators/strimzi.yaml --timeout 20m --kubeconfig /data/stack/kubeconfig --kube-context kind-logclaw-dev',
+    // An operator installs from the chart archive its step pulled and checked.
+    expect(stepCommands(steps.find((s) => s.id === 'operator:strimzi')!).find((line) => line.startsWith('helm upgrade'))).toBe(
+      'helm upgrade --install strimzi /data/stack/charts/strimzi-kafka-operator-0.50.1/strimzi-kafka-operator-0.50.1.tgz --namespace strimzi-system --create-namespace -f /data/stack/values/operators/strimzi.yaml --timeout 20m --kubeconfig /data/stack/kubeconfig --kube-context kind-logclaw-dev',
     );
     expect(stepCommands(steps.find((s) => s.id === 'release:kafka')!)[0]).toBe(
       'helm upgrade --install logclaw-kafka-dev-local /app/charts/logclaw-kafka --namespace logclaw-dev-local -f /app/charts/logclaw-kafka/ci/default-values.yaml -f /data/stack/values/dev-local/kafka.app.yaml --timeout 20m --kubeconfig /data/stack/kubeconfig --kube-context kind-logclaw-dev',

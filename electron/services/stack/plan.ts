@@ -1,10 +1,13 @@
 // The install plan (resources/stack.yaml) as typed data, and the pieces every step derives from it:
-// which releases a tenant gets, their order, and their values files.
+// which releases a tenant gets (its profile, toggles and values), the operators those need, their
+// order, and their values files.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { AppError, describeIssues } from '#contract/index.js';
+import { DEFAULT_PROFILE } from '#contract/stack.js';
 
 const Operator = z.object({
   name: z.string(),
@@ -41,14 +44,46 @@ const Release = z.object({
 });
 export type PlanRelease = z.infer<typeof Release>;
 
-export const StackPlan = z.object({
-  operators: z.array(Operator),
-  tenant: z.object({
-    namespace: z.string(),
-    helmFlags: z.array(z.string()).default([]),
-    releases: z.array(Release),
-  }),
+const Toggle = z.object({ name: z.string(), title: z.string(), releases: z.array(z.string()).min(1) });
+
+const Profile = z.object({
+  name: z.string(),
+  title: z.string(),
+  description: z.string(),
+  releases: z.array(z.string()).min(1),
+  /** Optional parts, off unless chosen. */
+  toggles: z.array(Toggle).default([]),
+  /** Tenant-layout values between each chart's local values and the app's and user's. */
+  values: z.record(z.string(), z.unknown()).default({}),
 });
+export type PlanProfile = z.infer<typeof Profile>;
+
+export const StackPlan = z
+  .object({
+    operators: z.array(Operator),
+    tenant: z.object({
+      namespace: z.string(),
+      helmFlags: z.array(z.string()).default([]),
+      releases: z.array(Release),
+    }),
+    profiles: z.array(Profile).min(1),
+  })
+  .superRefine((plan, issues) => {
+    const releases = new Map(plan.tenant.releases.map((release) => [release.name, release]));
+    const operators = new Set(plan.operators.map((operator) => operator.name));
+    const problem = (message: string) => issues.addIssue({ code: 'custom', message, path: ['profiles'] });
+    if (!plan.profiles.some((profile) => profile.name === DEFAULT_PROFILE)) problem(`no profile is named ${DEFAULT_PROFILE} (the default)`);
+    for (const profile of plan.profiles) {
+      for (const name of [...profile.releases, ...profile.toggles.flatMap((toggle) => toggle.releases)]) {
+        const release = releases.get(name);
+        if (!release) problem(`profile ${profile.name} names release ${name}, which is not in tenant.releases`);
+        // local: false means "only when the tenant's values enable it", never by a profile.
+        else if (!release.local) problem(`profile ${profile.name} names release ${name}, which is local: false`);
+      }
+    }
+    for (const release of plan.tenant.releases)
+      for (const name of release.operators) if (!operators.has(name)) problem(`release ${release.name} needs unknown operator ${name}`);
+  });
 export type StackPlan = z.infer<typeof StackPlan>;
 
 export function readPlan(appRoot: string): StackPlan {
@@ -56,6 +91,15 @@ export function readPlan(appRoot: string): StackPlan {
   const parsed = StackPlan.safeParse(YAML.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) throw new AppError('INTERNAL', `${path} is not a valid install plan: ${describeIssues(parsed.error)}`);
   return parsed.data;
+}
+
+export function planProfile(plan: StackPlan, name: string): PlanProfile {
+  const profile = plan.profiles.find((candidate) => candidate.name === name);
+  if (!profile)
+    throw new AppError('INVALID_REQUEST', `There is no profile "${name}"`, {
+      hint: `Choose one of ${plan.profiles.map((candidate) => candidate.name).join(', ')}.`,
+    });
+  return profile;
 }
 
 export function fill(text: string, tenant: string): string {
@@ -91,20 +135,74 @@ function lookup(values: TenantValues, dotted: string): unknown {
     .reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), values);
 }
 
+/** What the person chose to install: a profile and the names of its toggles that are on. */
+export interface ReleaseChoice {
+  profile: string;
+  toggles: readonly string[];
+}
+
+/** The profile's releases with its chosen toggles' (an unknown toggle is refused with the known ones). */
+export function profileReleases(plan: StackPlan, choice: ReleaseChoice): string[] {
+  const profile = planProfile(plan, choice.profile);
+  const unknown = choice.toggles.filter((name) => !profile.toggles.some((toggle) => toggle.name === name));
+  if (unknown.length)
+    throw new AppError('INVALID_REQUEST', `The ${profile.name} profile has no toggle ${unknown.join(', ')}`, {
+      hint: profile.toggles.length
+        ? `Its toggles: ${profile.toggles.map((toggle) => toggle.name).join(', ')}.`
+        : 'It has no toggles: it installs all its releases.',
+    });
+  const on = profile.toggles.filter((toggle) => choice.toggles.includes(toggle.name)).flatMap((toggle) => toggle.releases);
+  return [...profile.releases, ...on];
+}
+
 /**
- * The releases a tenant gets: the local profile's, plus those its values enable (`enabledBy`),
- * minus those its values disable (`<chart>.enabled: false`); dependencies on releases that are
- * not installed are dropped (the plan says "zammad only when it is installed").
+ * The releases a tenant gets, in plan order: the profile's and its chosen toggles', plus those its
+ * values enable (`enabledBy`, `<chart>.enabled: true`), minus those its values disable
+ * (`<chart>.enabled: false`); dependencies on releases that are not installed are dropped (the
+ * plan says "zammad only when it is installed").
  */
-export function selectReleases(plan: StackPlan, values: TenantValues): PlanRelease[] {
+export function selectReleases(plan: StackPlan, choice: ReleaseChoice, values: TenantValues): PlanRelease[] {
+  const chosen = new Set(profileReleases(plan, choice));
   const selected = plan.tenant.releases.filter((release) => {
     const enabled = lookup(values, release.enabledBy ?? `${release.values.tenantSection}.enabled`);
-    if (enabled === false) return false;
-    if (release.enabledBy) return enabled === true || (release.local && enabled !== false);
-    return release.local || enabled === true;
+    return enabled === true || (enabled !== false && chosen.has(release.name));
   });
   const names = new Set(selected.map((release) => release.name));
   return selected.map((release) => ({ ...release, dependsOn: release.dependsOn.filter((dep) => names.has(dep)) }));
+}
+
+/** The operators the releases name in `operators:`, with the operators those depend on, in plan order. */
+export function neededOperators(plan: StackPlan, releases: readonly string[]): PlanOperator[] {
+  const needed = new Set(plan.tenant.releases.filter((release) => releases.includes(release.name)).flatMap((release) => release.operators));
+  const byName = new Map(plan.operators.map((operator) => [operator.name, operator]));
+  // A Set's iteration also visits what is added during it: this walks the dependencies transitively.
+  for (const name of needed) byName.get(name)?.dependsOn.forEach((dep) => needed.add(dep));
+  return plan.operators.filter((operator) => needed.has(operator.name));
+}
+
+/** Helm's merge of values files: maps merge key by key, anything else (lists too) replaces. */
+export function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const left = out[key];
+    out[key] =
+      left && value && typeof left === 'object' && typeof value === 'object' && !Array.isArray(left) && !Array.isArray(value)
+        ? mergeValues(left as Record<string, unknown>, value as Record<string, unknown>)
+        : value;
+  }
+  return out;
+}
+
+/** The user's tenant-layout values: the values file, then the overrides (YAML text) over it. */
+export async function readUserValues(input: { valuesFile?: string; overrides?: string }): Promise<TenantValues> {
+  let values: TenantValues = {};
+  if (input.valuesFile) {
+    const text = await readFile(input.valuesFile, 'utf8').catch((error: Error) => {
+      throw new AppError('INVALID_REQUEST', `Cannot read the values file ${input.valuesFile}: ${error.message}`);
+    });
+    values = parseTenantValues(text, input.valuesFile);
+  }
+  return input.overrides ? mergeValues(values, parseTenantValues(input.overrides, 'the overrides')) : values;
 }
 
 /** The tenant-layout values for one chart: `global` and the chart's own section. */

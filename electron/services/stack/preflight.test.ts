@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { type PreflightProbes, runPreflight } from './preflight.js';
-import { sumRequests } from './requests.js';
 
 const GiB = 1024 ** 3;
 const tool = (name: string, extra: Record<string, unknown> = {}) => ({
@@ -112,14 +111,5 @@ describe('preflight', () => {
     expect(report['vm-max-map-count']!.status).toBe('skip');
     expect(report['resources']).toMatchObject({ status: 'fail' });
     expect(report['resources']!.reason).toContain("the cluster's 1 node(s) can allocate 2 CPU");
-  });
-
-  it('sums requests of workloads, Strimzi node pools and init containers', () => {
-    const manifest = [
-      'kind: Deployment\nspec:\n  replicas: 2\n  template:\n    spec:\n      containers:\n        - resources: {requests: {cpu: 250m, memory: 1Gi}}\n        - resources: {requests: {cpu: "0.5", memory: 512Mi}}',
-      'kind: StatefulSet\nspec:\n  template:\n    spec:\n      initContainers:\n        - resources: {requests: {cpu: "2", memory: 64Mi}}\n      containers:\n        - resources: {requests: {cpu: 100m, memory: 256Mi}}',
-      'kind: KafkaNodePool\nspec:\n  replicas: 1\n  resources: {requests: {cpu: 500m, memory: 2Gi}}',
-    ].join('\n---\n');
-    expect(sumRequests([manifest])).toEqual({ cpuMillis: 2 * 750 + 2000 + 500, memoryBytes: 2 * 1.5 * GiB + 256 * 2 ** 20 + 2 * GiB });
   });
 });

@@ -4,8 +4,7 @@
 import { readFile, statfs } from 'node:fs/promises';
 import type { ToolReport } from '#contract/index.js';
 import type { PreflightCheck, PreflightReport } from '#contract/stack.js';
-import { formatBytes } from '#contract/format.js';
-import { formatCpu } from './quantity.js';
+import { formatBytes, formatCpu } from '#contract/format.js';
 
 export type ToolReportLike = Pick<ToolReport, 'name' | 'found' | 'ok' | 'path' | 'version' | 'hint' | 'daemon'>;
 

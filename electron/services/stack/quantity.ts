@@ -1,5 +1,5 @@
-// Kubernetes resource quantities (250m, 1.5, 512Mi, 1G) as numbers, and CPU back as short text
-// (sizes are formatted by the contract's formatBytes).
+// Kubernetes resource quantities (250m, 1.5, 512Mi, 1G) as numbers (the contract's formatCpu and
+// formatBytes turn them back into text).
 const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50 };
 const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, m: 1e-3 };
 
@@ -22,8 +22,4 @@ export function parseCpu(value: unknown): number {
   const text = value.trim();
   if (text.endsWith('m')) return Number(text.slice(0, -1)) || 0;
   return (Number(text) || 0) * 1000;
-}
-
-export function formatCpu(millis: number): string {
-  return millis >= 1000 ? `${(millis / 1000).toFixed(millis % 1000 ? 2 : 0)}` : `${Math.round(millis)}m`;
 }

@@ -1,13 +1,14 @@
 // The probes the stack's preflight runs on this machine and cluster (preflight.ts holds the checks),
 // and its report as the preflight step's log lines.
 import { CoreV1Api } from '@kubernetes/client-node';
+import YAML from 'yaml';
 import type { PreflightReport } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { isPortFree, portOwner } from '../net/ports.js';
-import { type StackPlan, chartPath, fill, selectReleases } from './plan.js';
+import { type PlanRelease, type TenantValues, chartPath, fill, mergeValues, valuesForChart } from './plan.js';
 import { type PreflightProbes, type Requests, type RuntimeInfo, freeDiskBytes, readProcFile } from './preflight.js';
 import { parseBytes, parseCpu } from './quantity.js';
-import { totalRequests } from './requests.js';
+import { type Totals, sumResources } from './requests.js';
 import { tenantNamespace } from './services.js';
 import { type ResolvedTarget, kubeConfigFor } from './target.js';
 
@@ -20,17 +21,7 @@ export function preflightProbes(ctx: BackendContext, target: ResolvedTarget, req
     mode: target.mode,
     tools: () => tools.detect(target.mode === 'kind' ? ['docker', 'podman', 'kind', 'helm', 'kubectl'] : ['helm', 'kubectl']),
     runtime: () => runtimeInfo(ctx),
-    clusterCapacity: async () => {
-      const nodes = await kubeConfigFor(target, ctx.env).makeApiClient(CoreV1Api).listNode();
-      return nodes.items.reduce(
-        (acc, node) => ({
-          cpuMillis: acc.cpuMillis + parseCpu(node.status?.allocatable?.cpu),
-          memoryBytes: acc.memoryBytes + parseBytes(node.status?.allocatable?.memory),
-          nodes: acc.nodes + 1,
-        }),
-        { cpuMillis: 0, memoryBytes: 0, nodes: 0 },
-      );
-    },
+    clusterCapacity: () => clusterCapacity(ctx, target),
     requests,
     readProc: readProcFile,
     freeDisk: freeDiskBytes,
@@ -58,7 +49,24 @@ export function forwardPorts(ctx: BackendContext): ReturnType<PreflightProbes['p
   );
 }
 
-async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | null> {
+/** What an existing cluster's nodes can allocate. */
+export async function clusterCapacity(
+  ctx: BackendContext,
+  target: ResolvedTarget,
+): Promise<{ cpuMillis: number; memoryBytes: number; nodes: number }> {
+  const nodes = await kubeConfigFor(target, ctx.env).makeApiClient(CoreV1Api).listNode();
+  return nodes.items.reduce(
+    (acc, node) => ({
+      cpuMillis: acc.cpuMillis + parseCpu(node.status?.allocatable?.cpu),
+      memoryBytes: acc.memoryBytes + parseBytes(node.status?.allocatable?.memory),
+      nodes: acc.nodes + 1,
+    }),
+    { cpuMillis: 0, memoryBytes: 0, nodes: 0 },
+  );
+}
+
+/** The reachable container runtime's memory and CPUs (what kind's node can use), or null. */
+export async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | null> {
   const reports = await ctx.tools.detect(['docker', 'podman']);
   const usable = reports.find((report) => report.ok && report.daemon?.reachable);
   if (!usable) return null;
@@ -72,24 +80,35 @@ async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | null> {
   return { name: 'podman', memoryBytes: info.host?.memTotal ?? 0, cpus: info.host?.cpus ?? 0, rootDir: info.store?.graphRoot };
 }
 
-/** The resource requests of every local release: helm template of each, summed. */
-export async function renderRequests(ctx: BackendContext, plan: StackPlan, chartsDir: string, tenant: string): Promise<Requests> {
-  const manifests = await Promise.all(
-    selectReleases(plan, {}).map(async (release) => {
-      const args = [
-        'template',
-        fill(release.release, tenant),
-        chartPath(chartsDir, release.chart),
-        '--namespace',
-        tenantNamespace(tenant),
-        ...release.values.local.flatMap((file) => ['-f', chartPath(chartsDir, file)]),
-        '--set',
-        `global.tenantId=${tenant}`,
-      ];
-      return (await ctx.tools.run('helm', args, { timeoutMs: 60_000 })).stdout;
-    }),
-  );
-  return totalRequests(manifests);
+/**
+ * The values a release gets after its chart's local files, merged in the install's order: the
+ * profile's, the app's (tenant id; the storage class and dev secrets ask for no resources), the user's.
+ */
+export function installValues(release: PlanRelease, tenant: string, profile: TenantValues, user: TenantValues): Record<string, unknown> {
+  const section = release.values.tenantSection;
+  return mergeValues(mergeValues(valuesForChart(profile, section), { global: { tenantId: tenant } }), valuesForChart(user, section));
+}
+
+/** One release's requests and limits: helm template of its chart with the values the install gives it (on stdin). */
+export async function renderTotals(
+  ctx: BackendContext,
+  chartsDir: string,
+  tenant: string,
+  release: PlanRelease,
+  values: Record<string, unknown>,
+): Promise<Totals> {
+  const args = [
+    'template',
+    fill(release.release, tenant),
+    chartPath(chartsDir, release.chart),
+    '--namespace',
+    tenantNamespace(tenant),
+    ...release.values.local.flatMap((file) => ['-f', chartPath(chartsDir, file)]),
+    '-f',
+    '-',
+  ];
+  const { stdout } = await ctx.tools.run('helm', args, { timeoutMs: 60_000, input: YAML.stringify(values) });
+  return sumResources([stdout]);
 }
 
 /** One line a check, with its fix when it did not pass; failures the user accepted say so. */

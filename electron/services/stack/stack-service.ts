@@ -1,22 +1,35 @@
 // The stack capability: preflight, install (`stack-up` job), uninstall/delete (`stack-down` job),
 // status of what is installed, dev secrets, ETAs. Jobs run in the JobRunner (journalled, resumable,
 // cancellable); this service builds their steps from params and keeps one stack job per data folder.
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { AppError, type Job, toErrorPayload } from '#contract/index.js';
-import type { PreflightReport, StackStatus, StackTarget, StepInfo } from '#contract/stack.js';
-import { UpRequest } from '#contract/stack.js';
+import { formatBytes, formatCpu } from '#contract/format.js';
+import { AppError, type Job, type Request, toErrorPayload } from '#contract/index.js';
+import type { PreflightReport, ProfilesReport, StackStatus, StackTarget, StepInfo } from '#contract/stack.js';
+import { DEFAULT_CLUSTER, UpRequest, stackChannels } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { kubeconfigFiles, listContexts } from '../kube/kubeconfig.js';
 import { acceptCharts, installedCharts } from './chart-trust.js';
 import { helmList } from './helm.js';
 import { StackLock } from './lock.js';
-import { type PlanRelease, type StackPlan, chartsDirFor, fill, parseTenantValues, planTimeout, readPlan, selectReleases } from './plan.js';
+import {
+  type PlanRelease,
+  type StackPlan,
+  type TenantValues,
+  chartsDirFor,
+  fill,
+  neededOperators,
+  planProfile,
+  planTimeout,
+  readPlan,
+  readUserValues,
+  selectReleases,
+} from './plan.js';
 import { type Requests, runPreflight } from './preflight.js';
+import { type Totals, addTotals, operatorTotals } from './requests.js';
 import { DevSecretsStore, describeSecrets } from './secrets.js';
 import { tenantNamespace } from './services.js';
 import { observeStack, unobserved } from './stack-status.js';
-import { preflightLines, preflightProbes, renderRequests } from './stack-preflight.js';
+import { clusterCapacity, installValues, preflightLines, preflightProbes, renderTotals, runtimeInfo } from './stack-preflight.js';
 import { upSteps } from './steps/graph.js';
 import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
@@ -27,6 +40,16 @@ import { StepTimings } from './timings.js';
 export const UP_JOB = 'stack-up';
 export const DOWN_JOB = 'stack-down';
 const UNFINISHED = new Set(['failed', 'cancelled', 'interrupted']);
+/** Renders kept (one per release and values): every profile with a few toggle and values choices. */
+const RENDERS_KEPT = 64;
+
+/** What an install would put on the cluster: its releases, the profile whose values they get, the user's values. */
+interface Measured {
+  /** Absent in jobs journalled before profiles: no profile values. */
+  profile?: string;
+  releases: string[];
+  user: TenantValues;
+}
 
 export class StackService {
   readonly ctx: BackendContext;
@@ -36,7 +59,7 @@ export class StackService {
   readonly timings: StepTimings;
   readonly #lock: StackLock;
   readonly #env: StepEnv;
-  #requests: Promise<Requests> | undefined;
+  readonly #renders = new Map<string, Promise<Totals>>();
 
   constructor(ctx: BackendContext) {
     this.ctx = ctx;
@@ -53,7 +76,8 @@ export class StackService {
       operatorRepo: ctx.env[TEST_HOOKS.operatorChartRepo] || undefined,
       standIns: standInsAllowed(ctx.env),
       preflight: async (params, ignore) => {
-        const report = await this.#runPreflight(params.target, params.tenant, ignore);
+        const measured = { profile: params.profile, releases: params.releases, user: await readUserValues(params) };
+        const report = await this.#runPreflight(params.target, params.tenant, ignore, measured);
         return { ok: report.ok, lines: preflightLines(report, ignore), report };
       },
     };
@@ -133,22 +157,100 @@ export class StackService {
   // -------------------------------------------------------------------------------------------
   // Preflight
 
-  async preflight(input: { target?: StackTarget; tenant?: string }): Promise<PreflightReport> {
-    const target = this.resolveTarget(input.target ?? { mode: 'kind', cluster: 'logclaw-dev' });
-    return this.#runPreflight(target, input.tenant ?? this.ctx.tenant(), []);
+  async preflight(input: Request<'stack:preflight'>): Promise<PreflightReport> {
+    const request = stackChannels['stack:preflight'].request.parse(input);
+    const target = this.resolveTarget(request.target ?? { mode: 'kind', cluster: DEFAULT_CLUSTER });
+    const user = await readUserValues(request);
+    const releases = selectReleases(this.plan, request, user).map((release) => release.name);
+    return this.#runPreflight(target, request.tenant ?? this.ctx.tenant(), [], { profile: request.profile, releases, user });
   }
 
-  #runPreflight(target: ResolvedTarget, tenant: string, ignore: string[]): Promise<PreflightReport> {
-    return runPreflight(this.#probes(target, tenant), ignore);
+  #runPreflight(target: ResolvedTarget, tenant: string, ignore: string[], measured: Measured): Promise<PreflightReport> {
+    return runPreflight(
+      preflightProbes(this.ctx, target, () => this.#requests(tenant, measured)),
+      ignore,
+    );
   }
 
-  #probes(target: ResolvedTarget, tenant: string) {
-    // helm template of every local release, once per process.
-    const requests = () =>
-      (this.#requests ??= renderRequests(this.ctx, this.plan, this.chartsDir, tenant).catch(
-        (error) => ((this.#requests = undefined), Promise.reject(error)),
-      ));
-    return preflightProbes(this.ctx, target, requests);
+  /** The resource check's numbers: the requests of what will be installed, with its limits in the reason. */
+  async #requests(tenant: string, measured: Measured): Promise<Requests> {
+    const { requests, limits } = await this.#measure(tenant, measured);
+    const operators = neededOperators(this.plan, measured.releases).length;
+    const profile = measured.profile ? `the ${measured.profile} profile's ` : '';
+    return {
+      ...requests,
+      source: `${profile}${measured.releases.length} releases rendered by helm with the install's values and ${operators} operators; their limits come to ${formatCpu(limits.cpuMillis)} CPU and ${formatBytes(limits.memoryBytes)}`,
+    };
+  }
+
+  /** Requests and limits of what an install would put on the cluster: each release rendered by helm, plus its operators. */
+  async #measure(tenant: string, measured: Measured): Promise<Totals> {
+    const profile = measured.profile ? planProfile(this.plan, measured.profile).values : {};
+    const releases = this.plan.tenant.releases.filter((release) => measured.releases.includes(release.name));
+    const operators = neededOperators(this.plan, measured.releases).map((operator) => operator.name);
+    const parts = await Promise.all(
+      releases.map((release) => this.#render(tenant, release, installValues(release, tenant, profile, measured.user))),
+    );
+    return parts.reduce((sum, part) => addTotals(sum, part), operatorTotals(operators));
+  }
+
+  /** helm template of one release, once per values: toggling a profile part renders only that part. */
+  #render(tenant: string, release: PlanRelease, values: Record<string, unknown>): Promise<Totals> {
+    const key = JSON.stringify([release.name, tenant, values]);
+    let totals = this.#renders.get(key);
+    if (!totals) {
+      totals = renderTotals(this.ctx, this.chartsDir, tenant, release, values);
+      totals.catch(() => this.#renders.delete(key));
+      this.#renders.set(key, totals);
+      if (this.#renders.size > RENDERS_KEPT) this.#renders.delete(this.#renders.keys().next().value!);
+    }
+    return totals;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Profiles
+
+  /** Every profile with the toggles asked for, what it would install and ask for, and the capacity to compare with. */
+  async profiles(input: Request<'stack:profiles'>): Promise<ProfilesReport> {
+    const request = stackChannels['stack:profiles'].request.parse(input);
+    const target = this.resolveTarget(request.target ?? { mode: 'kind', cluster: DEFAULT_CLUSTER });
+    const tenant = request.tenant ?? this.ctx.tenant();
+    const user = await readUserValues(request);
+    const [capacity, profiles] = await Promise.all([
+      this.#capacity(target),
+      Promise.all(
+        this.plan.profiles.map(async (profile) => {
+          const toggles = profile.toggles.filter((toggle) => request.toggles.includes(toggle.name));
+          const releases = selectReleases(this.plan, { profile: profile.name, toggles: toggles.map((toggle) => toggle.name) }, user).map(
+            (release) => release.name,
+          );
+          const info = {
+            name: profile.name,
+            title: profile.title,
+            description: profile.description,
+            toggles: profile.toggles.map((toggle) => ({ ...toggle, on: toggles.includes(toggle) })),
+            releases,
+            operators: neededOperators(this.plan, releases).map((operator) => operator.name),
+          };
+          try {
+            return { ...info, ...(await this.#measure(tenant, { profile: profile.name, releases, user })) };
+          } catch (error) {
+            return { ...info, requests: null, limits: null, unlimited: 0, error: toErrorPayload(error) };
+          }
+        }),
+      ),
+    ]);
+    return { capacity, profiles };
+  }
+
+  /** What the stack may use: the container runtime kind runs in, or an existing cluster's allocatable. */
+  async #capacity(target: ResolvedTarget): Promise<ProfilesReport['capacity']> {
+    if (target.mode === 'existing') {
+      const capacity = await clusterCapacity(this.ctx, target).catch(() => null);
+      return capacity && { source: `${target.context} (${capacity.nodes} node${capacity.nodes === 1 ? '' : 's'})`, ...capacity };
+    }
+    const runtime = await runtimeInfo(this.ctx).catch(() => null);
+    return runtime && { source: runtime.name, cpuMillis: runtime.cpus * 1000, memoryBytes: runtime.memoryBytes };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -197,13 +299,7 @@ export class StackService {
     await acceptCharts(this.ctx.dataDir, installedCharts(this.plan, this.chartsDir), request.acceptCharts);
     const tenant = request.tenant ?? this.ctx.tenant();
     const target = this.resolveTarget(request.target);
-    let values = parseTenantValues(request.overrides, 'the overrides');
-    if (request.valuesFile) {
-      const text = await readFile(request.valuesFile, 'utf8').catch((error: Error) => {
-        throw new AppError('INVALID_REQUEST', `Cannot read the values file ${request.valuesFile}: ${error.message}`);
-      });
-      values = { ...parseTenantValues(text, request.valuesFile), ...values };
-    }
+    const values = await readUserValues(request);
     const params: UpParams = {
       tenant,
       storageClass: request.storageClass,
@@ -213,7 +309,8 @@ export class StackService {
       ...(request.overrides ? { overrides: request.overrides } : {}),
       timeout: request.timeout ?? planTimeout(this.plan),
       ignorePreflight: request.ignorePreflight,
-      releases: selectReleases(this.plan, values).map((release: PlanRelease) => release.name),
+      profile: request.profile,
+      releases: selectReleases(this.plan, request, values).map((release: PlanRelease) => release.name),
       schedule: 'dag',
     };
     return params;
@@ -240,7 +337,7 @@ export class StackService {
       !same(old.timeout, params.timeout)
     )
       return false;
-    if (!same(old.releases, params.releases) || !same(old.schedule, params.schedule)) return false;
+    if (!same(old.profile, params.profile) || !same(old.releases, params.releases) || !same(old.schedule, params.schedule)) return false;
     // A changed --ignore-preflight only matters while preflight has not passed: then start afresh.
     const preflight = job.steps.find((step) => step.id === 'preflight');
     return same(old.ignorePreflight, params.ignorePreflight) || preflight?.state === 'done' || preflight?.state === 'skipped';

@@ -2,6 +2,7 @@
 // alone (so a restarted app resumes the same plan) and knows its dependencies, whether it is safe
 // to skip, and what it runs.
 import { strimziOperator } from '../ops/strimzi.js';
+import { neededOperators } from '../plan.js';
 import { clusterStep, namespaceStep, preflightStep, secretsStep } from './cluster.js';
 import { operatorStep, strimziCrdsStep } from './operators.js';
 import { releaseStep } from './releases.js';
@@ -13,16 +14,18 @@ export function upSteps(env: StepEnv, params: UpParams): StepSpec[] {
   const releases = plan.tenant.releases
     .filter((release) => params.releases.includes(release.name))
     .map((release) => ({ ...release, dependsOn: release.dependsOn.filter((dep) => params.releases.includes(dep)) }));
+  // Only the operators the chosen releases name (the pipeline profile needs no Flink or OpenSearch operator).
+  const operators = neededOperators(plan, params.releases);
   const steps: StepSpec[] = [
     { ...preflightStep(env, params), dependsOn: [], skippable: true },
     { ...clusterStep(env, params), dependsOn: ['preflight'], skippable: false },
-    ...plan.operators.map((operator) => ({
+    ...operators.map((operator) => ({
       ...operatorStep(env, params, operator),
       dependsOn: ['cluster', ...operator.dependsOn.map((dep) => `operator:${dep}`)],
       skippable: false,
     })),
   ];
-  const strimzi = strimziOperator(plan);
+  const strimzi = operators.find((operator) => operator === strimziOperator(plan));
   if (strimzi) steps.push({ ...strimziCrdsStep(env, params, strimzi), dependsOn: ['operator:strimzi'], skippable: false });
   steps.push(
     { ...namespaceStep(env, params), dependsOn: ['cluster'], skippable: false },

@@ -1,8 +1,7 @@
-// The tenant's releases: one `helm upgrade --install` of a chart of charts/ each, with the local
-// profile's values, the app's (tenant id, storage class, dev secrets) and the user's, then a wait
-// for the release's own resources to be ready.
+// The tenant's releases: one `helm upgrade --install` of a chart of charts/ each, with the chart's
+// local values, the profile's, the app's (tenant id, storage class, dev secrets) and the user's,
+// then a wait for the release's own resources to be ready.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '#contract/index.js';
 import type { StepContext } from '../../jobs/job-runner.js';
@@ -10,7 +9,7 @@ import type { ToolCall } from '../../tools/tools-service.js';
 import { helmManifest } from '../helm.js';
 import { helmUpgrade } from '../ops/releases.js';
 import { runs } from '../ops/shown.js';
-import { type PlanRelease, assertChartReady, chartPath, fill, parseTenantValues, valuesForChart } from '../plan.js';
+import { type PlanRelease, assertChartReady, chartPath, fill, mergeValues, planProfile, readUserValues, valuesForChart } from '../plan.js';
 import { secretValues, secretValuesFor } from '../secrets.js';
 import { tenantNamespace } from '../services.js';
 import { checkDependencies } from './chart-checks.js';
@@ -18,6 +17,8 @@ import { helmFailure, repairIfPending, writeValues } from './helm-install.js';
 import { type StepBody, type StepEnv, type UpParams, stepTools, waitObjects } from './step.js';
 
 interface ReleaseFiles {
+  /** The profile's values for this chart, when it has any. */
+  profile?: string;
   /** Written by the app: tenant id, storage class, dev secrets. */
   app: string;
   /** The user's values for this chart; passed whenever the install has user values, so the command does not depend on their content. */
@@ -28,6 +29,9 @@ export function releaseStep(env: StepEnv, params: UpParams, release: PlanRelease
   const { target, tenant, timeout } = params;
   const name = fill(release.release, tenant);
   const files: ReleaseFiles = {
+    ...(Object.keys(profileValues(env, params, release)).length
+      ? { profile: releaseValuesPath(env.ctx.dataDir, tenant, release.name, 'profile') }
+      : {}),
     app: releaseValuesPath(env.ctx.dataDir, tenant, release.name, 'app'),
     ...(params.valuesFile || params.overrides ? { user: releaseValuesPath(env.ctx.dataDir, tenant, release.name, 'user') } : {}),
   };
@@ -36,7 +40,12 @@ export function releaseStep(env: StepEnv, params: UpParams, release: PlanRelease
     release: name,
     chart: chartPath(env.chartsDir, release.chart),
     namespace: tenantNamespace(tenant),
-    valuesFiles: [...release.values.local.map((file) => chartPath(env.chartsDir, file)), files.app, ...(files.user ? [files.user] : [])],
+    valuesFiles: [
+      ...release.values.local.map((file) => chartPath(env.chartsDir, file)),
+      ...(files.profile ? [files.profile] : []),
+      files.app,
+      ...(files.user ? [files.user] : []),
+    ],
     timeout,
   });
   return {
@@ -48,33 +57,12 @@ export function releaseStep(env: StepEnv, params: UpParams, release: PlanRelease
   };
 }
 
-function releaseValuesPath(dataDir: string, tenant: string, name: string, which: 'app' | 'user'): string {
+function releaseValuesPath(dataDir: string, tenant: string, name: string, which: 'profile' | 'app' | 'user'): string {
   return join(dataDir, 'stack', 'values', tenant, `${name}.${which}.yaml`);
 }
 
-function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [key, value] of Object.entries(b)) {
-    const left = out[key];
-    out[key] =
-      left && value && typeof left === 'object' && typeof value === 'object' && !Array.isArray(left) && !Array.isArray(value)
-        ? deepMerge(left as Record<string, unknown>, value as Record<string, unknown>)
-        : value;
-  }
-  return out;
-}
-
-/** The user's tenant-layout overrides, read at each run (so fixing the file and retrying works). */
-async function userValues(params: UpParams): Promise<Record<string, unknown>> {
-  let values: Record<string, unknown> = {};
-  if (params.valuesFile) {
-    const text = await readFile(params.valuesFile, 'utf8').catch((error: Error) => {
-      throw new AppError('INVALID_REQUEST', `Cannot read the values file ${params.valuesFile}: ${error.message}`);
-    });
-    values = parseTenantValues(text, params.valuesFile);
-  }
-  if (params.overrides) values = deepMerge(values, parseTenantValues(params.overrides, 'the overrides'));
-  return values;
+function profileValues(env: StepEnv, params: UpParams, release: PlanRelease): Record<string, unknown> {
+  return params.profile ? valuesForChart(planProfile(env.plan, params.profile).values, release.values.tenantSection) : {};
 }
 
 async function installRelease(
@@ -97,11 +85,13 @@ async function installRelease(
   await checkDependencies(env, chartDir, s);
   const { secrets } = await env.secrets.ensure(tenant);
   const tools = stepTools(env, s, secretValues(secrets));
+  if (files.profile) await writeValues(files.profile, profileValues(env, params, release));
   await writeValues(
     files.app,
-    deepMerge({ global: { tenantId: tenant, storageClass: params.storageClass } }, secretValuesFor(release.name, secrets)),
+    mergeValues({ global: { tenantId: tenant, storageClass: params.storageClass } }, secretValuesFor(release.name, secrets)),
   );
-  if (files.user) await writeValues(files.user, valuesForChart(await userValues(params), release.values.tenantSection));
+  // The user's values are read at each run, so fixing the file and retrying works.
+  if (files.user) await writeValues(files.user, valuesForChart(await readUserValues(params), release.values.tenantSection));
   await repairIfPending(tools, target, name, namespace, s);
   s.message(`helm upgrade --install ${name}`);
   await tools.exec(install).catch((error: unknown) => {

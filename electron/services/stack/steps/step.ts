@@ -26,7 +26,9 @@ export interface UpParams {
   overrides?: string;
   timeout: string;
   ignorePreflight: string[];
-  /** The releases chosen when the job started (stable across resumes). */
+  /** The profile chosen when the job started: its values go under the user's (absent in jobs journalled before profiles). */
+  profile?: string;
+  /** The releases chosen when the job started (stable across resumes); the operators follow from them. */
   releases: string[];
   /** dag: independent releases in parallel (the app); serial: one after another in plan order (the benchmark's baseline). */
   schedule: 'dag' | 'serial';
