@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'VECTOR_UNREACHABLE',
   /** Vector answered, but not with 2xx (decode error, sink down). */
   'VECTOR_FAILED',
+  /** A node cannot pull an image and retrying will not help (no such tag, access denied, bad name). */
+  'IMAGE_PULL_FAILED',
   'INTERNAL',
 ] as const;
 

@@ -1,10 +1,11 @@
 // Readiness watched with client-node (one list+watch per kind and namespace, re-listed when a watch
 // ends), so progress messages are real signals; on a timeout the not-ready resources are explained
 // from their pods.
-import { type KubeConfig, KubernetesObjectApi, Watch } from '@kubernetes/client-node';
+import { type KubeConfig, KubernetesObjectApi, type V1Pod, Watch } from '@kubernetes/client-node';
 import { AppError } from '#contract/index.js';
 import { diagnose, hintFor } from './diagnosis.js';
 import type { ManifestObject } from './helm.js';
+import { type PullProblem, describePull, pullFailure, pullProblems } from './pulls.js';
 import { type AnyObject, type ResourceState, WATCHED, assess, isWatched } from './readiness.js';
 
 const key = (o: { kind: string; name: string; namespace?: string }) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
@@ -14,7 +15,7 @@ function watchPath(apiVersion: string, namespace: string, plural: string): strin
   return `${base}/namespaces/${namespace}/${plural}`;
 }
 
-/** One list+watch per (apiVersion, kind, namespace); keeps the latest object of each name we care about. */
+/** One list+watch per (apiVersion, kind, namespace); keeps the latest object of each name it accepts. */
 class KindWatch {
   readonly #objects = new Map<string, AnyObject>();
   #controller: AbortController | undefined;
@@ -26,12 +27,17 @@ class KindWatch {
     private readonly apiVersion: string,
     private readonly kind: string,
     private readonly namespace: string,
-    private readonly names: Set<string>,
+    private readonly plural: string,
+    private readonly accept: (name: string) => boolean,
     private readonly onChange: () => void,
   ) {}
 
   get(name: string): AnyObject | null {
     return this.#objects.get(name) ?? null;
+  }
+
+  all(): AnyObject[] {
+    return [...this.#objects.values()];
   }
 
   async start(): Promise<void> {
@@ -41,7 +47,7 @@ class KindWatch {
       const list = await this.kc.makeApiClient(KubernetesObjectApi).list(this.apiVersion, this.kind, this.namespace);
       this.#objects.clear();
       for (const item of list.items as AnyObject[])
-        if (item.metadata?.name && this.names.has(item.metadata.name)) this.#objects.set(item.metadata.name, { ...item, kind: this.kind });
+        if (item.metadata?.name && this.accept(item.metadata.name)) this.#objects.set(item.metadata.name, { ...item, kind: this.kind });
       resourceVersion = list.metadata?.resourceVersion;
       this.onChange();
     } catch {
@@ -51,11 +57,11 @@ class KindWatch {
     if (this.#stopped) return;
     try {
       this.#controller = await new Watch(this.kc).watch(
-        watchPath(this.apiVersion, this.namespace, WATCHED[this.kind]!.plural),
+        watchPath(this.apiVersion, this.namespace, this.plural),
         { resourceVersion, allowWatchBookmarks: true },
         (phase, object: AnyObject) => {
           const name = object?.metadata?.name;
-          if (!name || !this.names.has(name)) return;
+          if (!name || !this.accept(name)) return;
           if (phase === 'DELETED') this.#objects.delete(name);
           else if (phase === 'ADDED' || phase === 'MODIFIED') this.#objects.set(name, { ...object, kind: this.kind });
           this.onChange();
@@ -85,6 +91,8 @@ class KindWatch {
 /** Watches a set of resources and reports their readiness as it changes. */
 export class ReadinessWatch {
   readonly #watches = new Map<string, KindWatch>();
+  /** Every pod of each namespace, for the image pulls of the watched workloads' pods. */
+  readonly #pods = new Map<string, KindWatch>();
   readonly #objects: Array<ManifestObject & { namespace: string }>;
 
   #listed = false;
@@ -108,10 +116,24 @@ export class ReadinessWatch {
           apiVersion,
           kind,
           namespace,
-          new Set(members.map((m) => m.name)),
+          WATCHED[kind]!.plural,
+          (name) => members.some((m) => m.name === name),
           () => this.#listed && this.#onChange(this.states()),
         ),
       );
+      if (!this.#pods.has(namespace))
+        this.#pods.set(
+          namespace,
+          new KindWatch(
+            kc,
+            'v1',
+            'Pod',
+            namespace,
+            'pods',
+            () => true,
+            () => this.#listed && this.#onChange(this.states()),
+          ),
+        );
     }
   }
 
@@ -120,7 +142,7 @@ export class ReadinessWatch {
   }
 
   async start(): Promise<void> {
-    await Promise.all([...this.#watches.values()].map((watch) => watch.start()));
+    await Promise.all([...this.#watches.values(), ...this.#pods.values()].map((watch) => watch.start()));
     this.#listed = true;
     this.#onChange(this.states());
   }
@@ -132,9 +154,29 @@ export class ReadinessWatch {
     });
   }
 
-  stop(): void {
-    for (const watch of this.#watches.values()) watch.stop();
+  /** Failed pulls of the pods behind the watched objects that are not ready yet. */
+  pullProblems(states: ResourceState[]): PullProblem[] {
+    const pods = states
+      .filter((state) => !state.assessment.ready && state.found)
+      .flatMap((state) => {
+        const selector = podSelector(state.found!);
+        if (!selector) return [];
+        const candidates = (this.#pods.get(state.object.namespace)?.all() ?? []) as V1Pod[];
+        return candidates.filter((pod) => Object.entries(selector).every(([label, value]) => pod.metadata?.labels?.[label] === value));
+      });
+    return pullProblems([...new Map(pods.map((pod) => [pod.metadata?.name, pod])).values()]);
   }
+
+  stop(): void {
+    for (const watch of [...this.#watches.values(), ...this.#pods.values()]) watch.stop();
+  }
+}
+
+/** The labels of a watched object's pods: its selector, or the label Strimzi puts on a Kafka cluster's pods. */
+function podSelector(object: AnyObject): Record<string, string> | null {
+  if (object.kind === 'Kafka') return object.metadata?.name ? { 'strimzi.io/cluster': object.metadata.name } : null;
+  const labels = (object.spec?.selector as { matchLabels?: Record<string, string> } | undefined)?.matchLabels;
+  return labels && Object.keys(labels).length ? labels : null;
 }
 
 export function describeState(state: ResourceState): string {
@@ -150,9 +192,16 @@ export interface WaitOptions {
   onLine?: (text: string) => void;
 }
 
+interface Outcome {
+  states: ResourceState[];
+  error?: 'failed' | 'timeout' | 'pull';
+  pulls?: PullProblem[];
+}
+
 /**
- * Resolves when every watched object is ready. Rejects with TIMEOUT (or TOOL_FAILED for a terminal
- * failure such as a failed Job) carrying a Diagnosis of the resources that were not ready.
+ * Resolves when every watched object is ready. Rejects at once with IMAGE_PULL_FAILED when a pod of
+ * theirs cannot pull an image; otherwise with TIMEOUT (or TOOL_FAILED for a terminal failure such as a
+ * failed Job) carrying a Diagnosis of the resources that were not ready.
  */
 export async function waitForReady(
   kc: KubeConfig,
@@ -161,22 +210,24 @@ export async function waitForReady(
   options: WaitOptions,
 ): Promise<ResourceState[]> {
   const last = new Map<string, string>();
-  let settle!: (value: { states: ResourceState[]; error?: 'failed' | 'timeout' }) => void;
-  const outcome = new Promise<{ states: ResourceState[]; error?: 'failed' | 'timeout' }>((resolve) => (settle = resolve));
+  let settle!: (value: Outcome) => void;
+  const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+  const say = (id: string, text: string) => {
+    if (last.get(id) === text) return;
+    last.set(id, text);
+    options.onLine?.(text);
+  };
   const check = (states: ResourceState[]) => {
-    for (const state of states) {
-      const text = describeState(state);
-      if (last.get(key(state.object)) !== text) {
-        last.set(key(state.object), text);
-        options.onLine?.(text);
-      }
-    }
+    for (const state of states) say(key(state.object), describeState(state));
+    const pulls = watch.pullProblems(states);
+    for (const pull of pulls) say(`pull/${pull.pod}/${pull.container}`, describePull(pull));
     const waiting = states.filter((state) => !state.assessment.ready);
-    if (waiting.length) options.onProgress?.(waiting.map(describeState).join('; '), states);
+    if (waiting.length) options.onProgress?.([...waiting.map(describeState), ...pulls.map(describePull)].join('; '), states);
     if (waiting.length === 0) settle({ states });
+    else if (pulls.some((pull) => pull.permanent)) settle({ states, error: 'pull', pulls });
     else if (waiting.some((state) => state.assessment.failed)) settle({ states, error: 'failed' });
   };
-  const watch = new ReadinessWatch(kc, objects, namespace, check);
+  const watch: ReadinessWatch = new ReadinessWatch(kc, objects, namespace, check);
   if (watch.size === 0) return [];
   const timer = setTimeout(() => settle({ states: watch.states(), error: 'timeout' }), options.timeoutMs);
   const onAbort = () => settle({ states: watch.states() });
@@ -186,6 +237,7 @@ export async function waitForReady(
     const result = await outcome;
     if (options.signal.aborted) throw options.signal.reason ?? new AppError('CANCELLED', 'Cancelled');
     if (!result.error) return result.states;
+    if (result.error === 'pull') throw pullFailure(result.pulls ?? []);
     const waiting = result.states.filter((state) => !state.assessment.ready);
     const diagnosis = await diagnose(kc, waiting).catch(() => undefined);
     const what = waiting.map(describeState).join('; ');

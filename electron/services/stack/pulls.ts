@@ -1,0 +1,84 @@
+// Image pulls of the pods behind the workloads a step waits on. The kubelet reports a failed pull in
+// the container's waiting state (ErrImagePull, then ImagePullBackOff while it retries), with the
+// runtime's error as the message. A pull that cannot succeed (no such tag, access denied, a malformed
+// reference) fails the step at once with the image and the classified reason, instead of after the
+// step's timeout; one that may succeed on a later try (rate limit, network) is reported and waited on,
+// since the kubelet retries it by itself.
+import type { V1Pod } from '@kubernetes/client-node';
+import { AppError } from '#contract/index.js';
+import { REALITY_SEVERITY, REALITY_TITLES } from '#contract/images.js';
+import { TENANT_MIRROR, imageAdvice } from '../images/advice.js';
+import { type PullMessageClass, classifyPullMessage } from '../images/pull-message.js';
+import { registryOf } from '../images/reference.js';
+
+const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+
+export interface PullProblem {
+  pod: string;
+  container: string;
+  image: string;
+  /** The kubelet's waiting reason. */
+  reason: string;
+  message: string;
+  /** null: the runtime's message matched no known phrase (treated as transient). */
+  verdict: PullMessageClass | null;
+  /** Waiting longer will not help. */
+  permanent: boolean;
+}
+
+/** Containers (init containers included) of the pods that wait on a failed image pull. */
+export function pullProblems(pods: readonly V1Pod[]): PullProblem[] {
+  const problems: PullProblem[] = [];
+  for (const pod of pods) {
+    const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
+    for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+      const waiting = status.state?.waiting;
+      if (!waiting?.reason || !PULL_REASONS.has(waiting.reason)) continue;
+      const message = waiting.message ?? '';
+      const verdict = classifyPullMessage([waiting.reason, message]);
+      problems.push({
+        pod: pod.metadata?.name ?? '?',
+        container: status.name,
+        image: specs.find((spec) => spec.name === status.name)?.image ?? status.image ?? '?',
+        reason: waiting.reason,
+        message,
+        verdict,
+        permanent: verdict !== null && REALITY_SEVERITY[verdict.result] === 'fail',
+      });
+    }
+  }
+  return problems;
+}
+
+/** One line for the step's log. */
+export function describePull(problem: PullProblem): string {
+  const what = problem.verdict ? REALITY_TITLES[problem.verdict.result].toLowerCase() : 'not pulled yet';
+  const next = problem.permanent ? '' : ' – the kubelet retries it';
+  return `image ${problem.image} (pod/${problem.pod}, ${problem.container}): ${problem.reason}, ${what}${next}`;
+}
+
+/** The step's failure for pulls that cannot succeed: each image, its registry, why, and what to do. */
+export function pullFailure(problems: readonly PullProblem[]): AppError {
+  const permanent = problems.filter((problem) => problem.permanent);
+  const first = permanent[0]!;
+  const registry = registryOf(first.image);
+  const advice = imageAdvice(registry, { result: first.verdict!.result }, { mirror: TENANT_MIRROR, proxied: false });
+  const images = [...new Set(permanent.map((problem) => problem.image))];
+  return new AppError(
+    'IMAGE_PULL_FAILED',
+    `${images.length === 1 ? `Image ${images[0]}` : `${images.length} images (${images.join(', ')})`} cannot be pulled from ${registry}: ${REALITY_TITLES[first.verdict!.result].toLowerCase()} ("${first.verdict!.phrase}" in the kubelet's message)`,
+    {
+      hint: advice.fix ?? 'Fix the image reference, then retry the step.',
+      detail: {
+        pulls: permanent.map(({ pod, container, image, reason, message, verdict }) => ({
+          pod,
+          container,
+          image,
+          reason,
+          message,
+          result: verdict!.result,
+        })),
+      },
+    },
+  );
+}
