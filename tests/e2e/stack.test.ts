@@ -1,5 +1,7 @@
-// The Stack pane in a browser (loopback bridge): preflight, install on a new kind cluster (the FAKE
-// kind: kwok), the timeline completing step by step, then the releases, pods and dev secrets.
+// The Stack pane in a browser (loopback bridge): the profile picker measuring each profile against
+// an 8 GB laptop's Docker Desktop, preflight, install of the preselected lean profile on a new kind
+// cluster (the FAKE kind: kwok), the timeline completing step by step, then the releases, pods and
+// dev secrets.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +29,8 @@ describe('Stack pane in a browser', () => {
     const [{ tools }] = await Promise.all([useTestEnv('tools'), buildRenderer()]);
     setup = await stackSetup(tools);
     home = mkdtempSync(join(tmpdir(), 'logclaw-e2e-stack-'));
-    env = stackEnv(setup, home, { LOGCLAW_FAKE_DOCKER_NCPU: '8', LOGCLAW_FAKE_DOCKER_MEM_TOTAL: String(16 * 1024 ** 3) });
+    // Docker Desktop's default VM on an 8 GB laptop (tests/stack/profiles.test.ts).
+    env = stackEnv(setup, home, { LOGCLAW_FAKE_DOCKER_NCPU: '4', LOGCLAW_FAKE_DOCKER_MEM_TOTAL: String(4 * 1024 ** 3) });
     player = playOperators(() => ({ file: join(home, 'stack', 'kubeconfig'), context: `kind-${CLUSTER}` }));
     const started = await startServe(env);
     serve = started.child;
@@ -45,7 +48,31 @@ describe('Stack pane in a browser', () => {
     if (home) rmSync(home, { recursive: true, force: true });
   }, 120_000);
 
-  it('runs preflight, installs from the Stack pane, and the timeline completes', async () => {
+  it('shows each profile against the machine, the toggles changing the totals live', async () => {
+    const pane = page.getByRole('region', { name: 'Install the stack' });
+    const profiles = pane.getByRole('radiogroup', { name: 'Profile' });
+    const pipeline = profiles.locator('[data-profile="pipeline"]');
+    const full = profiles.locator('[data-profile="full"]');
+    const memory = (profile: typeof pipeline) => profile.locator('[data-resource="memoryBytes"]');
+    await memory(full).waitFor({ timeout: 120_000 });
+    // A first install starts lean: preselected, and it fits the laptop with room; the full profile does not fit.
+    expect(await pipeline.getByRole('radio').isChecked()).toBe(true);
+    expect(await memory(pipeline).getAttribute('data-fit')).toBe('ok');
+    expect(await memory(full).getAttribute('data-fit')).toBe('fail');
+    const lean = await memory(pipeline).getByRole('img').getAttribute('aria-label');
+    expect(lean).toMatch(/^Memory: requests [\d.]+ GiB, limits [\d.]+ GiB of 4\.0 GiB \(docker\)$/);
+    await page.screenshot({ path: screenshotPath('stack-profiles'), fullPage: true });
+
+    const toggles = pipeline.getByRole('group', { name: 'Pipeline toggles' });
+    await toggles.getByRole('checkbox', { name: 'Airflow' }).check();
+    await expect.poll(() => memory(pipeline).getByRole('img').getAttribute('aria-label'), { timeout: 60_000 }).not.toBe(lean);
+    await expect.poll(() => pipeline.textContent()).toContain('ingestion, airflow');
+    await page.screenshot({ path: screenshotPath('stack-profiles-airflow'), fullPage: true });
+    await toggles.getByRole('checkbox', { name: 'Airflow' }).uncheck();
+    await expect.poll(() => memory(pipeline).getByRole('img').getAttribute('aria-label'), { timeout: 60_000 }).toBe(lean);
+  }, 300_000);
+
+  it('runs preflight, installs the lean profile from the Stack pane, and the timeline completes', async () => {
     const pane = page.getByRole('region', { name: 'Install the stack' });
     await pane.getByLabel('kind cluster name').fill(CLUSTER);
     await pane.getByRole('button', { name: 'Run preflight' }).click();
@@ -64,12 +91,13 @@ describe('Stack pane in a browser', () => {
     await expect
       .poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 600_000, interval: 1000 })
       .toBe('succeeded');
-    expect(await steps.locator('li[data-step]').count()).toBe(18);
-    expect(await steps.locator('li[data-state="done"]').count()).toBe(18);
+    // Three operators and four releases: no Flink or OpenSearch operator for the pipeline.
+    expect(await steps.locator('li[data-step]').count()).toBe(12);
+    expect(await steps.locator('li[data-state="done"]').count()).toBe(12);
 
-    // The overview: every release deployed, pods grouped by component, dev secrets with copy buttons.
+    // The overview: the profile's releases deployed, pods grouped by component, dev secrets with copy buttons.
     const releases = page.getByRole('table', { name: 'Helm releases' });
-    await expect.poll(() => releases.locator('tr[data-status="deployed"]').count(), { timeout: 60_000 }).toBe(13);
+    await expect.poll(() => releases.locator('tr[data-status="deployed"]').count(), { timeout: 60_000 }).toBe(7);
     await page
       .getByRole('table', { name: 'Pods' })
       .locator('tr[data-pod^="logclaw-kafka"], tr[data-pod^="opensearch-dev-local-0"]')
@@ -98,7 +126,12 @@ describe('Stack pane in a browser', () => {
     await pane
       .getByLabel('Values overrides')
       .fill('logclaw-ingestion:\n  receiver:\n    resources:\n      requests: {cpu: "64", memory: 64Mi}\n');
-    await pane.getByRole('button', { name: /^Install/ }).click();
+    // Preflight renders the charts with the overrides: it sees the 64 CPUs; accepting that lets the cluster say no.
+    await pane.getByRole('button', { name: 'Run preflight' }).click();
+    const resources = page.getByRole('list', { name: 'Preflight checks' }).locator('li[data-check="resources"]');
+    await expect.poll(() => resources.textContent(), { timeout: 120_000 }).toMatch(/the stack requests 6\d\.\d+ CPU/);
+    expect(await resources.getAttribute('data-status')).toBe('fail');
+    await pane.getByRole('button', { name: /^Install anyway/ }).click();
     const failure = page.getByRole('alert', { name: 'Failure' });
     await failure.waitFor({ timeout: 300_000 });
     expect(await failure.textContent()).toContain('Release logclaw-ingestion-dev-local failed');

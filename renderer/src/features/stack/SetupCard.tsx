@@ -1,8 +1,10 @@
-// Where and how to install: a kind cluster or a context, storage class, timeout, values overrides,
-// the preflight checks, and Install (accepting the failed checks the person has seen).
+// What, where and how to install: the profile and its toggles, a kind cluster or a context, storage
+// class, timeout, values overrides, the preflight checks, and Install (accepting the failed checks
+// the person has seen).
 import { useState } from 'react';
 import { useStore } from '../../store/index.js';
 import { PreflightList } from './PreflightList.js';
+import { ProfilePicker } from './ProfilePicker.js';
 
 export function SetupCard({ hasJob }: { hasJob: boolean }) {
   const { form, preflight, preflightRunning, busy, clusters } = useStore((s) => s.stack);
@@ -10,11 +12,13 @@ export function SetupCard({ hasJob }: { hasJob: boolean }) {
   const setForm = useStore((s) => s.setInstallForm);
   const runPreflight = useStore((s) => s.runPreflight);
   const install = useStore((s) => s.installStack);
+  const loadProfiles = useStore((s) => s.loadProfiles);
   const [showValues, setShowValues] = useState(false);
   const failed = (preflight?.checks ?? []).filter((check) => check.status === 'fail');
   return (
     <section className="card" aria-label="Install the stack">
       <h2>{hasJob ? 'Install again' : 'Install the local stack'}</h2>
+      <ProfilePicker />
       <div className="setup-grid">
         <fieldset>
           <legend>Cluster</legend>
@@ -92,9 +96,10 @@ export function SetupCard({ hasJob }: { hasJob: boolean }) {
               aria-label="Values overrides"
               className="mono values-editor"
               spellCheck={false}
-              placeholder={'# global plus a section per chart, over the local profile\nlogclaw-ingestion:\n  replicas: 1'}
+              placeholder={'# global plus a section per chart, over the profile\nlogclaw-ingestion:\n  replicas: 1'}
               value={form.overrides}
               onChange={(event) => setForm({ overrides: event.target.value })}
+              onBlur={() => void loadProfiles()}
             />
           )}
         </fieldset>

@@ -1,10 +1,10 @@
 // Stack pane state: the stack's status (releases, pods, the newest stack job and its step plan),
 // the preflight report, the live log of the current job (history from `jobs:lines`, then
-// `job:line` events), dev secrets and the install form.
+// `job:line` events), dev secrets, and the install form with its profiles' footprints.
 import type { StateCreator } from 'zustand';
 import type { ErrorPayload, Job, JobLine } from '#contract/index.js';
-import type { DevSecret, PreflightReport, StackStatus, StackTarget, UpRequest } from '#contract/stack.js';
-import { DEFAULT_CLUSTER } from '#contract/stack.js';
+import type { DevSecret, PreflightReport, ProfilesReport, StackStatus, StackTarget, UpRequest } from '#contract/stack.js';
+import { DEFAULT_CLUSTER, DEFAULT_PROFILE } from '#contract/stack.js';
 import { invoke } from '../../bridge.js';
 import type { Store } from '../../store/index.js';
 import { attempt, patcherFor } from '../../store/slice-helpers.js';
@@ -20,6 +20,9 @@ export interface InstallForm {
   overrides: string;
   /** How long each step waits for readiness; empty = the plan's 20m. */
   timeout: string;
+  profile: string;
+  /** The chosen profile's toggles that are on. */
+  toggles: string[];
 }
 
 export interface StackSlice {
@@ -29,6 +32,10 @@ export interface StackSlice {
     lastError: ErrorPayload | null;
     preflight: PreflightReport | null;
     preflightRunning: boolean;
+    /** Every profile's footprint for the form's toggles and overrides; the last answer stays while the next loads. */
+    profiles: ProfilesReport | null;
+    profilesLoading: boolean;
+    profilesError: ErrorPayload | null;
     /** Lines of `logJobId`, oldest first. */
     logJobId: string | null;
     lines: JobLine[];
@@ -40,6 +47,7 @@ export interface StackSlice {
   loadStack(): Promise<void>;
   loadStackLog(jobId: string): Promise<void>;
   runPreflight(): Promise<void>;
+  loadProfiles(): Promise<void>;
   installStack(): Promise<void>;
   resumeStack(skip?: string[]): Promise<void>;
   cancelStack(): Promise<void>;
@@ -58,8 +66,23 @@ export function formTarget(form: InstallForm): StackTarget {
     : { mode: 'existing', ...(form.context ? { context: form.context } : {}) };
 }
 
+/**
+ * What the form would install: the profile, those of the toggles it has (the others stay chosen
+ * for when the person switches back), and the overrides.
+ */
+function formSelection(form: InstallForm, profiles: ProfilesReport | null) {
+  const known = profiles?.profiles.find((profile) => profile.name === form.profile)?.toggles.map((toggle) => toggle.name);
+  return {
+    profile: form.profile,
+    toggles: known ? form.toggles.filter((name) => known.includes(name)) : form.toggles,
+    ...(form.overrides.trim() ? { overrides: form.overrides } : {}),
+  };
+}
+
 export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, get) => {
   const patch = patcherFor(set, 'stack');
+  // Answers can overtake each other while toggles are clicked: only the newest request's is kept.
+  let profilesAsked = 0;
   const failed = (lastError: ErrorPayload) => patch({ lastError, busy: false });
   /** A job the backend answered with: show it at once, then refresh the plan and status. */
   const started = async (job: Job) => {
@@ -78,11 +101,23 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       lastError: null,
       preflight: null,
       preflightRunning: false,
+      profiles: null,
+      profilesLoading: false,
+      profilesError: null,
       logJobId: null,
       lines: [],
       secrets: null,
       clusters: null,
-      form: { mode: 'kind', cluster: DEFAULT_CLUSTER, context: '', storageClass: 'standard', overrides: '', timeout: '' },
+      form: {
+        mode: 'kind',
+        cluster: DEFAULT_CLUSTER,
+        context: '',
+        storageClass: 'standard',
+        overrides: '',
+        timeout: '',
+        profile: DEFAULT_PROFILE,
+        toggles: [],
+      },
       busy: false,
     },
     async loadStack() {
@@ -113,11 +148,28 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       await attempt(
         async () =>
           patch({
-            preflight: await invoke('stack:preflight', { target: formTarget(get().stack.form) }),
+            preflight: await invoke('stack:preflight', {
+              target: formTarget(get().stack.form),
+              ...formSelection(get().stack.form, get().stack.profiles),
+            }),
             preflightRunning: false,
             lastError: null,
           }),
         (lastError) => patch({ preflightRunning: false, lastError, busy: false }),
+      );
+    },
+    async loadProfiles() {
+      const asked = ++profilesAsked;
+      const { form } = get().stack;
+      const overrides = form.overrides.trim() ? { overrides: form.overrides } : {};
+      patch({ profilesLoading: true });
+      const current = () => asked === profilesAsked;
+      await attempt(
+        async () => {
+          const profiles = await invoke('stack:profiles', { target: formTarget(form), toggles: form.toggles, ...overrides });
+          if (current()) patch({ profiles, profilesLoading: false, profilesError: null });
+        },
+        (profilesError) => current() && patch({ profilesLoading: false, profilesError }),
       );
     },
     async installStack() {
@@ -126,7 +178,7 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       const request: UpRequest = {
         target: formTarget(form),
         storageClass: form.storageClass || 'standard',
-        ...(form.overrides.trim() ? { overrides: form.overrides } : {}),
+        ...formSelection(form, get().stack.profiles),
         ...(form.timeout.trim() ? { timeout: form.timeout.trim() } : {}),
       };
       // Checks the person has seen fail and chose to go ahead with.
