@@ -92,3 +92,9 @@ export function groupByResult(items: readonly RealityItem[]): Array<{ result: Re
     items: items.filter((item) => item.result === result).sort((a, b) => a.ref.localeCompare(b.ref)),
   })).filter((group) => group.items.length > 0);
 }
+
+/** The fix every item of a group shares, to say once instead of once per item. */
+export function sharedFix(items: readonly RealityItem[]): string | undefined {
+  const fix = items[0]?.fix;
+  return items.length > 1 && fix && items.every((item) => item.fix === fix) ? fix : undefined;
+}

@@ -2,6 +2,7 @@
 // releases, installed and removed as journalled jobs (`job:*` events carry their progress).
 import { z } from 'zod';
 import type { ChannelMap, EventMap } from './define.js';
+import { RealityProgress, RealityReport } from './images.js';
 import { ErrorInfo, Job, Settings } from './schemas.js';
 
 const tenant = Settings.shape.tenant.unwrap();
@@ -94,6 +95,8 @@ export const PreflightReport = z.object({
   /** No check failed (ignored ones aside). */
   ok: z.boolean(),
   checks: z.array(PreflightCheck),
+  /** The images and operator charts asked of their registries (requested with `reality`); summarized by the checks images and charts. */
+  reality: RealityReport.optional(),
 });
 export type PreflightReport = z.infer<typeof PreflightReport>;
 
@@ -220,7 +223,13 @@ export const stackChannels = {
   /** Preflight for what this selection would install (its resource check renders those charts with those values). */
   'stack:preflight': {
     request: z
-      .object({ target: StackTarget.optional(), tenant: tenant.optional(), ...Selection })
+      .object({
+        target: StackTarget.optional(),
+        tenant: tenant.optional(),
+        ...Selection,
+        /** Also ask every image's registry and every operator chart's repository (network; `stack:realityProgress` tells how far). */
+        reality: z.boolean().default(false),
+      })
       .strict()
       .prefault({}),
     response: PreflightReport,
@@ -274,4 +283,6 @@ export const stackChannels = {
 export const stackEvents = {
   /** The stack changed (a stack job finished or changed target): refetch `stack:status`. */
   'stack:changed': z.object({ tenant: z.string(), reason: z.string() }),
+  /** A preflight's reality check: one more image or chart answered. */
+  'stack:realityProgress': RealityProgress,
 } as const satisfies EventMap;

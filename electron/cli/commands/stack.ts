@@ -1,5 +1,6 @@
 // logclaw up | status | down: the local stack from a terminal. Progress is one line per step change
 // (and per real signal from the step); --json prints one event object per line instead.
+import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { AppError, type Job, type JobLine, type JobStep } from '#contract/index.js';
 import { shellWords } from '#contract/command.js';
@@ -18,6 +19,7 @@ import { isStandIn } from '../../services/stack/test-hooks.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { stringFlag } from '../flags.js';
 import { formatTable } from '../output.js';
+import { progressPrinter, realityLines, realityReportFile } from '../reality-output.js';
 
 const ICON: Record<JobStep['state'], string> = { pending: '·', running: '▶', done: '✓', failed: '✗', skipped: '↷', cancelled: '■' };
 
@@ -332,29 +334,55 @@ export const stackCommands: Record<string, Command> = {
   },
   preflight: {
     summary:
-      "Check this machine (or --context's cluster) before `logclaw up`: runtime, memory/CPU, vm.max_map_count, inotify, disk, ports, tools",
-    usage: 'logclaw preflight [--profile pipeline|full] [--with A,B] [--values FILE] [--context CTX | --cluster NAME] [--json]',
+      "Check this machine (or --context's cluster) before `logclaw up`: runtime, memory/CPU, vm.max_map_count, inotify, disk, ports, tools, and whether every image and operator chart can be pulled",
+    usage:
+      'logclaw preflight [--profile pipeline|full] [--with A,B] [--values FILE] [--context CTX | --cluster NAME] [--report FILE] [--offline] [--json]',
     options: {
       ...SELECTION_OPTIONS,
       cluster: { type: 'string', description: 'kind cluster the install would create or reuse', placeholder: 'NAME' },
+      report: {
+        type: 'string',
+        description: 'write the reality report (each image and chart: registry, result, digest or reason, fix) as JSON, to attach to a bug',
+        placeholder: 'FILE',
+      },
+      offline: { type: 'boolean', description: 'do not ask image registries and chart repositories' },
     },
     async run(ctx) {
       return ctx.withBackend('cli', async (backend) => {
-        const report = await backend.call('stack:preflight', {
-          target: targetFrom(ctx, backend),
-          ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
-          ...selection(ctx),
-        });
+        const reportFile = stringFlag(ctx.values, 'report');
+        if (reportFile && ctx.values.offline)
+          throw new AppError('INVALID_REQUEST', '--report writes what the registries answered: drop --offline');
+        const target = targetFrom(ctx, backend);
+        const tenant = stringFlag(ctx.values, 'tenant') ?? backend.tenant();
+        // Registries answer one by one: a line per tenth of them, on stderr, keeps stdout for the report.
+        const offProgress = ctx.json ? () => undefined : backend.bus.on('stack:realityProgress', progressPrinter(ctx.io.err));
+        const report = await backend
+          .call('stack:preflight', { target, tenant, ...selection(ctx), reality: !ctx.values.offline })
+          .finally(offProgress);
+        if (reportFile && report.reality) {
+          const file = realityReportFile(
+            { ...report, reality: report.reality },
+            { tenant, target, app: { version: backend.version, platform: process.platform, arch: process.arch } },
+          );
+          await writeFile(reportFile, JSON.stringify(file, null, 2) + '\n');
+          ctx.io.err(`Reality report written to ${reportFile}`);
+        }
         if (ctx.json) ctx.io.out(JSON.stringify(report, null, 2));
         else {
           for (const check of report.checks) {
             ctx.io.out(`${{ pass: '✓', warn: '!', fail: '✗', skip: '–' }[check.status]} ${check.title}: ${check.reason}`);
             if (check.fix && check.status !== 'pass' && check.status !== 'skip') ctx.io.out(`    fix: ${check.fix}`);
           }
+          if (report.reality) ctx.io.out(['', ...realityLines(report.reality)].join('\n'));
+          // The install's own preflight asks no registry: a failed pull shows when a pod starts.
+          const failed = report.checks.filter((check) => check.status === 'fail').map((check) => check.id);
+          const pulls = failed.filter((id) => id === 'images' || id === 'charts');
           ctx.io.out(
             report.ok
               ? `\nReady to install: ${shellWords(['logclaw', 'up', ...selectionArgs(ctx)])}`
-              : '\nFix the failed checks, or accept them with logclaw up --ignore-preflight <id,...>.',
+              : pulls.length === failed.length
+                ? '\nFix what cannot be pulled first: logclaw up would fail on it when a pod or operator pulls it.'
+                : '\nFix the failed checks, or accept them with logclaw up --ignore-preflight <id,...>.',
           );
         }
         return report.ok ? 0 : 1;

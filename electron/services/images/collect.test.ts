@@ -76,6 +76,23 @@ describe('the images of an install', () => {
     expect(images.map((image) => image.ref)).not.toContain('docker.io/zammad/zammad:6.3');
   });
 
+  it('leaves out a run-time image the chart names itself, through a mirror', () => {
+    writeFileSync(join(dir, 'images.yaml'), INVENTORY);
+    const mirrored = `apiVersion: kafka.strimzi.io/v1
+kind: Kafka
+metadata: {name: k}
+spec: {kafka: {image: "mirror.local:5000/strimzi/kafka:0.50.1-kafka-4.1.1"}}
+`;
+    const images = collectImages([{ name: 'kafka', chart: 'logclaw-kafka', manifest: mirrored }], readInventory(join(dir, 'images.yaml')), [
+      'strimzi',
+    ]);
+    expect(images.map((image) => [image.ref, image.usedBy])).toEqual([
+      ['mirror.local:5000/strimzi/kafka:0.50.1-kafka-4.1.1', ['kafka']],
+      // The operator's own image is pulled by its Deployment, which the tenant's mirror does not reach.
+      ['quay.io/strimzi/operator:0.50.1', ['strimzi']],
+    ]);
+  });
+
   it('reads a missing inventory as empty', () => {
     expect(readInventory(join(dir, 'none.yaml'))).toEqual([]);
   });

@@ -36,10 +36,21 @@ export function renderedImages(manifest: string): string[] {
   return [...found];
 }
 
+/** An image without its registry (strimzi/kafka:0.50.1), to recognise a mirror's copy of it. */
+function pathOf(ref: string): string {
+  try {
+    const parsed = parseImageRef(ref);
+    return `${parsed.repository}:${parsed.reference}`;
+  } catch {
+    return ref;
+  }
+}
+
 /**
  * The images of an install: each rendered release's, and the inventory's that no render shows (run
  * time, or an operator's) for the operators and releases installed. Inventory names a user as the
- * plan does (strimzi) or by chart (logclaw-kafka).
+ * plan does (strimzi) or by chart (logclaw-kafka); a run-time image a chart already names (through a
+ * mirror) is the chart's.
  */
 export function collectImages(
   rendered: ReadonlyArray<{ name: string; chart: string; manifest: string }>,
@@ -54,7 +65,10 @@ export function collectImages(
   };
   for (const release of rendered) for (const ref of renderedImages(release.manifest)) add(ref, release.name, false);
   const releaseOf = new Map(rendered.flatMap((release) => [[release.name, release.name] as const, [release.chart, release.name] as const]));
+  const renderedPaths = new Set([...users.keys()].map(pathOf));
   for (const entry of inventory) {
+    // A chart that names the run-time image itself (a mirror's copy: same path, another registry) replaces the operator's default.
+    if (entry.runtime && renderedPaths.has(pathOf(entry.image))) continue;
     const forOperator = entry.usedBy.filter((user) => operators.includes(user));
     const forRelease = entry.usedBy.map((user) => releaseOf.get(user)).filter((name): name is string => Boolean(name));
     if (!entry.runtime && forOperator.length === 0) continue;

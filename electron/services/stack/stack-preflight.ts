@@ -8,7 +8,6 @@ import { isPortFree, portOwner } from '../net/ports.js';
 import { type PlanRelease, type TenantValues, chartPath, fill, mergeValues, valuesForChart } from './plan.js';
 import { type PreflightProbes, type Requests, type RuntimeInfo, freeDiskBytes, readProcFile } from './preflight.js';
 import { parseBytes, parseCpu } from './quantity.js';
-import { type Totals, sumResources } from './requests.js';
 import { tenantNamespace } from './services.js';
 import { type ResolvedTarget, kubeConfigFor } from './target.js';
 
@@ -89,14 +88,14 @@ export function installValues(release: PlanRelease, tenant: string, profile: Ten
   return mergeValues(mergeValues(valuesForChart(profile, section), { global: { tenantId: tenant } }), valuesForChart(user, section));
 }
 
-/** One release's requests and limits: helm template of its chart with the values the install gives it (on stdin). */
-export async function renderTotals(
+/** One release as helm renders it with the values the install gives it (on stdin): its requests, limits and images. */
+export async function renderRelease(
   ctx: BackendContext,
   chartsDir: string,
   tenant: string,
   release: PlanRelease,
   values: Record<string, unknown>,
-): Promise<Totals> {
+): Promise<string> {
   const args = [
     'template',
     fill(release.release, tenant),
@@ -107,8 +106,7 @@ export async function renderTotals(
     '-f',
     '-',
   ];
-  const { stdout } = await ctx.tools.run('helm', args, { timeoutMs: 60_000, input: YAML.stringify(values) });
-  return sumResources([stdout]);
+  return (await ctx.tools.run('helm', args, { timeoutMs: 60_000, input: YAML.stringify(values) })).stdout;
 }
 
 /** One line a check, with its fix when it did not pass; failures the user accepted say so. */

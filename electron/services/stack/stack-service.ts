@@ -1,7 +1,7 @@
 // The stack capability: preflight, install (`stack-up` job), uninstall/delete (`stack-down` job),
 // status of what is installed, dev secrets, ETAs. Jobs run in the JobRunner (journalled, resumable,
 // cancellable); this service builds their steps from params and keeps one stack job per data folder.
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { formatBytes, formatCpu } from '#contract/format.js';
 import { AppError, type Job, type Request, toErrorPayload } from '#contract/index.js';
 import type { PreflightReport, ProfilesReport, StackStatus, StackTarget, StepInfo } from '#contract/stack.js';
@@ -25,11 +25,12 @@ import {
   selectReleases,
 } from './plan.js';
 import { type Requests, runPreflight } from './preflight.js';
-import { type Totals, addTotals, operatorTotals } from './requests.js';
+import { type Totals, addTotals, operatorTotals, sumResources } from './requests.js';
 import { DevSecretsStore, describeSecrets } from './secrets.js';
 import { tenantNamespace } from './services.js';
 import { observeStack, unobserved } from './stack-status.js';
-import { clusterCapacity, installValues, preflightLines, preflightProbes, renderTotals, runtimeInfo } from './stack-preflight.js';
+import { clusterCapacity, installValues, preflightLines, preflightProbes, renderRelease, runtimeInfo } from './stack-preflight.js';
+import { stackReality, withReality } from './stack-reality.js';
 import { upSteps } from './steps/graph.js';
 import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
@@ -59,7 +60,7 @@ export class StackService {
   readonly timings: StepTimings;
   readonly #lock: StackLock;
   readonly #env: StepEnv;
-  readonly #renders = new Map<string, Promise<Totals>>();
+  readonly #renders = new Map<string, Promise<string>>();
 
   constructor(ctx: BackendContext) {
     this.ctx = ctx;
@@ -162,7 +163,37 @@ export class StackService {
     const target = this.resolveTarget(request.target ?? { mode: 'kind', cluster: DEFAULT_CLUSTER });
     const user = await readUserValues(request);
     const releases = selectReleases(this.plan, request, user).map((release) => release.name);
-    return this.#runPreflight(target, request.tenant ?? this.ctx.tenant(), [], { profile: request.profile, releases, user });
+    const tenant = request.tenant ?? this.ctx.tenant();
+    const measured = { profile: request.profile, releases, user };
+    if (!request.reality) return this.#runPreflight(target, tenant, [], measured);
+    const [report, reality] = await Promise.all([
+      this.#runPreflight(target, tenant, [], measured),
+      this.#reality(tenant, measured).catch((error: Error) => error),
+    ]);
+    return withReality(report, reality);
+  }
+
+  /** The images and operator charts this install would pull, asked of their registries; progress as `stack:realityProgress`. */
+  async #reality(tenant: string, measured: Measured) {
+    const rendered = await Promise.all(
+      this.#installed(tenant, measured).map(async ({ release, values }) => ({
+        name: release.name,
+        chart: basename(release.chart),
+        manifest: await this.#render(tenant, release, values),
+      })),
+    );
+    const operators = neededOperators(this.plan, measured.releases);
+    return stackReality(this.ctx, { rendered, operators, operatorRepo: this.#env.operatorRepo }, (progress) =>
+      this.ctx.bus.emit('stack:realityProgress', progress),
+    );
+  }
+
+  /** The releases an install would create, each with the values it gets. */
+  #installed(tenant: string, measured: Measured): Array<{ release: PlanRelease; values: Record<string, unknown> }> {
+    const profile = measured.profile ? planProfile(this.plan, measured.profile).values : {};
+    return this.plan.tenant.releases
+      .filter((release) => measured.releases.includes(release.name))
+      .map((release) => ({ release, values: installValues(release, tenant, profile, measured.user) }));
   }
 
   #runPreflight(target: ResolvedTarget, tenant: string, ignore: string[], measured: Measured): Promise<PreflightReport> {
@@ -185,26 +216,24 @@ export class StackService {
 
   /** Requests and limits of what an install would put on the cluster: each release rendered by helm, plus its operators. */
   async #measure(tenant: string, measured: Measured): Promise<Totals> {
-    const profile = measured.profile ? planProfile(this.plan, measured.profile).values : {};
-    const releases = this.plan.tenant.releases.filter((release) => measured.releases.includes(release.name));
     const operators = neededOperators(this.plan, measured.releases).map((operator) => operator.name);
-    const parts = await Promise.all(
-      releases.map((release) => this.#render(tenant, release, installValues(release, tenant, profile, measured.user))),
+    const manifests = await Promise.all(
+      this.#installed(tenant, measured).map(({ release, values }) => this.#render(tenant, release, values)),
     );
-    return parts.reduce((sum, part) => addTotals(sum, part), operatorTotals(operators));
+    return manifests.reduce((sum, manifest) => addTotals(sum, sumResources([manifest])), operatorTotals(operators));
   }
 
   /** helm template of one release, once per values: toggling a profile part renders only that part. */
-  #render(tenant: string, release: PlanRelease, values: Record<string, unknown>): Promise<Totals> {
+  #render(tenant: string, release: PlanRelease, values: Record<string, unknown>): Promise<string> {
     const key = JSON.stringify([release.name, tenant, values]);
-    let totals = this.#renders.get(key);
-    if (!totals) {
-      totals = renderTotals(this.ctx, this.chartsDir, tenant, release, values);
-      totals.catch(() => this.#renders.delete(key));
-      this.#renders.set(key, totals);
+    let manifest = this.#renders.get(key);
+    if (!manifest) {
+      manifest = renderRelease(this.ctx, this.chartsDir, tenant, release, values);
+      manifest.catch(() => this.#renders.delete(key));
+      this.#renders.set(key, manifest);
       if (this.#renders.size > RENDERS_KEPT) this.#renders.delete(this.#renders.keys().next().value!);
     }
-    return totals;
+    return manifest;
   }
 
   // -------------------------------------------------------------------------------------------

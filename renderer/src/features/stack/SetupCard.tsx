@@ -4,10 +4,11 @@
 import { useState } from 'react';
 import { useStore } from '../../store/index.js';
 import { PreflightList } from './PreflightList.js';
+import { RealityList, RealityProgressLine } from './RealityList.js';
 import { ProfilePicker } from './ProfilePicker.js';
 
 export function SetupCard({ hasJob }: { hasJob: boolean }) {
-  const { form, preflight, preflightRunning, busy, clusters } = useStore((s) => s.stack);
+  const { form, preflight, preflightRunning, realityProgress, busy, clusters } = useStore((s) => s.stack);
   const contexts = useStore((s) => s.kube.contexts);
   const setForm = useStore((s) => s.setInstallForm);
   const runPreflight = useStore((s) => s.runPreflight);
@@ -112,7 +113,9 @@ export function SetupCard({ hasJob }: { hasJob: boolean }) {
           {failed.length ? `Install anyway (${failed.length} failed check${failed.length > 1 ? 's' : ''} accepted)` : 'Install'}
         </button>
       </div>
+      {preflightRunning && realityProgress && <RealityProgressLine progress={realityProgress} />}
       {preflight && <PreflightList report={preflight} />}
+      {preflight?.reality && <RealityList report={preflight.reality} />}
     </section>
   );
 }

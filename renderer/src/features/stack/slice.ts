@@ -3,6 +3,7 @@
 // `job:line` events), dev secrets, and the install form with its profiles' footprints.
 import type { StateCreator } from 'zustand';
 import type { ErrorPayload, Job, JobLine } from '#contract/index.js';
+import type { RealityProgress } from '#contract/images.js';
 import type { DevSecret, PreflightReport, ProfilesReport, StackStatus, StackTarget, UpRequest } from '#contract/stack.js';
 import { DEFAULT_CLUSTER, DEFAULT_PROFILE } from '#contract/stack.js';
 import { invoke } from '../../bridge.js';
@@ -32,6 +33,8 @@ export interface StackSlice {
     lastError: ErrorPayload | null;
     preflight: PreflightReport | null;
     preflightRunning: boolean;
+    /** How far the running preflight's reality check is (images and charts answered of all). */
+    realityProgress: RealityProgress | null;
     /** Every profile's footprint for the form's toggles and overrides; the last answer stays while the next loads. */
     profiles: ProfilesReport | null;
     profilesLoading: boolean;
@@ -58,6 +61,7 @@ export interface StackSlice {
   setInstallForm(patch: Partial<InstallForm>): void;
   stackLine(line: JobLine): void;
   stackChanged(): void;
+  realityProgressed(progress: RealityProgress): void;
 }
 
 export function formTarget(form: InstallForm): StackTarget {
@@ -101,6 +105,7 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       lastError: null,
       preflight: null,
       preflightRunning: false,
+      realityProgress: null,
       profiles: null,
       profilesLoading: false,
       profilesError: null,
@@ -144,18 +149,21 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       });
     },
     async runPreflight() {
-      patch({ preflightRunning: true });
+      patch({ preflightRunning: true, realityProgress: null });
       await attempt(
         async () =>
           patch({
+            // Before anything is created: also ask every image's registry and operator chart's repository.
             preflight: await invoke('stack:preflight', {
               target: formTarget(get().stack.form),
               ...formSelection(get().stack.form, get().stack.profiles),
+              reality: true,
             }),
             preflightRunning: false,
+            realityProgress: null,
             lastError: null,
           }),
-        (lastError) => patch({ preflightRunning: false, lastError, busy: false }),
+        (lastError) => patch({ preflightRunning: false, realityProgress: null, lastError, busy: false }),
       );
     },
     async loadProfiles() {
@@ -218,6 +226,10 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
       // Lines of other jobs (a CLI run, an older job) are not the log shown.
       if (line.jobId !== get().stack.logJobId) return;
       patch((stack) => ({ lines: stack.lines.length >= LOG_CAP ? [...stack.lines.slice(-(LOG_CAP - 1)), line] : [...stack.lines, line] }));
+    },
+    realityProgressed(progress) {
+      // Only while this window's preflight runs (a CLI preflight elsewhere sends them too).
+      if (get().stack.preflightRunning) patch({ realityProgress: progress });
     },
     stackChanged() {
       void get().loadStack();
