@@ -274,7 +274,11 @@ describe('operator charts: downloaded, checked against their digest, installed f
       '-d',
       join(wrapper, 'charts'),
     ]);
-    const env = stepEnv([operator('demo', DEMO, `sha256:${demoDigest}`)]);
+    // An operator without a digest that no chosen release needs is not asked about.
+    const env = stepEnv([
+      operator('demo', DEMO, `sha256:${demoDigest}`),
+      operator('unneeded', { name: 'unneeded-operator', version: '1.0.0' }, null),
+    ]);
     env.plan.tenant.releases.push({
       name: 'demo',
       chart: 'charts/logclaw-demo',
@@ -327,5 +331,12 @@ describe('operator charts: downloaded, checked against their digest, installed f
     // Unpinned: refused until accepted, like an operator chart without a digest.
     pin(null);
     expect(await chartsCheck(env, install)).toMatchObject({ status: 'fail', command: 'logclaw up --accept-chart demo-operator' });
+    // Once a chosen release needs that operator, its chart is asked about too.
+    env.plan.tenant.releases[0]!.operators = ['unneeded'];
+    expect(await chartsCheck(env, install)).toMatchObject({
+      status: 'fail',
+      reason: expect.stringContaining('unneeded-operator 1.0.0 has no recorded digest'),
+      command: 'logclaw up --accept-chart demo-operator,unneeded-operator',
+    });
   }, 300_000);
 });

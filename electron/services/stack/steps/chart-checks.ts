@@ -19,7 +19,7 @@ import {
   recordAccepted,
   verdictLine,
 } from '../chart-trust.js';
-import { chartPath } from '../plan.js';
+import { chartPath, neededOperators } from '../plan.js';
 import { TEST_HOOKS } from '../test-hooks.js';
 import type { StepEnv, UpParams } from './step.js';
 
@@ -63,8 +63,8 @@ export async function checkDependencies(env: StepEnv, chartDir: string, s: StepC
 
 /**
  * Every chart the install uses, before anything is created: the tenant charts' upstream charts
- * (present, real or an allowed stand-in, matching their digest or accepted) and the operator charts
- * that have no digest (accepted, or the install would stop at them).
+ * (present, real or an allowed stand-in, matching their digest or accepted) and the charts of the
+ * operators they need that have no digest (accepted, or the install would stop at them).
  */
 export async function chartsCheck(env: StepEnv, params: UpParams): Promise<PreflightCheck> {
   const problems: string[] = [];
@@ -102,7 +102,8 @@ export async function chartsCheck(env: StepEnv, params: UpParams): Promise<Prefl
       }
     }
   }
-  for (const { chart } of env.plan.operators) {
+  // Only the operators this install gets (the pipeline profile needs no Flink operator).
+  for (const { chart } of neededOperators(env.plan, params.releases)) {
     if (chart.digest || readAcceptance(env.ctx.dataDir, chart)) continue;
     // A test repository serves FAKE operator charts, which need no digest; the real chart still needs accepting.
     if (env.standIns) notes.push(`${chart.name} ${chart.version} has no recorded digest: installed only as a STAND-IN or once accepted`);
