@@ -36,6 +36,8 @@ export interface FakeRegistryOptions {
   exhausted?: Record<string, { retryAfterSeconds: number }>;
   /** Docker Hub's quota numbers for the headers. */
   quota?: { limit: number; remaining: number; windowSeconds: number };
+  /** Answer every manifest request with a 307 to this host (`127.0.0.1:<port>`), as registry.k8s.io sends pulls to its backends. */
+  redirectTo?: string;
 }
 
 export interface FakeRegistry {
@@ -43,7 +45,7 @@ export interface FakeRegistry {
   host: string;
   /** The `service` its challenges name. */
   service: string;
-  /** Requests, as `METHOD path` (token requests with their query). */
+  /** Requests, as `METHOD path` (token requests with their query, and whether they carried credentials). */
   requests: string[];
   violations: string[];
   close(): Promise<void>;
@@ -138,9 +140,14 @@ export async function startRateLimitedRegistry(options: FakeRegistryOptions): Pr
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${host}`);
-    requests.push(url.pathname === '/token' ? `${req.method} ${url.pathname}${url.search}` : `${req.method} ${url.pathname}`);
+    const credentials = req.headers.authorization?.startsWith('Basic ') ? ' with Basic credentials' : '';
+    requests.push(url.pathname === '/token' ? `${req.method} ${url.pathname}${url.search}${credentials}` : `${req.method} ${url.pathname}`);
     if (url.pathname === '/token' && req.method === 'GET') return token(req, url, res);
     const match = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
+    if (match && options.redirectTo) {
+      res.writeHead(307, { location: `http://${options.redirectTo}${url.pathname}` }).end();
+      return;
+    }
     if (match) return manifest(req, match[1]!, decodeURIComponent(match[2]!), res);
     violations.push(`unexpected ${req.method} ${url.pathname}`);
     res.writeHead(404).end();

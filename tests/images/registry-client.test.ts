@@ -145,6 +145,25 @@ describe('registry client', () => {
       );
     });
 
+    it('a registry that redirects its manifests (as registry.k8s.io does): authenticated where it was sent, without its credentials', async () => {
+      const front = await startRateLimitedRegistry({ images: {}, publicRepositories: [], redirectTo: fake.host });
+      try {
+        const client = withLogins({ [front.host]: USER }, 'front');
+        expect(await client.probe(parseImageRef(`${front.host}/library/busybox:1.36`))).toMatchObject({
+          result: 'found',
+          digest: `sha256:${'b'.repeat(64)}`,
+        });
+        // The backend was asked anonymously: the front's login stays with the front.
+        expect(fake.requests.filter((line) => line.startsWith('GET /token')).at(-1)).toBe(
+          `GET /token?service=${fake.service}&scope=repository%3Alibrary%2Fbusybox%3Apull`,
+        );
+        expect(front.requests).toEqual(['HEAD /v2/library/busybox/manifests/1.36']);
+        expect(front.violations).toEqual([]);
+      } finally {
+        await front.close();
+      }
+    });
+
     it('asked as the specifications say', () => {
       expect(fake.violations).toEqual([]);
     });

@@ -150,14 +150,18 @@ export class RegistryClient {
     try {
       let response = await this.#head(url);
       if (response.status === 401) {
+        // A registry that redirects its manifests (registry.k8s.io) is challenged by the host it sent us to:
+        // authenticate there, at the URL it answered from, and never hand that host this registry's credentials.
+        const challenger = response.url || url;
+        const own = new URL(challenger).host === ref.host ? credentials : null;
         const challenges = parseChallenges(response.headers.get('www-authenticate') ?? '');
         const bearer = challenges.find((challenge) => challenge.scheme === 'bearer' && challenge.params.realm);
         if (bearer) {
-          const token = await this.#token(ref, bearer.params, credentials);
+          const token = await this.#token(ref, bearer.params, own);
           if ('probe' in token) return token.probe;
-          response = await this.#head(url, `Bearer ${token.token}`);
-        } else if (challenges.some((challenge) => challenge.scheme === 'basic') && credentials) {
-          response = await this.#head(url, basic(credentials));
+          response = await this.#head(challenger, `Bearer ${token.token}`);
+        } else if (challenges.some((challenge) => challenge.scheme === 'basic') && own) {
+          response = await this.#head(challenger, basic(own));
         }
       }
       return this.#classify(ref, response, authenticated);
