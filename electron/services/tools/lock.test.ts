@@ -88,6 +88,7 @@ describe('electron-builder.yml', () => {
   interface Resource {
     from: string;
     to: string;
+    filter?: string[];
   }
   const config = parse(readFileSync(join(sourceRoot(), 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
   const resources = (section: unknown): Resource[] => (section as { extraResources?: Resource[] } | undefined)?.extraResources ?? [];
@@ -101,5 +102,12 @@ describe('electron-builder.yml', () => {
     }));
     expect(packed.filter((entry) => `${entry.from} ${entry.to}`.includes('${platform}'))).toEqual([]);
     expect(packed).toContainEqual({ from: `resources/bin/${target.key}`, to: `resources/bin/${target.key}` });
+  });
+
+  it('ships what the backend reads from the app root (the install plan, the image inventory, the tools lock) and the charts without the FAKE stand-ins', () => {
+    const packed = resources(config);
+    for (const file of ['resources/stack.yaml', 'resources/images.yaml', 'resources/tools.lock.json'])
+      expect(packed, file).toContainEqual({ from: file, to: file });
+    expect(packed.find((entry) => entry.from === 'charts')).toEqual({ from: 'charts', to: 'charts', filter: ['**/*', '!.stand-ins/**'] });
   });
 });
