@@ -37,7 +37,10 @@ describe('charts:deps', () => {
     } = await useTestEnv('tools'));
     work = mkdtempSync(join(tmpdir(), 'logclaw-deps-'));
     chartsDir = join(work, 'charts');
-    cpSync(CHARTS_DIR, chartsDir, { recursive: true, filter: (src) => !/\/logclaw-[^/]+\/charts(\/|$)/.test(src.slice(CHARTS_DIR.length)) });
+    cpSync(CHARTS_DIR, chartsDir, {
+      recursive: true,
+      filter: (src) => !/\/logclaw-[^/]+\/charts(\/|$)/.test(src.slice(CHARTS_DIR.length)),
+    });
     // The upstream repositories, moved to a port nothing answers on: deterministic wherever the test runs.
     unreachable = `http://127.0.0.1:${await closedPort()}/charts`;
     const lock = YAML.parse(readFileSync(join(chartsDir, 'upstream-charts.yaml'), 'utf8')) as {
@@ -65,7 +68,9 @@ describe('charts:deps', () => {
     const error = await prepareDependencies({ helm, chartsDir }).catch((thrown: Error) => thrown);
     expect(error).toBeInstanceOf(Error);
     const message = (error as Error).message;
-    expect(message).toMatch(new RegExp(`^cannot download airflow ${versions.airflow} from ${unreachable}: .*(connection refused|cannot be reached)`));
+    expect(message).toMatch(
+      new RegExp(`^cannot download airflow ${versions.airflow} from ${unreachable}: .*(connection refused|cannot be reached)`),
+    );
     expect(message).toContain('logclaw-airflow needs it, so installing the stack stops at its preflight until it is here.');
     expect(message).toContain(`Retry where ${unreachable} can be reached: npm run charts:deps`);
     expect(message).toContain('npm run charts:deps -- --stand-ins (FAKE charts, labelled STAND-IN; the installer refuses them)');
@@ -74,10 +79,14 @@ describe('charts:deps', () => {
 
   it('the script: an error and exit code 1; with --warn-only (npm install, npm start) a warning and exit code 0', async () => {
     const script = (...args: string[]) =>
-      execa(join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(REPO_ROOT, 'scripts', 'charts', 'deps.ts'), `--charts-dir=${chartsDir}`, ...args], {
-        reject: false,
-        env: { ...process.env, HELM: helm },
-      });
+      execa(
+        join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+        [join(REPO_ROOT, 'scripts', 'charts', 'deps.ts'), `--charts-dir=${chartsDir}`, ...args],
+        {
+          reject: false,
+          env: { ...process.env, HELM: helm },
+        },
+      );
     const strict = await script();
     expect(strict.exitCode).toBe(1);
     expect(strict.stderr).toContain(`cannot download airflow ${versions.airflow} from ${unreachable}`);
@@ -91,7 +100,9 @@ describe('charts:deps', () => {
     const lines: string[] = [];
     const result = await prepareDependencies({ helm, chartsDir, standIns: true, log: (line) => void lines.push(line) });
     expect(result.upstream).toEqual({ airflow: 'stand-in', zammad: 'stand-in' });
-    expect(lines).toContain(`STAND-IN: logclaw-airflow/charts/ gets the FAKE .stand-ins/airflow for airflow ${versions.airflow} (--stand-ins)`);
+    expect(lines).toContain(
+      `STAND-IN: logclaw-airflow/charts/ gets the FAKE .stand-ins/airflow for airflow ${versions.airflow} (--stand-ins)`,
+    );
     expect(fakes().sort()).toEqual([`airflow-${versions.airflow}+logclaw-fake.tgz`, `zammad-${versions.zammad}+logclaw-fake.tgz`]);
   }, 300_000);
 
@@ -125,13 +136,19 @@ describe('charts:deps', () => {
     const lines: string[] = [];
     const result = await prepareDependencies({ helm, chartsDir, log: (line) => void lines.push(line) });
     expect(result.upstream).toEqual({ airflow: 'upstream', zammad: 'upstream' });
-    expect(lines).toContain(`airflow ${versions.airflow}: already downloaded (sha256 ${createHash('sha256').update(readFileSync(airflow)).digest('hex')}, not pinned)`);
-    expect(lines).toContain(`zammad ${versions.zammad}: already downloaded (sha256 ${createHash('sha256').update(readFileSync(zammad)).digest('hex')}, matches the pin)`);
+    expect(lines).toContain(
+      `airflow ${versions.airflow}: already downloaded (sha256 ${createHash('sha256').update(readFileSync(airflow)).digest('hex')}, not pinned)`,
+    );
+    expect(lines).toContain(
+      `zammad ${versions.zammad}: already downloaded (sha256 ${createHash('sha256').update(readFileSync(zammad)).digest('hex')}, matches the pin)`,
+    );
     expect(readdirSync(join(chartsDir, 'logclaw-tenant', 'charts'))).toContain('logclaw-airflow-0.1.0.tgz');
 
     writeFileSync(join(chartsDir, 'logclaw-zammad', 'charts', `zammad-${versions.zammad}.tgz`), 'changed');
     const error = await prepareDependencies({ helm, chartsDir, log: (line) => void lines.push(line) }).catch((thrown: Error) => thrown);
-    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^zammad ${versions.zammad}: the archive in .* has sha256 [0-9a-f]{64}, not the pinned `)));
+    expect(lines).toContainEqual(
+      expect.stringMatching(new RegExp(`^zammad ${versions.zammad}: the archive in .* has sha256 [0-9a-f]{64}, not the pinned `)),
+    );
     expect((error as Error).message).toContain(`cannot download zammad ${versions.zammad} from ${unreachable}`);
   }, 300_000);
 });

@@ -13,7 +13,18 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { LocalChartRepo } from './local-repo.js';
-import { ALL_CHARTS, CHARTS_DIR, UPSTREAM_LOCK, findHelm, main, parseArgs, readChart, readUpstream, runOrThrow, type UpstreamChart } from './lib.js';
+import {
+  ALL_CHARTS,
+  CHARTS_DIR,
+  UPSTREAM_LOCK,
+  findHelm,
+  main,
+  parseArgs,
+  readChart,
+  readUpstream,
+  runOrThrow,
+  type UpstreamChart,
+} from './lib.js';
 
 export interface PrepareOptions {
   helm: string;
@@ -99,7 +110,9 @@ function keptDownloads(target: string, deps: Array<{ name: string }>, upstream: 
     if (!pinned || !file || !existsSync(file)) continue;
     const digest = sha256Of(file);
     if (pinned.sha256 && pinned.sha256 !== digest) {
-      log(`${pinned.name} ${pinned.version}: the archive in ${target} has sha256 ${digest}, not the pinned ${pinned.sha256}: downloading it again`);
+      log(
+        `${pinned.name} ${pinned.version}: the archive in ${target} has sha256 ${digest}, not the pinned ${pinned.sha256}: downloading it again`,
+      );
       continue;
     }
     kept.add(archiveName(pinned));
@@ -195,8 +208,11 @@ main(import.meta.url, async () => {
       pin: flags.has('pin'),
       log,
     });
-    const fakes = Object.entries(result.upstream).filter(([, source]) => source === 'stand-in').map(([name]) => name);
-    if (fakes.length) log(`\nSTAND-IN: ${fakes.join(', ')} are FAKE charts: fine for rendering and tests, refused by the installer for a real install.`);
+    const fakes = Object.entries(result.upstream)
+      .filter(([, source]) => source === 'stand-in')
+      .map(([name]) => name);
+    if (fakes.length)
+      log(`\nSTAND-IN: ${fakes.join(', ')} are FAKE charts: fine for rendering and tests, refused by the installer for a real install.`);
   } catch (error) {
     if (!flags.has('warn-only')) throw error;
     // npm install and npm start go on: the app runs without these charts, and its installer says what is missing.

@@ -16,7 +16,11 @@ main(import.meta.url, async () => {
   const { namespace, args } = tenantTemplateArgs(file);
   const rendered = await runOrThrow(findHelm(), [...args, '--validate', ...kube]);
   const kubectl = process.env.KUBECTL ?? 'kubectl';
-  const r = await run(kubectl, [...(context ? ['--context', context] : []), 'diff', '--server-side', '--force-conflicts', '-n', namespace, '-f', '-'], { input: rendered });
+  const r = await run(
+    kubectl,
+    [...(context ? ['--context', context] : []), 'diff', '--server-side', '--force-conflicts', '-n', namespace, '-f', '-'],
+    { input: rendered },
+  );
   process.stdout.write(r.stdout);
   if (r.exitCode > 1) throw new Error(`kubectl diff failed:\n${r.stderr.trim()}`);
   if (r.exitCode === 0) process.stderr.write(`no changes for namespace ${namespace}\n`);

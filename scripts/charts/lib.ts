@@ -65,7 +65,9 @@ export function readUpstream(chartsDir: string = CHARTS_DIR): UpstreamChart[] {
 export function ciValuesFiles(chartDir: string): string[] {
   const dir = join(chartDir, 'ci');
   if (!existsSync(dir)) return [];
-  const files = readdirSync(dir).filter((f) => f.endsWith('-values.yaml')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('-values.yaml'))
+    .sort();
   return files.sort((a, b) => Number(b === 'default-values.yaml') - Number(a === 'default-values.yaml')).map((f) => join(dir, f));
 }
 
@@ -118,7 +120,8 @@ export function parseArgs(argv: string[]): { flags: Set<string>; options: Map<st
     const arg = argv[i]!;
     if (!arg.startsWith('--')) positionals.push(arg);
     else if (arg.includes('=')) options.set(arg.slice(2, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1));
-    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && VALUE_OPTIONS.has(arg.slice(2))) options.set(arg.slice(2), argv[++i]!);
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--') && VALUE_OPTIONS.has(arg.slice(2)))
+      options.set(arg.slice(2), argv[++i]!);
     else flags.add(arg.slice(2));
   }
   return { flags, options, positionals };

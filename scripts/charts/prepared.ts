@@ -10,7 +10,8 @@ export function assertDependenciesPrepared(charts: string[], chartsDir = CHARTS_
     const dir = join(chartsDir, chart, 'charts');
     const present = existsSync(dir) ? readdirSync(dir) : [];
     const missing = deps.filter((d) => !present.some((f) => f.startsWith(`${d.name}-`) && f.endsWith('.tgz')));
-    if (missing.length) throw new Error(`${chart}: missing ${missing.map((d) => d.name).join(', ')} in charts/: run \`npm run charts:deps\` first`);
+    if (missing.length)
+      throw new Error(`${chart}: missing ${missing.map((d) => d.name).join(', ')} in charts/: run \`npm run charts:deps\` first`);
   }
 }
 
@@ -18,6 +19,10 @@ export function assertDependenciesPrepared(charts: string[], chartsDir = CHARTS_
 export function standInsIn(charts: string[], chartsDir = CHARTS_DIR): string[] {
   return charts.flatMap((chart) => {
     const dir = join(chartsDir, chart, 'charts');
-    return existsSync(dir) ? readdirSync(dir).filter((f) => f.includes('+logclaw-fake')).map((f) => `${chart}/charts/${f}`) : [];
+    return existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.includes('+logclaw-fake'))
+          .map((f) => `${chart}/charts/${f}`)
+      : [];
   });
 }

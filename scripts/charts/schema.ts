@@ -43,7 +43,11 @@ main(import.meta.url, async () => {
     return;
   }
   assertDependenciesPrepared([UMBRELLA]);
-  const files = positionals.length ? positionals : readdirSync(TENANTS_DIR).filter((f) => /^tenant-.*\.yaml$/.test(f)).map((f) => join(TENANTS_DIR, f));
+  const files = positionals.length
+    ? positionals
+    : readdirSync(TENANTS_DIR)
+        .filter((f) => /^tenant-.*\.yaml$/.test(f))
+        .map((f) => join(TENANTS_DIR, f));
   const helm = findHelm();
   let failed = 0;
   for (const file of files) {

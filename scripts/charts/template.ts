@@ -23,7 +23,8 @@ interface TenantTemplateOptions {
 export function tenantTemplateArgs(file: string, opts: TenantTemplateOptions = {}): TenantRender {
   const values = (YAML.parse(readFileSync(file, 'utf8')) ?? {}) as { global?: { tenantId?: string } };
   const tenantId = values.global?.tenantId;
-  if (!tenantId && !(opts.namespace && opts.release)) throw new Error(`${file}: global.tenantId is not set (or pass --namespace and --release)`);
+  if (!tenantId && !(opts.namespace && opts.release))
+    throw new Error(`${file}: global.tenantId is not set (or pass --namespace and --release)`);
   const release = opts.release ?? `logclaw-${tenantId}`;
   const namespace = opts.namespace ?? `logclaw-${tenantId}`;
   const args = ['template', release, join(CHARTS_DIR, UMBRELLA), '--namespace', namespace, '-f', file];
@@ -34,7 +35,10 @@ export function tenantTemplateArgs(file: string, opts: TenantTemplateOptions = {
 main(import.meta.url, async () => {
   const { options, positionals } = parseArgs(process.argv.slice(2));
   const file = positionals[0];
-  if (!file) throw new Error('usage: npm run charts:template -- <tenant-file> [--out file] [--namespace ns] [--release name] [--api-versions g/v/Kind,...]');
+  if (!file)
+    throw new Error(
+      'usage: npm run charts:template -- <tenant-file> [--out file] [--namespace ns] [--release name] [--api-versions g/v/Kind,...]',
+    );
   assertDependenciesPrepared([UMBRELLA]);
   const { args } = tenantTemplateArgs(file, {
     namespace: options.get('namespace'),

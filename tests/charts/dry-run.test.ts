@@ -8,7 +8,11 @@ import { useTestEnv } from '../support/test-env.js';
 import { preparedCharts, renderText, tenantOf } from './support.js';
 
 /** Optional CRDs that are installed in the test cluster (production scenarios render their objects). */
-const OPTIONAL_APIS = ['serving.kserve.io/v1beta1/InferenceService', 'monitoring.coreos.com/v1/ServiceMonitor', 'autoscaling.k8s.io/v1/VerticalPodAutoscaler'];
+const OPTIONAL_APIS = [
+  'serving.kserve.io/v1beta1/InferenceService',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+  'autoscaling.k8s.io/v1/VerticalPodAutoscaler',
+];
 
 let helm: string;
 let kubectl: string;
@@ -50,7 +54,12 @@ describe('server-side dry-run against kube-apiserver with the upstream CRDs', ()
       const manifest = await renderText(helm, chartsDir, chart, { release, namespace, files: [file], apiVersions });
       if (!manifest.includes('kind:')) continue; // logclaw-flink's local profile renders nothing
       try {
-        const out = await kubectlRun(kubectl, target, ['apply', '--server-side', '--dry-run=server', '--validate=strict', '--force-conflicts', '-n', namespace, '-f', '-'], { input: manifest });
+        const out = await kubectlRun(
+          kubectl,
+          target,
+          ['apply', '--server-side', '--dry-run=server', '--validate=strict', '--force-conflicts', '-n', namespace, '-f', '-'],
+          { input: manifest },
+        );
         results.push(`${chart} ${file}: ${out.trim().split('\n').length} objects`);
       } catch (error) {
         results.push(`${chart} ${file}: REJECTED\n${(error as Error).message}`);

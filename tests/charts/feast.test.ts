@@ -33,7 +33,10 @@ const NAME = 'logclaw-ml-engine-dev-local-feast-server';
 /** The kubelet's hidden folder for one version of the ConfigMap (a fixed "..<UTC time>.<random>"). */
 const STAMPED = '..2024_08_09_12_21_04.1234567890';
 /** The init container before the fix: `feast apply` straight on the ConfigMap, mounted at /feast/repo. */
-const OLD_APPLY = { command: ['feast', '--chdir', '/feast/repo', 'apply'], mount: { name: 'config', mountPath: '/feast/repo', readOnly: true } };
+const OLD_APPLY = {
+  command: ['feast', '--chdir', '/feast/repo', 'apply'],
+  mount: { name: 'config', mountPath: '/feast/repo', readOnly: true },
+};
 /** On a loaded 2-core machine importing Feast alone takes 20 s; apply and server start each take about 30 s. */
 const RUN_MS = 180_000;
 
@@ -67,7 +70,10 @@ afterEach(async () => {
 type PathMap = [string, string][];
 
 function mapPaths(text: string, paths: PathMap): string {
-  return paths.reduce((acc, [from, to]) => acc.replace(new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g'), to), text);
+  return paths.reduce(
+    (acc, [from, to]) => acc.replace(new RegExp(`${from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w.-])`, 'g'), to),
+    text,
+  );
 }
 
 /**
@@ -143,7 +149,8 @@ async function waitForOk(url: string, server: ReturnType<typeof start>, deadline
       () => 0,
     );
     if (status === 200) return;
-    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${deadlineMs} ms (last: ${status || 'refused'}):\n${server.output()}`);
+    if (Date.now() > deadline)
+      throw new Error(`${url} did not answer 200 within ${deadlineMs} ms (last: ${status || 'refused'}):\n${server.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
@@ -168,12 +175,18 @@ describe('Feast on the ConfigMap (ml-engine chart, local profile)', () => {
     async () => {
       const init = pod.initContainers[0]!;
       // The previous pod: the same init container and env, the ConfigMap volume where the repo copy is now.
-      const old = { ...init, command: OLD_APPLY.command, volumeMounts: [OLD_APPLY.mount, ...init.volumeMounts.filter((m) => m.name === 'data')] };
+      const old = {
+        ...init,
+        command: OLD_APPLY.command,
+        volumeMounts: [OLD_APPLY.mount, ...init.volumeMounts.filter((m) => m.name === 'data')],
+      };
       const { paths } = podOnDisk({ initContainers: [old], containers: [], volumes: pod.volumes.filter((v) => v.name !== 'repo') });
       const result = await runToEnd(commandOf(old, paths));
       expect(result.code, result.output).not.toBe(0);
       // Feast resolves the links and turns the hidden folder into a module name.
-      expect(result.output).toContain(`TypeError: the 'package' argument is required to perform a relative import for '${STAMPED}.features'`);
+      expect(result.output).toContain(
+        `TypeError: the 'package' argument is required to perform a relative import for '${STAMPED}.features'`,
+      );
     },
     RUN_MS,
   );
@@ -208,7 +221,10 @@ describe('Feast on the ConfigMap (ml-engine chart, local profile)', () => {
         body: JSON.stringify({ features: ['service_error_stats:error_rate'], entities: { service: ['api'] } }),
       });
       expect(response.status).toBe(200);
-      expect(((await response.json()) as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual(['service', 'error_rate']);
+      expect(((await response.json()) as { metadata: { feature_names: string[] } }).metadata.feature_names).toEqual([
+        'service',
+        'error_rate',
+      ]);
       // The server's mount of the copy is read-only: it must not have written there.
       expect(readdirSync(hostDirs.repo!).sort()).toEqual(Object.keys(configMap).sort());
     },

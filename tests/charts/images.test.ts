@@ -129,14 +129,19 @@ describe('image inventory (resources/images.yaml)', () => {
   });
 
   it('with a mirror, Zammad refuses to render until its own two images name the mirror', async () => {
-    const message = await renderFailure(helm, chartsDir, 'logclaw-zammad', { files: ['ci/default-values.yaml'], values: { global: { imageRegistry: MIRROR } } });
+    const message = await renderFailure(helm, chartsDir, 'logclaw-zammad', {
+      files: ['ci/default-values.yaml'],
+      values: { global: { imageRegistry: MIRROR } },
+    });
     expect(message).toContain(`set zammad.image.repository: ${MIRROR}/zammad/zammad`);
     expect(message).toContain(`set zammad.zammadConfig.initContainers.volumePermissions.image.repository: ${MIRROR}/library/alpine`);
   });
 
   it('every listed image of a LogClaw chart is rendered by some profile (no stale entries)', () => {
     const seen = new Set([...plain, ...mirrored].map(renderedPath));
-    const stale = inventory.images.filter((i) => i.usedBy.some((u) => u.startsWith('logclaw-')) && !seen.has(path(i.image))).map((i) => i.image);
+    const stale = inventory.images
+      .filter((i) => i.usedBy.some((u) => u.startsWith('logclaw-')) && !seen.has(path(i.image)))
+      .map((i) => i.image);
     expect(stale).toEqual([]);
   });
 });

@@ -25,7 +25,10 @@ describe('charts', () => {
     }
   });
 
-  for (const [major, key] of [['3', 'helm'], ['4', 'helm4']] as const) {
+  for (const [major, key] of [
+    ['3', 'helm'],
+    ['4', 'helm4'],
+  ] as const) {
     it(`helm ${major}: lint --strict passes for every chart with every ci/*-values.yaml`, async () => {
       const failures = await lintCharts(tools[key], ALL_CHARTS, chartsDir);
       expect(failures.map((f) => `${f.chart} ${f.values}:\n${f.output}`)).toEqual([]);
@@ -36,7 +39,8 @@ describe('charts', () => {
         for (const file of ciValuesFiles(join(chartsDir, chart))) {
           const docs = await render(tools[key], chartsDir, chart, { files: [file] });
           // logclaw-flink's local profile renders nothing (jobs off) by design.
-          if (!(chart === 'logclaw-flink' && file.endsWith('default-values.yaml'))) expect(docs.length, `${chart} ${file}`).toBeGreaterThan(0);
+          if (!(chart === 'logclaw-flink' && file.endsWith('default-values.yaml')))
+            expect(docs.length, `${chart} ${file}`).toBeGreaterThan(0);
         }
       }
     }, 240_000);

@@ -17,25 +17,43 @@ beforeAll(async () => {
   chartsDir = await preparedCharts(tools.helm);
 });
 
-const LOCAL_GLOBAL = { tenantId: 'acme', cloudProvider: 'kind', secretStore: { enabled: false }, kafka: { listener: 'plain' }, opensearch: { mode: 'standalone' } };
+const LOCAL_GLOBAL = {
+  tenantId: 'acme',
+  cloudProvider: 'kind',
+  secretStore: { enabled: false },
+  kafka: { listener: 'plain' },
+  opensearch: { mode: 'standalone' },
+};
 const LOCAL_TENANT = 'ci/default-values.yaml';
 
 /** The "- ..." problem lines of an aggregator failure. */
 function problems(message: string): string[] {
-  return message.split('\n').filter((l) => l.startsWith('  - ')).map((l) => l.slice(4));
+  return message
+    .split('\n')
+    .filter((l) => l.startsWith('  - '))
+    .map((l) => l.slice(4));
 }
 
 describe('schema and validation messages', () => {
-  for (const [major, key] of [['3', 'helm'], ['4', 'helm4']] as const) {
+  for (const [major, key] of [
+    ['3', 'helm'],
+    ['4', 'helm4'],
+  ] as const) {
     it(`helm ${major}: a wrong tier fails the schema and names the allowed tiers`, async () => {
-      const message = await renderFailure(tools[key], chartsDir, 'logclaw-tenant', { files: [LOCAL_TENANT], values: { global: { tier: 'gold' } } });
+      const message = await renderFailure(tools[key], chartsDir, 'logclaw-tenant', {
+        files: [LOCAL_TENANT],
+        values: { global: { tier: 'gold' } },
+      });
       expect(message).toContain("values don't meet the specifications of the schema");
       expect(message).toMatch(/global[./]tier/);
       expect(message).toMatch(/standard.*ha.*ultra-ha/);
     });
 
     it(`helm ${major}: an unknown secret-store or LLM provider fails the schema`, async () => {
-      const message = await renderFailure(tools[key], chartsDir, 'logclaw-tenant', { files: [LOCAL_TENANT], values: { global: { secretStore: { provider: 'onepassword' }, llm: { provider: 'gemini' } } } });
+      const message = await renderFailure(tools[key], chartsDir, 'logclaw-tenant', {
+        files: [LOCAL_TENANT],
+        values: { global: { secretStore: { provider: 'onepassword' }, llm: { provider: 'gemini' } } },
+      });
       expect(message).toMatch(/global[./]secretStore[./]provider/);
       expect(message).toMatch(/aws.*gcp.*vault.*azure/);
       expect(message).toMatch(/global[./]llm[./]provider/);
@@ -44,33 +62,54 @@ describe('schema and validation messages', () => {
   }
 
   it('a missing tenantId fails with what to set and an example', async () => {
-    const message = await renderFailure(tools.helm, chartsDir, 'logclaw-kafka', { values: { global: { cloudProvider: 'kind', secretStore: { enabled: false } } } });
+    const message = await renderFailure(tools.helm, chartsDir, 'logclaw-kafka', {
+      values: { global: { cloudProvider: 'kind', secretStore: { enabled: false } } },
+    });
     expect(problems(message)).toEqual([expect.stringMatching(/^global\.tenantId is required: .*DNS label such as "acme"/)]);
   });
 
   it('a tenantId that is not a DNS label, or too long, is refused', async () => {
-    const bad = await renderFailure(tools.helm, chartsDir, 'logclaw-platform', { files: [LOCAL_TENANT], values: { global: { tenantId: 'Acme_Corp' } } });
+    const bad = await renderFailure(tools.helm, chartsDir, 'logclaw-platform', {
+      files: [LOCAL_TENANT],
+      values: { global: { tenantId: 'Acme_Corp' } },
+    });
     expect(problems(bad)[0]).toMatch(/global\.tenantId "Acme_Corp" is not a DNS label/);
-    const long = await renderFailure(tools.helm, chartsDir, 'logclaw-platform', { files: [LOCAL_TENANT], values: { global: { tenantId: 'a'.repeat(25) } } });
+    const long = await renderFailure(tools.helm, chartsDir, 'logclaw-platform', {
+      files: [LOCAL_TENANT],
+      values: { global: { tenantId: 'a'.repeat(25) } },
+    });
     expect(long).toMatch(/tenantId.*(24|String length must be less than or equal to 24)/);
   });
 
   it('a routing entry naming a disabled platform fails, naming the route and the fix', async () => {
     const message = await renderFailure(tools.helm, chartsDir, 'logclaw-ticketing-agent', {
-      values: { global: { ...LOCAL_GLOBAL, ticketing: { jira: { enabled: true } } }, config: { jira: { baseUrl: 'https://a.atlassian.net', projectKey: 'OPS' }, routing: { critical: ['pagerduty'], medium: ['jira'] } } },
+      values: {
+        global: { ...LOCAL_GLOBAL, ticketing: { jira: { enabled: true } } },
+        config: { jira: { baseUrl: 'https://a.atlassian.net', projectKey: 'OPS' }, routing: { critical: ['pagerduty'], medium: ['jira'] } },
+      },
     });
-    expect(problems(message)).toEqual(['config.routing.critical names pagerduty, which is not enabled: set global.ticketing.pagerduty.enabled=true or remove it from the route']);
+    expect(problems(message)).toEqual([
+      'config.routing.critical names pagerduty, which is not enabled: set global.ticketing.pagerduty.enabled=true or remove it from the route',
+    ]);
   });
 
   it('a routing entry naming no platform at all fails the schema', async () => {
-    const message = await renderFailure(tools.helm, chartsDir, 'logclaw-ticketing-agent', { values: { global: LOCAL_GLOBAL, config: { routing: { critical: ['email'] } } } });
+    const message = await renderFailure(tools.helm, chartsDir, 'logclaw-ticketing-agent', {
+      values: { global: LOCAL_GLOBAL, config: { routing: { critical: ['email'] } } },
+    });
     expect(message).toMatch(/config\.routing\.critical\.0.*pagerduty/);
   });
 
   it('the aggregator fails once, listing every problem of the chart and the globals', async () => {
     const message = await renderFailure(tools.helm, chartsDir, 'logclaw-ticketing-agent', {
       values: {
-        global: { tenantId: '', cloudProvider: 'aws', secretStore: { provider: 'vault' }, llm: { provider: 'vllm', model: '' }, ticketing: { jira: { enabled: true }, slack: { enabled: true } } },
+        global: {
+          tenantId: '',
+          cloudProvider: 'aws',
+          secretStore: { provider: 'vault' },
+          llm: { provider: 'vllm', model: '' },
+          ticketing: { jira: { enabled: true }, slack: { enabled: true } },
+        },
         config: { routing: { critical: ['opsgenie'] } },
       },
     });
@@ -119,7 +158,10 @@ describe('schema and validation messages', () => {
   });
 
   it('an unknown key is refused with its name (typos do not pass silently)', async () => {
-    const message = await renderFailure(tools.helm, chartsDir, 'logclaw-ingestion', { files: [LOCAL_TENANT], values: { reciever: { enabled: true } } });
+    const message = await renderFailure(tools.helm, chartsDir, 'logclaw-ingestion', {
+      files: [LOCAL_TENANT],
+      values: { reciever: { enabled: true } },
+    });
     expect(message).toMatch(/Additional property reciever is not allowed/);
   });
 
@@ -134,7 +176,10 @@ describe('schema and validation messages', () => {
   it('the umbrella values.yaml documents exactly the library global defaults', async () => {
     const umbrella = (YAML.parse(readFileSync(join(chartsDir, 'logclaw-tenant', 'values.yaml'), 'utf8')) as { global: unknown }).global;
     const tpl = readFileSync(join(chartsDir, 'logclaw-lib', 'templates', '_global.tpl'), 'utf8');
-    const body = tpl.slice(tpl.indexOf('{{- define "logclaw.globalDefaults" -}}') + '{{- define "logclaw.globalDefaults" -}}'.length, tpl.indexOf('{{- end -}}'));
+    const body = tpl.slice(
+      tpl.indexOf('{{- define "logclaw.globalDefaults" -}}') + '{{- define "logclaw.globalDefaults" -}}'.length,
+      tpl.indexOf('{{- end -}}'),
+    );
     expect(umbrella).toEqual(YAML.parse(body));
   });
 

@@ -70,7 +70,8 @@ describe('install plan (resources/stack.yaml)', () => {
   it('operators are never dependencies of the tenant charts', () => {
     const operatorCharts = new Set(plan.operators.map((o) => o.chart.name));
     for (const release of [...plan.tenant.releases.map((r) => r.chart), plan.tenant.umbrella.chart]) {
-      for (const dep of readChart(join(REPO_ROOT, release)).dependencies ?? []) expect(operatorCharts.has(dep.name), `${release} → ${dep.name}`).toBe(false);
+      for (const dep of readChart(join(REPO_ROOT, release)).dependencies ?? [])
+        expect(operatorCharts.has(dep.name), `${release} → ${dep.name}`).toBe(false);
     }
   });
 
@@ -96,19 +97,33 @@ describe('install plan (resources/stack.yaml)', () => {
   });
 });
 
-describe('local profile (the seed\'s step 5)', () => {
+describe("local profile (the seed's step 5)", () => {
   const local = plan.tenant.releases.filter((r) => r.local !== false);
   let perChart: Map<string, K8sObject[]>;
 
   beforeAll(async () => {
     perChart = new Map();
-    for (const r of local) perChart.set(r.name, await render(helm, chartsDir, r.chart.replace(/^charts\//, ''), { release: fill(r.release), namespace: NAMESPACE, files: r.values.local.map((f) => join(chartsDir, '..', 'charts', f.replace(/^charts\//, ''))) }));
+    for (const r of local)
+      perChart.set(
+        r.name,
+        await render(helm, chartsDir, r.chart.replace(/^charts\//, ''), {
+          release: fill(r.release),
+          namespace: NAMESPACE,
+          files: r.values.local.map((f) => join(chartsDir, '..', 'charts', f.replace(/^charts\//, ''))),
+        }),
+      );
   }, 120_000);
 
   it('installs 8 releases', () => {
     expect(local.map((r) => fill(r.release))).toEqual([
-      'logclaw-platform-dev-local', 'logclaw-kafka-dev-local', 'logclaw-opensearch-dev-local', 'logclaw-ingestion-dev-local',
-      'logclaw-flink-dev-local', 'logclaw-ml-engine-dev-local', 'logclaw-airflow-dev-local', 'logclaw-ticketing-agent-dev-local',
+      'logclaw-platform-dev-local',
+      'logclaw-kafka-dev-local',
+      'logclaw-opensearch-dev-local',
+      'logclaw-ingestion-dev-local',
+      'logclaw-flink-dev-local',
+      'logclaw-ml-engine-dev-local',
+      'logclaw-airflow-dev-local',
+      'logclaw-ticketing-agent-dev-local',
     ]);
   });
 
@@ -129,7 +144,7 @@ describe('local profile (the seed\'s step 5)', () => {
     });
   });
 
-  it('exposes the seed\'s Services and ports', () => {
+  it("exposes the seed's Services and ports", () => {
     const all = [...perChart.values()].flat();
     const ports = (name: string) => (get(all, 'Service', name).spec as { ports: { port: number }[] }).ports.map((p) => p.port);
     expect(ports('logclaw-airflow-dev-local-webserver')).toEqual([8080]);
@@ -138,27 +153,45 @@ describe('local profile (the seed\'s step 5)', () => {
     expect(ports('logclaw-ml-engine-dev-local-feast-server')).toEqual([6567]);
     expect(ports('logclaw-ticketing-agent-dev-local')).toEqual([8080]);
     // Strimzi names the bootstrap Service <cluster>-kafka-bootstrap; the plain listener is 9092.
-    const kafka = get(all, 'Kafka', 'logclaw-kafka-dev-local').spec as { kafka: { listeners: { name: string; port: number; tls: boolean; authentication?: unknown }[] } };
+    const kafka = get(all, 'Kafka', 'logclaw-kafka-dev-local').spec as {
+      kafka: { listeners: { name: string; port: number; tls: boolean; authentication?: unknown }[] };
+    };
     expect(kafka.kafka.listeners).toEqual([{ name: 'plain', port: 9092, type: 'internal', tls: false }]);
   });
 
   it('matches the seed\'s "What runs locally": standalone OpenSearch, Flink off, no KServe/VPA, Feast local, bundled PostgreSQL, placeholder agent', () => {
     const all = [...perChart.values()].flat();
     expect(ofKind(all, 'OpenSearchCluster')).toEqual([]);
-    const os = get(all, 'StatefulSet', 'opensearch-dev-local').spec as { serviceName: string; template: { spec: { containers: { env: { name: string; value: string }[] }[] } } };
-    expect(os.template.spec.containers[0]!.env).toEqual(expect.arrayContaining([{ name: 'discovery.type', value: 'single-node' }, { name: 'DISABLE_SECURITY_PLUGIN', value: 'true' }]));
+    const os = get(all, 'StatefulSet', 'opensearch-dev-local').spec as {
+      serviceName: string;
+      template: { spec: { containers: { env: { name: string; value: string }[] }[] } };
+    };
+    expect(os.template.spec.containers[0]!.env).toEqual(
+      expect.arrayContaining([
+        { name: 'discovery.type', value: 'single-node' },
+        { name: 'DISABLE_SECURITY_PLUGIN', value: 'true' },
+      ]),
+    );
     expect(perChart.get('flink')).toEqual([]);
     expect(all.filter((d) => ['InferenceService', 'VerticalPodAutoscaler', 'ExternalSecret', 'SecretStore'].includes(d.kind))).toEqual([]);
     expect(get(all, 'Secret', 'opensearch-admin-credentials')).toBeDefined();
-    const scheduler = (get(all, 'Deployment', 'logclaw-airflow-dev-local-scheduler').spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]!;
+    const scheduler = (
+      get(all, 'Deployment', 'logclaw-airflow-dev-local-scheduler').spec as { template: { spec: { containers: { image: string }[] } } }
+    ).template.spec.containers[0]!;
     expect(scheduler.image).toBe('apache/airflow:2.9.2');
-    const webserver = (get(all, 'Deployment', 'logclaw-airflow-dev-local-webserver').spec as { template: { spec: { containers: { resources: { limits: { memory: string } } }[] } } }).template.spec.containers[0]!;
+    const webserver = (
+      get(all, 'Deployment', 'logclaw-airflow-dev-local-webserver').spec as {
+        template: { spec: { containers: { resources: { limits: { memory: string } } }[] } };
+      }
+    ).template.spec.containers[0]!;
     expect(webserver.resources.limits.memory).toBe('2Gi');
   });
 
   it('Vector writes JSON events to raw-logs and, locally, to OpenSearch logclaw-logs-YYYY.MM.DD with an ingest_timestamp', async () => {
     const { default: YAML } = await import('yaml');
-    const config = YAML.parse((get(perChart.get('ingestion')!, 'ConfigMap', 'logclaw-ingestion-dev-local').data as Record<string, string>)['vector.yaml']!) as {
+    const config = YAML.parse(
+      (get(perChart.get('ingestion')!, 'ConfigMap', 'logclaw-ingestion-dev-local').data as Record<string, string>)['vector.yaml']!,
+    ) as {
       api: { address: string };
       sources: Record<string, { type: string; address?: string; decoding?: { codec: string } }>;
       transforms: { stamp: { source: string } };
@@ -179,17 +212,34 @@ describe('local profile (the seed\'s step 5)', () => {
     expect(config.sources.http_in).toMatchObject({ type: 'http_server', address: '0.0.0.0:8080', decoding: { codec: 'json' } });
     expect(config.api.address).toBe('0.0.0.0:8686');
     expect(config.sinks.prometheus).toMatchObject({ type: 'prometheus_exporter', address: '0.0.0.0:9598' });
-    expect(config.sinks.kafka_raw).toMatchObject({ type: 'kafka', topic: 'raw-logs', bootstrap_servers: 'logclaw-kafka-dev-local-kafka-bootstrap:9092', encoding: { codec: 'json' } });
-    expect(config.sinks.opensearch).toMatchObject({ type: 'elasticsearch', endpoints: ['http://logclaw-opensearch-dev-local:9200'], api_version: 'v7', bulk: { index: 'logclaw-logs-%Y.%m.%d' } });
+    expect(config.sinks.kafka_raw).toMatchObject({
+      type: 'kafka',
+      topic: 'raw-logs',
+      bootstrap_servers: 'logclaw-kafka-dev-local-kafka-bootstrap:9092',
+      encoding: { codec: 'json' },
+    });
+    expect(config.sinks.opensearch).toMatchObject({
+      type: 'elasticsearch',
+      endpoints: ['http://logclaw-opensearch-dev-local:9200'],
+      api_version: 'v7',
+      bulk: { index: 'logclaw-logs-%Y.%m.%d' },
+    });
     expect(config.transforms.stamp.source).toContain('.ingest_timestamp = now()');
   });
 
   it('the umbrella (tenant-dev-local.yaml) creates the same LogClaw objects with the same names as the per-chart releases', async () => {
-    const umbrella = await render(helm, chartsDir, 'logclaw-tenant', { release: NAMESPACE, namespace: NAMESPACE, files: [join(REPO_ROOT, 'resources/gitops/tenants/tenant-dev-local.yaml')] });
+    const umbrella = await render(helm, chartsDir, 'logclaw-tenant', {
+      release: NAMESPACE,
+      namespace: NAMESPACE,
+      files: [join(REPO_ROOT, 'resources/gitops/tenants/tenant-dev-local.yaml')],
+    });
     // Objects of LogClaw's own charts carry logclaw.io/tenant; upstream Airflow's follow its release
     // name, and so does the database in the migration Job's hash (<release>-postgresql).
     const ours = (docs: K8sObject[]) =>
-      docs.filter((d) => d.metadata.labels?.['logclaw.io/tenant']).map((d) => `${d.kind}/${d.metadata.name.replace(/-migrate-[0-9a-f]{8}$/, '-migrate-<hash>')}`).sort();
+      docs
+        .filter((d) => d.metadata.labels?.['logclaw.io/tenant'])
+        .map((d) => `${d.kind}/${d.metadata.name.replace(/-migrate-[0-9a-f]{8}$/, '-migrate-<hash>')}`)
+        .sort();
     expect(ours(umbrella)).toEqual(ours([...perChart.values()].flat()));
     expect(ours(umbrella).length).toBeGreaterThan(30);
   });

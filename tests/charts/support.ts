@@ -111,7 +111,14 @@ export function ofKind(docs: K8sObject[], kind: string): K8sObject[] {
 /** The one object of this kind and name; fails the test with what exists otherwise. */
 export function get(docs: K8sObject[], kind: string, name: string): K8sObject {
   const found = docs.find((d) => d.kind === kind && d.metadata.name === name);
-  if (!found) throw new Error(`no ${kind} ${name}; ${kind}s rendered: ${ofKind(docs, kind).map((d) => d.metadata.name).join(', ') || 'none'}`);
+  if (!found)
+    throw new Error(
+      `no ${kind} ${name}; ${kind}s rendered: ${
+        ofKind(docs, kind)
+          .map((d) => d.metadata.name)
+          .join(', ') || 'none'
+      }`,
+    );
   return found;
 }
 

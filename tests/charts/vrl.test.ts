@@ -131,7 +131,10 @@ async function remap(program: string, event: unknown, prelude = HTTP_SOURCE_FIEL
   const n = runs++;
   const programFile = join(work, `program-${n}.vrl`);
   const eventsFile = join(work, `events-${n}.ndjson`);
-  writeFileSync(programFile, `${prelude}\n${program}\nencode_json({"json": encode_json(.), "timestamp_is_timestamp": is_timestamp(.timestamp)})\n`);
+  writeFileSync(
+    programFile,
+    `${prelude}\n${program}\nencode_json({"json": encode_json(.), "timestamp_is_timestamp": is_timestamp(.timestamp)})\n`,
+  );
   writeFileSync(eventsFile, JSON.stringify(event) + '\n');
   const { stdout, stderr } = await promisify(execFile)(vrl, ['--program', programFile, '--input', eventsFile]);
   if (stderr.trim()) return { error: stderr.trim() };
@@ -223,8 +226,20 @@ describe('receiver (local profile): the stamp remap between http_in and the Kafk
     const stamp = receiver.transforms.stamp!;
     expect([stamp.drop_on_error, stamp.drop_on_abort, stamp.reroute_dropped]).toEqual([undefined, undefined, undefined]);
     expect(stamp.source).not.toMatch(/\babort\b|!\(/);
-    expect(receiver.sinks.kafka_raw).toMatchObject({ type: 'kafka', inputs: ['stamp'], topic: 'raw-logs', key_field: '.service', encoding: { codec: 'json' } });
-    expect(receiver.sinks.opensearch).toMatchObject({ type: 'elasticsearch', inputs: ['stamp'], api_version: 'v7', mode: 'bulk', bulk: { index: 'logclaw-logs-%Y.%m.%d', action: 'index' } });
+    expect(receiver.sinks.kafka_raw).toMatchObject({
+      type: 'kafka',
+      inputs: ['stamp'],
+      topic: 'raw-logs',
+      key_field: '.service',
+      encoding: { codec: 'json' },
+    });
+    expect(receiver.sinks.opensearch).toMatchObject({
+      type: 'elasticsearch',
+      inputs: ['stamp'],
+      api_version: 'v7',
+      mode: 'bulk',
+      bulk: { index: 'logclaw-logs-%Y.%m.%d', action: 'index' },
+    });
   });
 
   it("compiles in the pinned VRL without errors or warnings (Vector refuses to start on a remap that doesn't compile)", async () => {
@@ -241,7 +256,14 @@ describe('receiver (local profile): the stamp remap between http_in and the Kafk
     const after = Date.now();
     const { event } = out;
     expect(Object.keys(event)).toEqual(['ingest_timestamp', 'level', 'message', 'path', 'service', 'source_type', 'tenant', 'timestamp']);
-    expect(event).toMatchObject({ message: 'Payment failed: timeout', level: 'ERROR', service: 'payment-api', tenant: 'dev-local', path: '/', source_type: 'http_server' });
+    expect(event).toMatchObject({
+      message: 'Payment failed: timeout',
+      level: 'ERROR',
+      service: 'payment-api',
+      tenant: 'dev-local',
+      path: '/',
+      source_type: 'http_server',
+    });
     within(event.ingest_timestamp, before, after);
     within(event.timestamp, before, after);
     // The decoder stamped the body's missing timestamp before the remap ran.
@@ -280,13 +302,16 @@ describe('receiver (local profile): the stamp remap between http_in and the Kafk
     ['epoch milliseconds', 1709675998123],
     ['null', null],
     ['an object', { at: '2024-03-05T21:59:58Z' }],
-  ])('replaces a timestamp it cannot parse (%s) with ingest_timestamp, so the record time and index day are the ingest time', async (_, sent) => {
-    const before = Date.now();
-    const out = await receiveOne(JSON.stringify({ message: 'm', service: 's', timestamp: sent }));
-    expect(out.event.timestamp).toBe(out.event.ingest_timestamp);
-    within(out.event.timestamp, before, Date.now());
-    expect(kafkaRecord(receiver, 'kafka_raw', out).timestampMs).toBe(Date.parse(out.event.ingest_timestamp as string));
-  });
+  ])(
+    'replaces a timestamp it cannot parse (%s) with ingest_timestamp, so the record time and index day are the ingest time',
+    async (_, sent) => {
+      const before = Date.now();
+      const out = await receiveOne(JSON.stringify({ message: 'm', service: 's', timestamp: sent }));
+      expect(out.event.timestamp).toBe(out.event.ingest_timestamp);
+      within(out.event.timestamp, before, Date.now());
+      expect(kafkaRecord(receiver, 'kafka_raw', out).timestampMs).toBe(Date.parse(out.event.ingest_timestamp as string));
+    },
+  );
 
   it('an empty object still becomes an event: stamped, no Kafka key (any partition), indexed by decode time', async () => {
     const out = await receiveOne('{}');
@@ -302,7 +327,13 @@ describe('receiver (local profile): the stamp remap between http_in and the Kafk
   it("the body cannot choose the tenant, the ingest time, or hide the source's fields", async () => {
     const before = Date.now();
     const out = await receiveOne(
-      JSON.stringify({ message: 'm', tenant: 'someone-else', ingest_timestamp: '2000-01-01T00:00:00Z', path: '/elsewhere', source_type: 'mine' }),
+      JSON.stringify({
+        message: 'm',
+        tenant: 'someone-else',
+        ingest_timestamp: '2000-01-01T00:00:00Z',
+        path: '/elsewhere',
+        source_type: 'mine',
+      }),
     );
     expect(out.event.tenant).toBe('dev-local');
     within(out.event.ingest_timestamp, before, Date.now());
@@ -361,8 +392,11 @@ describe('agent (production profile): the same stamp on kubernetes_logs events, 
     agent = await vectorConfig('logclaw-ingestion-acme-agent', { release: 'logclaw-ingestion-acme', files: ['ci/production-values.yaml'] });
   });
 
-  it('runs the receiver\'s stamp first', async () => {
-    const production = await vectorConfig('logclaw-ingestion-acme', { release: 'logclaw-ingestion-acme', files: ['ci/production-values.yaml'] });
+  it("runs the receiver's stamp first", async () => {
+    const production = await vectorConfig('logclaw-ingestion-acme', {
+      release: 'logclaw-ingestion-acme',
+      files: ['ci/production-values.yaml'],
+    });
     expect(agent.transforms.stamp!.source.startsWith(production.transforms.stamp!.source.trimEnd())).toBe(true);
     expect(agent.sinks.kafka_raw).toMatchObject({ inputs: ['stamp'], topic: 'raw-logs', key_field: '.service' });
   });
