@@ -100,7 +100,18 @@ export const PreflightReport = z.object({
 });
 export type PreflightReport = z.infer<typeof PreflightReport>;
 
-export const StepKind = z.enum(['preflight', 'cluster', 'operator', 'crds', 'namespace', 'secrets', 'release', 'uninstall', 'cleanup']);
+export const StepKind = z.enum([
+  'preflight',
+  'cluster',
+  'operator',
+  'crds',
+  'images',
+  'namespace',
+  'secrets',
+  'release',
+  'uninstall',
+  'cleanup',
+]);
 export type StepKind = z.infer<typeof StepKind>;
 
 /** What the timeline needs beyond the job's own step states. */

@@ -91,9 +91,10 @@ describe('Stack pane in a browser', () => {
     await expect
       .poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 600_000, interval: 1000 })
       .toBe('succeeded');
-    // Three operators and four releases: no Flink or OpenSearch operator for the pipeline.
-    expect(await steps.locator('li[data-step]').count()).toBe(12);
-    expect(await steps.locator('li[data-state="done"]').count()).toBe(12);
+    // The images pulled into the node, three operators and four releases: no Flink or OpenSearch operator for the pipeline.
+    expect(await steps.locator('li[data-step]').count()).toBe(13);
+    expect(await steps.locator('li[data-state="done"]').count()).toBe(13);
+    expect(await steps.locator('li[data-step="images"]').getAttribute('data-state')).toBe('done');
 
     // The overview: the profile's releases deployed, pods grouped by component, dev secrets with copy buttons.
     const releases = page.getByRole('table', { name: 'Helm releases' });

@@ -92,6 +92,7 @@ describe('operator charts: downloaded, checked against their digest, installed f
       operatorRepo: repo.url,
       standIns,
       preflight: async () => ({ ok: true, lines: [], report: { checks: [] } }),
+      images: async () => [],
     };
   }
 

@@ -1,9 +1,10 @@
 // A first `logclaw up` with no options installs the lean pipeline profile on a kind cluster (the
 // FAKE kind: kwok), on a machine the size of an 8 GB laptop's Docker Desktop: exactly its four
-// releases, only the operators they need (no Flink or OpenSearch operator), the profile's lower
-// resources in place, a preflight that passes its resource check without being told to, and a
-// doctor that expects those four releases.
-import { mkdtempSync, rmSync } from 'node:fs';
+// releases, only the operators they need (no Flink or OpenSearch operator), every image they use
+// pulled into the kind node once before the releases (through the FAKE docker's crictl), the
+// profile's lower resources in place, a preflight that passes its resource check without being told
+// to, and a doctor that expects those four releases.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
@@ -16,6 +17,20 @@ import { type StackTestSetup, jsonLines, playOperators, stackEnv, stackSetup } f
 
 const CLUSTER = `ln${Date.now().toString(36).slice(-5)}`;
 const TENANT = 'lean';
+/** The images of the lean profile: its four releases' renders and the inventory's for its three operators and Strimzi's brokers. */
+const LEAN_IMAGES = [
+  'docker.io/library/busybox:1.38.0',
+  'docker.io/opensearchproject/opensearch:2.14.0',
+  'docker.io/timberio/vector:0.38.0-debian',
+  'ghcr.io/external-secrets/external-secrets:v0.10.3',
+  'quay.io/jetstack/cert-manager-acmesolver:v1.16.1',
+  'quay.io/jetstack/cert-manager-cainjector:v1.16.1',
+  'quay.io/jetstack/cert-manager-controller:v1.16.1',
+  'quay.io/jetstack/cert-manager-startupapicheck:v1.16.1',
+  'quay.io/jetstack/cert-manager-webhook:v1.16.1',
+  'quay.io/strimzi/kafka:0.50.1-kafka-4.1.1',
+  'quay.io/strimzi/operator:0.50.1',
+];
 
 describe('logclaw up: the lean pipeline profile by default', () => {
   let setup: StackTestSetup;
@@ -55,6 +70,7 @@ describe('logclaw up: the lean pipeline profile by default', () => {
       [
         'preflight',
         'cluster',
+        'images',
         'operator:cert-manager',
         'operator:external-secrets',
         'operator:strimzi',
@@ -67,6 +83,31 @@ describe('logclaw up: the lean pipeline profile by default', () => {
         'release:ingestion',
       ].sort(),
     );
+    // Every image of the profile (its renders, its operators' and Strimzi's run-time Kafka image) was
+    // pulled into the node once, at most three at a time, each start and end on a line of its own.
+    const pulls = events.filter((event) => event.event === 'line' && event.step === 'images').map((event) => event.text!);
+    const started = pulls.filter((line) => line.startsWith('pulling ') && !line.includes(' images into ')).map((line) => line.slice(8));
+    const ended = pulls.map((line) => /^pulled (\S+) in \d+\.\ds$/.exec(line)?.[1]).filter(Boolean);
+    expect(started).toEqual(LEAN_IMAGES);
+    expect([...ended].sort()).toEqual(LEAN_IMAGES);
+    expect(pulls[0]).toBe(`pulling ${LEAN_IMAGES.length} images into ${CLUSTER}-control-plane, 3 at a time`);
+    let inFlight = 0;
+    const widths = pulls.slice(1).map((line) => (inFlight += line.startsWith('pulling ') ? 1 : -1));
+    expect(widths.slice(0, 3)).toEqual([1, 2, 3]);
+    expect(Math.max(...widths)).toBe(3);
+    expect(events.filter((event) => event.event === 'message' && event.id === 'images').at(-1)).toMatchObject({
+      text: `${LEAN_IMAGES.length}/${LEAN_IMAGES.length} images pulled`,
+    });
+    // What the node's containerd was asked (the FAKE docker records every crictl pull in the cluster's folder).
+    const node = `${CLUSTER}-control-plane`;
+    const asked = readFileSync(join(home, 'fake-kind', 'clusters', CLUSTER, `containerd-${node}.log`), 'utf8')
+      .trim()
+      .split('\n');
+    expect(asked.sort()).toEqual(LEAN_IMAGES);
+    // The releases waited for the pulls: none started before the images step was done.
+    const at = (id: string, state: string) =>
+      events.findIndex((event) => event.event === 'step' && event.id === id && event.state === state);
+    expect(at('release:platform', 'running')).toBeGreaterThan(at('images', 'done'));
     const resources = events.find(
       (event) => event.event === 'line' && event.step === 'preflight' && event.text?.includes('Memory and CPU'),
     );

@@ -106,6 +106,13 @@ describe('the installer runs what it shows', () => {
     // The plan covered every kind of step; each tenant release shows the user's values file, those
     // the profile lowers its values file before the app's.
     expect(install.changes.some((line) => line.startsWith(`kind create cluster --name ${CLUSTER}`))).toBe(true);
+    // The images step shows its pulls as it runs them (the images are known once helm renders): one
+    // crictl pull per image into the node, each run once, exactly as shown.
+    const pulls = install.job.steps.find((step) => step.id === 'images')!.commands;
+    expect(pulls.length).toBeGreaterThan(0);
+    expect(pulls.filter((line) => !line.startsWith(`docker exec ${CLUSTER}-control-plane crictl pull `))).toEqual([]);
+    expect(new Set(pulls).size).toBe(pulls.length);
+    expect(install.changes.filter((line) => line.includes(' crictl pull ')).sort()).toEqual([...pulls].sort());
     const releases = install.planned.filter((step) => step.id.startsWith('release:'));
     expect(releases.map((step) => step.id)).toEqual(['release:platform', 'release:kafka', 'release:opensearch', 'release:ingestion']);
     for (const step of releases) {

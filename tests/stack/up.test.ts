@@ -75,8 +75,8 @@ describe('logclaw up / status / down on a kind cluster', () => {
 
     // Every step ran once and is done.
     const done = events.filter((event) => event.event === 'step' && event.state === 'done').map((event) => event.id);
-    expect(done).toHaveLength(17);
-    expect(new Set(done).size).toBe(17);
+    expect(done).toHaveLength(18);
+    expect(new Set(done).size).toBe(18);
     // The DAG: after platform, Kafka's CRD check, OpenSearch and Airflow run side by side.
     const index = (id: string, state: string) =>
       events.findIndex((event) => event.event === 'step' && event.id === id && event.state === state);
@@ -85,6 +85,9 @@ describe('logclaw up / status / down on a kind cluster', () => {
     expect(index('release:airflow', 'running')).toBeLessThan(firstDone);
     expect(index('release:kafka', 'running')).toBeGreaterThan(index('crds:strimzi', 'done'));
     expect(index('release:ticketing-agent', 'running')).toBeGreaterThan(index('release:ml-engine', 'done'));
+    // The images are pulled into the node beside the operators, before any release waits for its pods.
+    expect(index('images', 'running')).toBeLessThan(index('operator:strimzi', 'done'));
+    expect(index('release:platform', 'running')).toBeGreaterThan(index('images', 'done'));
     // kind got the app's config and kubeconfig; the older Strimzi CRDs were upgraded server-side.
     const lines = events.filter((event) => event.event === 'line');
     expect(

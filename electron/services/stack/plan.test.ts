@@ -19,6 +19,7 @@ function env(): StepEnv {
     chartsDir: '/app/charts',
     secrets: {} as StepEnv['secrets'],
     preflight: async () => ({ ok: true, lines: [], report: {} }),
+    images: async () => [],
   };
 }
 
@@ -131,6 +132,7 @@ describe('install steps', () => {
     expect(steps.map((step) => step.id)).toEqual([
       'preflight',
       'cluster',
+      'images',
       'operator:cert-manager',
       'operator:external-secrets',
       'operator:strimzi',
@@ -149,12 +151,15 @@ describe('install steps', () => {
     ]);
     expect(deps['cluster']).toEqual(['preflight']);
     expect(deps['operator:flink-operator']).toEqual(['cluster', 'operator:cert-manager']);
-    expect(deps['release:platform']).toEqual(['namespace', 'secrets', 'operator:cert-manager', 'operator:external-secrets']);
-    expect(deps['release:kafka']).toEqual(['namespace', 'secrets', 'crds:strimzi', 'release:platform']);
-    expect(deps['release:ticketing-agent']).toEqual(['namespace', 'secrets', 'release:kafka', 'release:ml-engine']);
-    // Safe to skip: preflight and the releases nothing else needs.
+    // The images are pulled beside the operators; every release waits for them, so its readiness wait holds no pull.
+    expect(deps['images']).toEqual(['cluster']);
+    expect(deps['release:platform']).toEqual(['namespace', 'secrets', 'images', 'operator:cert-manager', 'operator:external-secrets']);
+    expect(deps['release:kafka']).toEqual(['namespace', 'secrets', 'images', 'crds:strimzi', 'release:platform']);
+    expect(deps['release:ticketing-agent']).toEqual(['namespace', 'secrets', 'images', 'release:kafka', 'release:ml-engine']);
+    // Safe to skip: preflight, the pulls (a node with a registry mirror), and the releases nothing else needs.
     expect(steps.filter((step) => step.skippable).map((step) => step.id)).toEqual([
       'preflight',
+      'images',
       'release:ingestion',
       'release:flink',
       'release:airflow',
@@ -168,6 +173,7 @@ describe('install steps', () => {
     expect(steps.map((step) => step.id)).toEqual([
       'preflight',
       'cluster',
+      'images',
       'operator:cert-manager',
       'operator:external-secrets',
       'operator:strimzi',
@@ -202,6 +208,17 @@ describe('install steps', () => {
     expect(stepCommands(steps.find((s) => s.id === 'crds:strimzi')!)[1]).toContain(
       'strimzi-crds-0.50.1.yaml --server-side --force-conflicts',
     );
+  });
+
+  it('an existing context gets no images step: its nodes are not containers here, and releases do not wait for one', () => {
+    const steps = upSteps(env(), params({ target: { mode: 'existing', kubeconfig: ['/k'], context: 'c' } }));
+    expect(steps.map((step) => step.id)).not.toContain('images');
+    expect(steps.find((step) => step.id === 'release:platform')?.dependsOn).toEqual([
+      'namespace',
+      'secrets',
+      'operator:cert-manager',
+      'operator:external-secrets',
+    ]);
   });
 
   it('the serial schedule (benchmark baseline) chains the releases in plan order', () => {

@@ -9,7 +9,7 @@ import type { BackendContext } from '../../domain.js';
 import { ChartRepoClient } from '../images/chart-repo.js';
 import { dockerCredentials } from '../images/docker-config.js';
 import { inventoryPath, readInventory } from '../images/inventory.js';
-import { collectImages, runRealityCheck } from '../images/reality.js';
+import { type ImageTarget, collectImages, runRealityCheck } from '../images/reality.js';
 import { RegistryClient } from '../images/registry-client.js';
 import type { PlanOperator } from './plan.js';
 
@@ -24,16 +24,21 @@ export interface RealityScope {
   operatorRepo?: string;
 }
 
+/** The images an install pulls: its releases' renders and the inventory's for its operators and run time (the images step pulls them). */
+export function installImages(ctx: BackendContext, scope: Pick<RealityScope, 'rendered' | 'operators'>): ImageTarget[] {
+  return collectImages(
+    scope.rendered,
+    readInventory(inventoryPath(ctx.appRoot)),
+    scope.operators.map((operator) => operator.name),
+  );
+}
+
 export async function stackReality(
   ctx: BackendContext,
   scope: RealityScope,
   onProgress: (progress: RealityProgress) => void,
 ): Promise<RealityReport> {
-  const images = collectImages(
-    scope.rendered,
-    readInventory(inventoryPath(ctx.appRoot)),
-    scope.operators.map((operator) => operator.name),
-  );
+  const images = installImages(ctx, scope);
   const charts = scope.operators.map((operator) => ({
     chart: operator.chart.name,
     version: operator.chart.version,

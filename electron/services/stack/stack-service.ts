@@ -30,7 +30,7 @@ import { DevSecretsStore, describeSecrets } from './secrets.js';
 import { tenantNamespace } from './services.js';
 import { observeStack, unobserved } from './stack-status.js';
 import { clusterCapacity, installValues, preflightLines, preflightProbes, renderRelease, runtimeInfo } from './stack-preflight.js';
-import { stackReality, withReality } from './stack-reality.js';
+import { type RealityScope, installImages, stackReality, withReality } from './stack-reality.js';
 import { upSteps } from './steps/graph.js';
 import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
@@ -80,6 +80,11 @@ export class StackService {
         const measured = { profile: params.profile, releases: params.releases, user: await readUserValues(params) };
         const report = await this.#runPreflight(params.target, params.tenant, ignore, measured);
         return { ok: report.ok, lines: preflightLines(report, ignore), report };
+      },
+      images: async (params) => {
+        const measured = { profile: params.profile, releases: params.releases, user: await readUserValues(params) };
+        const rendered = await this.#rendered(params.tenant, measured);
+        return installImages(ctx, { rendered, operators: neededOperators(this.plan, params.releases) });
       },
     };
     ctx.jobs.register(UP_JOB, (params) => this.#definition('up', params as unknown as UpParams));
@@ -175,16 +180,21 @@ export class StackService {
 
   /** The images and operator charts this install would pull, asked of their registries; progress as `stack:realityProgress`. */
   async #reality(tenant: string, measured: Measured) {
-    const rendered = await Promise.all(
+    const rendered = await this.#rendered(tenant, measured);
+    const operators = neededOperators(this.plan, measured.releases);
+    return stackReality(this.ctx, { rendered, operators, operatorRepo: this.#env.operatorRepo }, (progress) =>
+      this.ctx.bus.emit('stack:realityProgress', progress),
+    );
+  }
+
+  /** Each release the install would create, rendered by helm with the values it gets. */
+  #rendered(tenant: string, measured: Measured): Promise<RealityScope['rendered']> {
+    return Promise.all(
       this.#installed(tenant, measured).map(async ({ release, values }) => ({
         name: release.name,
         chart: basename(release.chart),
         manifest: await this.#render(tenant, release, values),
       })),
-    );
-    const operators = neededOperators(this.plan, measured.releases);
-    return stackReality(this.ctx, { rendered, operators, operatorRepo: this.#env.operatorRepo }, (progress) =>
-      this.ctx.bus.emit('stack:realityProgress', progress),
     );
   }
 

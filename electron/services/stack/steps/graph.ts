@@ -4,6 +4,7 @@
 import { strimziOperator } from '../ops/strimzi.js';
 import { neededOperators } from '../plan.js';
 import { clusterStep, namespaceStep, preflightStep, secretsStep } from './cluster.js';
+import { imagesStep } from './images.js';
 import { operatorStep, strimziCrdsStep } from './operators.js';
 import { releaseStep } from './releases.js';
 import type { StepEnv, StepSpec, UpParams } from './step.js';
@@ -19,6 +20,9 @@ export function upSteps(env: StepEnv, params: UpParams): StepSpec[] {
   const steps: StepSpec[] = [
     { ...preflightStep(env, params), dependsOn: [], skippable: true },
     { ...clusterStep(env, params), dependsOn: ['preflight'], skippable: false },
+    // Pulled into the kind node beside the operators, so the releases' readiness waits hold no pulls;
+    // skippable for a node whose containerd pulls through a mirror. An existing context has no such step (images.ts).
+    ...(params.target.mode === 'kind' ? [{ ...imagesStep(env, params), dependsOn: ['cluster'], skippable: true }] : []),
     ...operators.map((operator) => ({
       ...operatorStep(env, params, operator),
       dependsOn: ['cluster', ...operator.dependsOn.map((dep) => `operator:${dep}`)],
@@ -34,6 +38,7 @@ export function upSteps(env: StepEnv, params: UpParams): StepSpec[] {
 
   const operatorSteps = new Set(steps.filter((step) => step.kind === 'operator' || step.kind === 'crds').map((step) => step.id));
   const dependents = new Set(releases.flatMap((release) => release.dependsOn));
+  const images = steps.some((step) => step.id === 'images') ? ['images'] : [];
   let previous: string | undefined;
   for (const release of releases) {
     const operatorDeps = release.operators.flatMap((name) =>
@@ -43,8 +48,8 @@ export function upSteps(env: StepEnv, params: UpParams): StepSpec[] {
       params.schedule === 'serial'
         ? previous
           ? [previous]
-          : ['namespace', 'secrets', ...operatorSteps]
-        : ['namespace', 'secrets', ...operatorDeps, ...release.dependsOn.map((dep) => `release:${dep}`)];
+          : ['namespace', 'secrets', ...images, ...operatorSteps]
+        : ['namespace', 'secrets', ...images, ...operatorDeps, ...release.dependsOn.map((dep) => `release:${dep}`)];
     steps.push({ ...releaseStep(env, params, release), dependsOn, skippable: !dependents.has(release.name) });
     previous = `release:${release.name}`;
   }

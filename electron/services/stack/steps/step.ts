@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { shellLine } from '#contract/command.js';
 import type { StepKind } from '#contract/stack.js';
 import type { BackendContext } from '../../../domain.js';
+import type { ImageTarget } from '../../images/reality.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { RunResult } from '../../tools/run-tool.js';
 import type { CommandOptions, ToolCall } from '../../tools/tools-service.js';
@@ -68,6 +69,8 @@ export interface StepEnv {
   /** Charts versioned +logclaw-fake may be installed (a test hook: test-hooks.ts). */
   standIns?: boolean;
   preflight(params: UpParams, ignore: string[]): Promise<{ ok: boolean; lines: string[]; report: unknown }>;
+  /** The images the install pulls, as the preflight's reality check collects them (the releases' renders and the inventory's). */
+  images(params: UpParams): Promise<ImageTarget[]>;
 }
 
 /** The step's lines for the timeline and "copy as commands". */

@@ -1,0 +1,116 @@
+// The install's images step on a kind cluster (the FAKE kind: kwok; the FAKE docker answers
+// `docker exec <node> crictl pull` with containerd's error texts for marked tags): an image that does
+// not exist fails the install at once with IMAGE_PULL_FAILED, naming the image, its registry and the
+// fix, before any release is installed; after the values are fixed (here: a tag the registry
+// rate-limits once), the same command resumes the install, and the rate-limited pull is tried again.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from '#contract/index.js';
+import { runCli } from '../support/cli.js';
+import { useTestEnv } from '../support/test-env.js';
+import { type StackTestSetup, jsonLines, playOperators, stackEnv, stackSetup } from './support.js';
+
+const CLUSTER = `im${Date.now().toString(36).slice(-5)}`;
+const TENANT = 'pulls';
+const VECTOR = 'docker.io/timberio/vector';
+
+interface Event {
+  event: string;
+  id?: string;
+  state?: string;
+  step?: string;
+  text?: string;
+  failure?: Job['failure'];
+}
+
+describe('the images step pulls into the kind node before the releases', () => {
+  let setup: StackTestSetup;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+  let values: string;
+  let player: ReturnType<typeof playOperators>;
+
+  beforeAll(async () => {
+    const { tools } = await useTestEnv('tools');
+    setup = await stackSetup(tools);
+    home = mkdtempSync(join(tmpdir(), 'logclaw-stack-images-'));
+    env = stackEnv(setup, home, { LOGCLAW_FAKE_DOCKER_NCPU: '8', LOGCLAW_FAKE_DOCKER_MEM_TOTAL: String(16 * 1024 ** 3) });
+    values = join(home, 'values.yaml');
+    player = playOperators(() => ({ file: join(home, 'stack', 'kubeconfig'), context: `kind-${CLUSTER}` }));
+  }, 600_000);
+
+  afterAll(async () => {
+    await player?.stop();
+    if (env) await execa('kind', ['delete', 'cluster', '--name', CLUSTER], { env, reject: false });
+    await setup?.operators.close();
+    if (home) rmSync(home, { recursive: true, force: true });
+  }, 120_000);
+
+  const up = () =>
+    runCli(
+      [
+        'up',
+        '--cluster',
+        CLUSTER,
+        '--tenant',
+        TENANT,
+        '--values',
+        values,
+        '--timeout',
+        '3m',
+        '--ignore-preflight',
+        'vm-max-map-count,disk',
+        '--json',
+      ],
+      env,
+    );
+  const vectorTag = (tag: string) => writeFileSync(values, `logclaw-ingestion:\n  image:\n    tag: ${tag}\n`);
+  /** Every crictl pull the node's containerd was asked for, in order (recorded by the FAKE docker). */
+  const asked = () =>
+    readFileSync(join(home, 'fake-kind', 'clusters', CLUSTER, `containerd-${CLUSTER}-control-plane.log`), 'utf8')
+      .trim()
+      .split('\n');
+
+  it('an image that does not exist fails the install at once with IMAGE_PULL_FAILED, before any release', async () => {
+    vectorTag('0.38.0-missing');
+    const first = await up();
+    expect(first.exitCode, first.stderr).toBe(1);
+    const events = jsonLines<Event>(first.stdout);
+    const result = events.find((event) => event.event === 'result')!;
+    expect(result.failure).toMatchObject({ stepId: 'images', code: 'IMAGE_PULL_FAILED' });
+    expect(result.failure!.message).toBe(
+      `Image ${VECTOR}:0.38.0-missing (ingestion) cannot be pulled from docker.io: not found ("NotFound" in crictl's error)`,
+    );
+    expect(result.failure!.hint).toContain(
+      'Pin a tag that docker.io has, or mirror the image and point global.imageRegistry in your values',
+    );
+    expect(result.failure!.detail).toMatchObject({
+      pulls: [{ node: `${CLUSTER}-control-plane`, image: `${VECTOR}:0.38.0-missing`, registry: 'docker.io', result: 'not-found' }],
+    });
+    // Tried once: a missing tag does not come back by waiting.
+    expect(asked().filter((image) => image === `${VECTOR}:0.38.0-missing`)).toHaveLength(1);
+    expect(events.some((event) => event.event === 'step' && event.id?.startsWith('release:') && event.state === 'running')).toBe(false);
+  }, 900_000);
+
+  it('after the fix the same command resumes; a rate-limited image is tried again after a back-off and the install finishes', async () => {
+    vectorTag('0.38.0-ratelimited');
+    const second = await up();
+    const events = jsonLines<Event>(second.stdout);
+    expect(
+      events.find((event) => event.event === 'result'),
+      second.stderr,
+    ).toMatchObject({ state: 'succeeded', ok: true });
+    const lines = events.filter((event) => event.event === 'line' && event.step === 'images').map((event) => event.text);
+    const image = `${VECTOR}:0.38.0-ratelimited`;
+    expect(lines).toContain(`${image}: rate-limited ("429 Too Many Requests" in crictl's error); trying again in 2.0s`);
+    expect(lines).toContain(`pulling ${image} (try 2 of 4)`);
+    expect(lines.filter((line) => line?.startsWith(`pulled ${image} in `))).toHaveLength(1);
+    expect(asked().filter((name) => name === image)).toEqual([image, image]);
+    // The resumed job did not create the cluster again, and its releases are installed.
+    expect(events.some((event) => event.event === 'step' && event.id === 'cluster' && event.state === 'running')).toBe(false);
+    expect(events.filter((event) => event.event === 'step' && event.state === 'done' && event.id?.startsWith('release:'))).toHaveLength(4);
+  }, 900_000);
+});
