@@ -83,8 +83,10 @@ describe('Forwards pane in a browser', () => {
     while ((await conflict.count()) > 0) await conflict.first().click();
     await expect.poll(() => state('opensearch'), { timeout: 30_000 }).toBe('ready');
     await expect.poll(() => state('feast'), { timeout: 30_000 }).toBe('ready');
-    await expect.poll(() => state('airflow'), { timeout: 30_000 }).toMatch(/starting|reconnecting|failed/);
-    expect(await table.locator('tr[data-forward="airflow"]').textContent()).toContain('does not exist');
+    // The missing service's reason appears once its first probe has failed: wait for it, not for the state alone
+    // ("starting" matches before the probe has answered).
+    await expect.poll(() => table.locator('tr[data-forward="airflow"]').textContent(), { timeout: 30_000 }).toContain('does not exist');
+    expect(await state('airflow')).toMatch(/starting|reconnecting|failed/);
     await expect
       .poll(() =>
         page
