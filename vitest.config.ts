@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts', 'workloads/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
     // Real servers start on first use; a cold machine provisions them (downloads, builds) once.
     testTimeout: 120_000,
