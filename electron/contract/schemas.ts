@@ -1,5 +1,6 @@
 // Shapes shared by requests, responses and events. Pure data: no node, electron or react imports.
 import { z } from 'zod';
+import { httpUrl } from './define.js';
 import { ERROR_CODES } from './errors.js';
 
 /** The one shape of an error nested in a response or event: a code from the closed list, a message, a hint. */
@@ -29,6 +30,30 @@ export type ToolReport = z.infer<typeof ToolReport>;
 
 const toolPath = z.string().trim().min(1).optional();
 
+// distribution/reference's domain and path components: a mirror is a registry host (it has a "." or
+// ":" or is localhost, or a runtime would read it as a Docker Hub path), an optional port and path.
+const DOMAIN_PART = '(?:[a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])';
+const IMAGE_MIRROR = new RegExp(
+  `^(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})+(?::[0-9]+)?|${DOMAIN_PART}:[0-9]+|localhost)(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$`,
+);
+
+/** A registry host, optional port and path that replaces every image's registry: quay.io/strimzi/kafka → <mirror>/strimzi/kafka. */
+export const ImageMirror = z
+  .string()
+  .trim()
+  .regex(
+    IMAGE_MIRROR,
+    'an image mirror is a registry host with an optional port and path, lowercase, without https:// (registry.example.com:5000/mirror)',
+  );
+
+/** A Helm chart repository (http or https) that serves every operator chart of the plan under its own name and version. */
+export const ChartRepoMirror = httpUrl('An operator chart repository mirror', 'https://charts.example.com/mirror/');
+
+/** Where the install pulls from instead of the public registries and chart repositories. */
+export const Mirrors = z.object({ images: ImageMirror.optional(), operatorCharts: ChartRepoMirror.optional() }).strict();
+export type Mirrors = z.infer<typeof Mirrors>;
+export const MIRROR_KEYS = ['images', 'operatorCharts'] as const;
+
 export const Settings = z.object({
   schemaVersion: z.literal(1).default(1),
   theme: z.enum(['system', 'light', 'dark']).default('system'),
@@ -41,10 +66,11 @@ export const Settings = z.object({
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/, 'a tenant id is a DNS label: lowercase letters, digits and "-"')
     .default('dev-local'),
+  mirrors: Mirrors.default({}),
 });
 export type Settings = z.infer<typeof Settings>;
 
-/** A settings change: any subset of fields; toolPaths entries set to null are cleared. */
+/** A settings change: any subset of fields; toolPaths and mirrors entries set to null are cleared. */
 export const SettingsPatch = z
   .object({
     theme: Settings.shape.theme.unwrap().optional(),
@@ -52,6 +78,10 @@ export const SettingsPatch = z
     kubeconfig: z.string().nullable().optional(),
     context: z.string().nullable().optional(),
     tenant: Settings.shape.tenant.unwrap().optional(),
+    mirrors: z
+      .object({ images: ImageMirror.nullable().optional(), operatorCharts: ChartRepoMirror.nullable().optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 export type SettingsPatch = z.infer<typeof SettingsPatch>;

@@ -39,6 +39,26 @@ describe('SettingsStore', () => {
     expect(store.current.theme).toBe('light');
   });
 
+  it('keeps the mirrors, clears one with null and refuses a URL as image mirror or a host as chart repository', async () => {
+    const dir = tempDir();
+    const store = new SettingsStore(dir);
+    await store.update({ mirrors: { images: 'registry.example.com:5000/mirror', operatorCharts: 'https://charts.example.com/mirror/' } });
+    expect(await new SettingsStore(dir).load()).toMatchObject({
+      mirrors: { images: 'registry.example.com:5000/mirror', operatorCharts: 'https://charts.example.com/mirror/' },
+    });
+    await store.update({ mirrors: { operatorCharts: null } });
+    expect(store.current.mirrors).toEqual({ images: 'registry.example.com:5000/mirror' });
+    await expect(store.update({ mirrors: { images: 'https://registry.example.com' } })).rejects.toMatchObject({
+      code: 'SETTINGS_INVALID',
+      message: expect.stringContaining('an image mirror is a registry host'),
+    });
+    await expect(store.update({ mirrors: { operatorCharts: 'charts.example.com' } })).rejects.toMatchObject({
+      code: 'SETTINGS_INVALID',
+      message: expect.stringContaining('an http:// or https:// URL'),
+    });
+    expect(store.current.mirrors).toEqual({ images: 'registry.example.com:5000/mirror' });
+  });
+
   it.each([
     ['broken JSON', '{"theme": "dark",'],
     ['a schema violation', JSON.stringify({ theme: 'purple' })],

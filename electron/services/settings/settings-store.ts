@@ -46,17 +46,21 @@ export class SettingsStore {
 function applyPatch(current: Settings, patch: SettingsPatch): Record<string, unknown> {
   const next: Record<string, unknown> = { ...current };
   for (const [key, value] of Object.entries(patch)) {
-    if (key === 'toolPaths') continue;
+    if (key === 'toolPaths' || key === 'mirrors') continue;
     if (value === null) delete next[key];
     else if (value !== undefined) next[key] = value;
   }
-  if (patch.toolPaths) {
-    const toolPaths: Record<string, string> = { ...current.toolPaths };
-    for (const [tool, value] of Object.entries(patch.toolPaths)) {
-      if (value === null || value === undefined) delete toolPaths[tool];
-      else toolPaths[tool] = value;
-    }
-    next.toolPaths = toolPaths;
-  }
+  if (patch.toolPaths) next.toolPaths = patchEntries(current.toolPaths, patch.toolPaths);
+  if (patch.mirrors) next.mirrors = patchEntries(current.mirrors, patch.mirrors);
+  return next;
+}
+
+/** A map of optional strings with a patch's entries applied: null or undefined clears one. */
+function patchEntries(
+  current: Record<string, string | undefined>,
+  patch: Record<string, string | null | undefined>,
+): Record<string, string> {
+  const next: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...current, ...patch })) if (value !== null && value !== undefined) next[key] = value;
   return next;
 }
