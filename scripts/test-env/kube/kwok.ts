@@ -126,6 +126,14 @@ export interface KwokCluster {
   logFiles: string[];
 }
 
+/** Names the process whose end makes a cluster or a test-env state folder abandoned. */
+export const OWNER_FILE = 'owner.pid';
+
+/** The `npm test` run's main process (global setup exports it), else this process. */
+export function runOwnerPid(env = process.env): number {
+  return Number(env.LOGCLAW_TEST_RUN_PID) || process.pid;
+}
+
 export function clusterDir(workdir: string, name: string): string {
   return path.join(workdir, 'clusters', name);
 }
@@ -226,6 +234,10 @@ export async function createKwokCluster(o: CreateKwokClusterOptions): Promise<Kw
   fs.writeFileSync(configFile, kwokctlConfigYaml(o, version));
   const env = kwokEnv(o.workdir, o.binDir, o.kubectl);
   const dir = clusterDir(o.workdir, o.name);
+  // The components outlive this process by design; the owner lets a later run reap them when the
+  // run that made them was killed before its teardown (scripts/test-env/reap.ts).
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, OWNER_FILE), String(runOwnerPid()));
   const kwokctl = path.join(o.binDir, 'kwokctl');
   const r = await runCmd(
     kwokctl,
