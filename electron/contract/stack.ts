@@ -47,6 +47,17 @@ export type StackTarget = z.infer<typeof StackTarget>;
 export const CheckStatus = z.enum(['pass', 'warn', 'fail', 'skip']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
 
+/** A chart whose digest could not be established: installed only once the user accepts it (UpRequest.acceptCharts). */
+export const ChartToAccept = z.object({
+  name: z.string(),
+  version: z.string(),
+  /** Where the archive comes from. */
+  repository: z.string(),
+  /** Why its digest is unknown (stack.yaml's digestSource, or charts/upstream-charts.yaml's). */
+  why: z.string(),
+});
+export type ChartToAccept = z.infer<typeof ChartToAccept>;
+
 export const PreflightCheck = z.object({
   id: z.string(),
   title: z.string(),
@@ -57,6 +68,8 @@ export const PreflightCheck = z.object({
   fix: z.string().optional(),
   /** A command that fixes it, to copy. */
   command: z.string().optional(),
+  /** The charts it would pass with once accepted (the charts check). */
+  accept: z.array(ChartToAccept).optional(),
 });
 export type PreflightCheck = z.infer<typeof PreflightCheck>;
 
@@ -155,6 +168,8 @@ export const FailureDetail = z
     command: z.string().optional(),
     stderrTail: z.array(z.string()).optional(),
     diagnosis: Diagnosis.optional(),
+    /** The charts without a digest the step stopped at: it goes on once they are accepted. */
+    accept: z.array(ChartToAccept).optional(),
   })
   .passthrough();
 export type FailureDetail = z.infer<typeof FailureDetail>;

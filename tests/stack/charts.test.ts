@@ -196,6 +196,10 @@ describe('operator charts: downloaded, checked against their digest, installed f
       `loose-operator 1.0.0 has no recorded digest, so ${cache.archive} (sha256 ${sha}) cannot be checked: it is installed only once you accept it`,
     );
     expect(refused.hint).toContain(`If you trust ${repo.url}, accept it once: \`logclaw up --accept-chart loose-operator\``);
+    // What the app window offers to accept.
+    expect(refused.detail).toEqual({
+      accept: [{ name: 'loose-operator', version: '1.0.0', repository: repo.url, why: "the test's own loose-operator archive" }],
+    });
     expect(await installed('loose')).toBeUndefined();
 
     // What `logclaw up --accept-chart loose-operator` records (through the service, below, for a real plan's chart).
@@ -302,7 +306,7 @@ describe('operator charts: downloaded, checked against their digest, installed f
 
     const standIn = 'logclaw-demo/charts/demo-operator-1.0.0+logclaw-fake.tgz';
     expect(await chartsCheck(env, install)).toMatchObject({
-      id: 'charts',
+      id: 'chart-digests',
       status: 'fail',
       reason: `STAND-IN: ${standIn} is a FAKE test chart, never installed for real`,
       command: 'npm run charts:deps',
@@ -338,6 +342,10 @@ describe('operator charts: downloaded, checked against their digest, installed f
       status: 'fail',
       reason: expect.stringContaining('unneeded-operator 1.0.0 has no recorded digest'),
       command: 'logclaw up --accept-chart demo-operator,unneeded-operator',
+      accept: [
+        { name: 'demo-operator', version: '1.0.0', repository: 'https://charts.example.invalid/', why: "the test's index.yaml" },
+        { name: 'unneeded-operator', version: '1.0.0', repository: repo.url, why: "the test's own unneeded-operator archive" },
+      ],
     });
   }, 300_000);
 });

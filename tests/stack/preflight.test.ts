@@ -69,7 +69,22 @@ describe('preflight on this machine', () => {
         'disk',
         'ports',
         'tools',
+        'chart-digests',
       ]);
+      // The install's charts check, run here as its preflight step runs it: cert-manager has no digest (stack.yaml says why).
+      expect(check['chart-digests']).toMatchObject({
+        status: 'fail',
+        command: 'logclaw up --accept-chart cert-manager',
+        accept: [
+          {
+            name: 'cert-manager',
+            version: 'v1.16.1',
+            repository: 'https://charts.jetstack.io',
+            why: expect.stringContaining('not established'),
+          },
+        ],
+      });
+      expect(report.ok).toBe(false);
     } finally {
       await backend.close();
     }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
 import YAML from 'yaml';
 import { AppError } from '#contract/index.js';
+import type { ChartToAccept } from '#contract/stack.js';
 import { writeFileAtomic } from '../fs-atomic.js';
 import type { PlanChart, StackPlan } from './plan.js';
 import { TEST_HOOKS, isStandIn } from './test-hooks.js';
@@ -146,6 +147,11 @@ export async function acceptCharts(dataDir: string, charts: TrustedChart[], name
   }
 }
 
+/** A chart without a digest as the app offers it for acceptance: where it comes from and why its digest is unknown. */
+export function toAccept(chart: TrustedChart, repository: string): ChartToAccept {
+  return { name: chart.name, version: chart.version, repository, why: chart.source };
+}
+
 /** The command that accepts these charts, for failure messages. */
 export function acceptCommand(names: string[]): string {
   return `logclaw up --accept-chart ${names.join(',')}`;
@@ -223,6 +229,7 @@ export function admit(chart: TrustedChart, verdict: Verdict, origin: ArchiveOrig
         `${chart.name} ${chart.version} has no recorded digest, so ${origin.archive} (sha256 ${verdict.sha256}) cannot be checked: it is installed only once you accept it`,
         {
           hint: `If you trust ${origin.from}, accept it once: \`${acceptCommand([chart.name])}\` (the same command resumes the install); later archives must then match this one. Why there is no digest: ${chart.source}`,
+          detail: { accept: [toAccept(chart, origin.from)] },
         },
       );
     default:

@@ -64,9 +64,13 @@ export async function runPreflight(probes: PreflightProbes, ignore: readonly str
     guard('ports', 'Local ports for the forwards', () => checkPorts(probes)),
     guard('tools', 'kind, helm and kubectl', () => checkTools(probes, tools)),
   ]);
+  return { at: Date.now(), ok: blockingChecks(checks, ignore).length === 0, checks };
+}
+
+/** The failed checks the user did not accept (--ignore-preflight ID,... or all): they stop an install. */
+export function blockingChecks(checks: PreflightCheck[], ignore: readonly string[]): PreflightCheck[] {
   const ignored = new Set(ignore);
-  const ok = checks.every((check) => check.status !== 'fail' || ignored.has(check.id) || ignored.has('all'));
-  return { at: Date.now(), ok, checks };
+  return checks.filter((check) => check.status === 'fail' && !ignored.has(check.id) && !ignored.has('all'));
 }
 
 async function guard(id: string, title: string, run: () => Promise<Omit<PreflightCheck, 'id' | 'title'>>): Promise<PreflightCheck> {

@@ -24,13 +24,14 @@ import {
   readUserValues,
   selectReleases,
 } from './plan.js';
-import { type Requests, runPreflight } from './preflight.js';
+import { type Requests, blockingChecks, runPreflight } from './preflight.js';
 import { type Totals, addTotals, operatorTotals, sumResources } from './requests.js';
 import { DevSecretsStore, describeSecrets } from './secrets.js';
 import { tenantNamespace } from './services.js';
 import { observeStack, unobserved } from './stack-status.js';
 import { clusterCapacity, installValues, preflightLines, preflightProbes, renderRelease, runtimeInfo } from './stack-preflight.js';
 import { type RealityScope, installImages, stackReality, withReality } from './stack-reality.js';
+import { chartsCheck } from './steps/chart-checks.js';
 import { upSteps } from './steps/graph.js';
 import { type DownParams, type StepEnv, type StepSpec, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
@@ -206,11 +207,17 @@ export class StackService {
       .map((release) => ({ release, values: installValues(release, tenant, profile, measured.user) }));
   }
 
-  #runPreflight(target: ResolvedTarget, tenant: string, ignore: string[], measured: Measured): Promise<PreflightReport> {
-    return runPreflight(
-      preflightProbes(this.ctx, target, () => this.#requests(tenant, measured)),
-      ignore,
-    );
+  /** The machine's checks and the charts check, as the install's preflight step and the standalone preflight run them. */
+  async #runPreflight(target: ResolvedTarget, tenant: string, ignore: string[], measured: Measured): Promise<PreflightReport> {
+    const [report, charts] = await Promise.all([
+      runPreflight(
+        preflightProbes(this.ctx, target, () => this.#requests(tenant, measured)),
+        ignore,
+      ),
+      chartsCheck(this.#env, measured),
+    ]);
+    const checks = [...report.checks, charts];
+    return { ...report, ok: blockingChecks(checks, ignore).length === 0, checks };
   }
 
   /** The resource check's numbers: the requests of what will be installed, with its limits in the reason. */

@@ -3,7 +3,7 @@
 // preflight's "charts" check of every chart at once, before anything is created.
 import { existsSync } from 'node:fs';
 import { basename, relative } from 'node:path';
-import type { PreflightCheck } from '#contract/stack.js';
+import type { ChartToAccept, PreflightCheck } from '#contract/stack.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import {
   type ArchiveOrigin,
@@ -17,13 +17,15 @@ import {
   readArchive,
   readUpstreamPins,
   recordAccepted,
+  toAccept,
   verdictLine,
 } from '../chart-trust.js';
 import { chartPath, neededOperators } from '../plan.js';
 import { TEST_HOOKS } from '../test-hooks.js';
 import type { StepEnv, UpParams } from './step.js';
 
-export const CHARTS_CHECK = { id: 'charts', title: 'Charts: dependencies, digests, stand-ins' } as const;
+// Not `charts`: that is the reality check's (operator charts are in their repositories), beside it in `logclaw preflight`.
+export const CHARTS_CHECK = { id: 'chart-digests', title: 'Charts: dependencies, digests, stand-ins' } as const;
 
 const PREPARE =
   'Run `npm run charts:deps` in the checkout where the chart repositories can be reached (it downloads the upstream charts and checks their digests), then retry.';
@@ -64,12 +66,13 @@ export async function checkDependencies(env: StepEnv, chartDir: string, s: StepC
 /**
  * Every chart the install uses, before anything is created: the tenant charts' upstream charts
  * (present, real or an allowed stand-in, matching their digest or accepted) and the charts of the
- * operators they need that have no digest (accepted, or the install would stop at them).
+ * operators they need that have no digest (accepted, or the install would stop at them). The
+ * install's preflight step and the standalone preflight both run it (StackService's preflight).
  */
-export async function chartsCheck(env: StepEnv, params: UpParams): Promise<PreflightCheck> {
+export async function chartsCheck(env: StepEnv, params: Pick<UpParams, 'releases'>): Promise<PreflightCheck> {
   const problems: string[] = [];
   const notes: string[] = [];
-  const accept: string[] = [];
+  const accept: ChartToAccept[] = [];
   let prepare = false;
   let checked = 0;
   const pins = readUpstreamPins(env.chartsDir);
@@ -98,7 +101,7 @@ export async function chartsCheck(env: StepEnv, params: UpParams): Promise<Prefl
         prepare = true;
       } else if (verdict.kind === 'unaccepted') {
         problems.push(`${chart.name} ${chart.version} has no recorded digest (${shown(dep.file)}: sha256 ${verdict.sha256})`);
-        accept.push(chart.name);
+        accept.push(toAccept(chart, chart.repository ?? 'its chart repository'));
       }
     }
   }
@@ -109,13 +112,14 @@ export async function chartsCheck(env: StepEnv, params: UpParams): Promise<Prefl
     if (env.standIns) notes.push(`${chart.name} ${chart.version} has no recorded digest: installed only as a STAND-IN or once accepted`);
     else {
       problems.push(`${chart.name} ${chart.version} has no recorded digest`);
-      accept.push(chart.name);
+      accept.push(toAccept({ ...chart, source: chart.digestSource }, env.operatorRepo ?? chart.repository));
     }
   }
+  const names = accept.map((chart) => chart.name);
   const fix = [
     ...(prepare ? [PREPARE] : []),
     ...(accept.length
-      ? [`If you trust their repositories, accept them once: ${acceptCommand(accept)} (the app records it; later archives must match)`]
+      ? [`If you trust their repositories, accept them once: ${acceptCommand(names)} (the app records it; later archives must match)`]
       : []),
   ].join(' ');
   if (problems.length)
@@ -124,7 +128,8 @@ export async function chartsCheck(env: StepEnv, params: UpParams): Promise<Prefl
       status: 'fail',
       reason: [...problems, ...notes].join('; '),
       fix,
-      command: accept.length ? acceptCommand(accept) : 'npm run charts:deps',
+      command: accept.length ? acceptCommand(names) : 'npm run charts:deps',
+      ...(accept.length ? { accept } : {}),
     };
   if (notes.length) return { ...CHARTS_CHECK, status: 'warn', reason: notes.join('; '), fix: 'Stand-ins are for tests only.' };
   return {

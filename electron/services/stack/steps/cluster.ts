@@ -12,9 +12,8 @@ import { labelZone, nodesWithoutZone } from '../ops/nodes.js';
 import { equivalent, runs } from '../ops/shown.js';
 import { parseDuration } from '../readiness.js';
 import { tenantNamespace } from '../services.js';
-import { preflightLines } from '../stack-preflight.js';
+import { blockingChecks } from '../preflight.js';
 import { managedKubeconfig, targetCommand } from '../target.js';
-import { chartsCheck } from './chart-checks.js';
 import { type StepBody, type StepEnv, type UpParams, kindEnv, kubeFor, sleep, stepTools } from './step.js';
 
 export function preflightStep(env: StepEnv, params: UpParams): StepBody {
@@ -45,16 +44,15 @@ export function preflightStep(env: StepEnv, params: UpParams): StepBody {
           ],
     async run(s) {
       const ignore = params.ignorePreflight;
+      // The machine's checks and the charts this install uses (its releases, its data folder).
       const result = await env.preflight(params, ignore);
-      // The charts this install uses are checked here, with what the job knows: its releases, its data folder.
-      const charts = await chartsCheck(env, params);
-      for (const line of [...result.lines, ...preflightLines({ at: Date.now(), ok: true, checks: [charts] }, ignore)]) s.line(line);
-      const checks = [...(result.report as PreflightReport).checks, charts];
-      const failed = checks.filter((check) => check.status === 'fail' && !ignore.includes(check.id) && !ignore.includes('all'));
+      for (const line of result.lines) s.line(line);
+      const report = result.report as PreflightReport;
+      const failed = blockingChecks(report.checks, ignore);
       if (failed.length) {
         throw new AppError('PREFLIGHT_FAILED', `${failed.map((check) => check.title).join(', ')} failed; nothing was created`, {
           hint: `Fix them (each check says how), then retry; or accept them: --ignore-preflight ${failed.map((check) => check.id).join(',')} (Skip in the app).`,
-          detail: { preflight: { ...(result.report as PreflightReport), ok: false, checks } },
+          detail: { preflight: report },
         });
       }
       s.message('all checks passed or accepted');
