@@ -16,14 +16,16 @@ interface Answer {
 }
 
 export interface ImageAdviceOptions {
-  /** Where a mirror is configured for this image: global.imageRegistry for the tenant charts, the operator's values otherwise. */
+  /** Where a mirror is configured for this image: global.imageRegistry for the tenant charts, the settings' image mirror otherwise. */
   mirror: string;
   /** This process has HTTPS_PROXY set: the check went direct, a pull may not. */
   proxied: boolean;
 }
 
 export const TENANT_MIRROR = 'global.imageRegistry in your values';
-export const OPERATOR_MIRROR = "the operator's image registry value (operators[].values in resources/stack.yaml)";
+// Settings a packaged app has: its resources are read-only and it ignores the test hooks' variables.
+export const OPERATOR_MIRROR = 'the image mirror (Settings → Mirrors, or `logclaw settings set mirrors.images HOST[/PATH]`)';
+const CHART_MIRROR = 'a chart repository mirror (Settings → Mirrors, or `logclaw settings set mirrors.operatorCharts URL`)';
 
 const UNKNOWN_ANSWER = 'An answer the check does not know: attach this report (logclaw preflight --report FILE) to a bug.';
 
@@ -79,19 +81,19 @@ export function chartAdvice(repository: string, answer: Answer, proxied: boolean
       return {};
     case 'not-found':
       return {
-        fix: 'Pin a chart version the repository has (operators[].chart.version in resources/stack.yaml), or point LOGCLAW_OPERATOR_CHART_REPO at a mirror that serves it.',
+        fix: `The repository does not serve this chart version: use ${CHART_MIRROR} that serves it.`,
       };
     case 'digest-differs':
       return {
-        fix: 'The repository serves another archive for this version than the one pinned: someone re-published it. Check the new archive (helm pull, then its provenance), then update the pinned digest, or use a mirror that keeps the pinned one.',
+        fix: `The repository serves another archive for this version than the one pinned: someone re-published it. Check the new archive (helm pull, then its provenance) and report it, or use ${CHART_MIRROR} that keeps the pinned one.`,
       };
     case 'unauthorized':
       return {
-        fix: `The repository wants credentials: \`helm repo add --username … ${repository}\`, or use a mirror (LOGCLAW_OPERATOR_CHART_REPO).`,
+        fix: `The repository wants credentials: \`helm repo add --username … ${repository}\`, or use ${CHART_MIRROR}.`,
       };
     case 'rate-limited':
       return {
-        fix: `Wait${answer.retryAt ? ` until ${new Date(answer.retryAt).toISOString()}` : ''}, or use a mirror (LOGCLAW_OPERATOR_CHART_REPO).`,
+        fix: `Wait${answer.retryAt ? ` until ${new Date(answer.retryAt).toISOString()}` : ''}, or use ${CHART_MIRROR}.`,
       };
     case 'unreachable':
       return { fix: networkFix(answer, host, proxied) };

@@ -73,6 +73,12 @@ export function parseImageRef(text: string): ImageRef {
   };
 }
 
+/** The reference as a mirror serves it: the mirror (a host with an optional path) replaces the registry, the path and tag stay. */
+export function onMirror(text: string, mirror: string): string {
+  const ref = parseImageRef(text);
+  return `${mirror}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
+}
+
 /** The registry a reference names, without throwing for a malformed one (the doctor reports those too). */
 export function registryOf(text: string): string {
   try {

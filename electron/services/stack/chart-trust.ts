@@ -74,6 +74,20 @@ export function chartCache(dataDir: string, chart: Pick<PlanChart, 'name' | 'ver
   return { dir, download: join(dir, 'download'), archive: join(dir, `${chart.name}-${chart.version}.tgz`) };
 }
 
+/** Where the packaged app has an operator chart's archive (`npm run charts:operators` downloads and checks it for the package). */
+export function bundledChart(appRoot: string, chart: Pick<PlanChart, 'name' | 'version'>): string {
+  return join(appRoot, 'resources', 'operator-charts', `${chart.name}-${chart.version}.tgz`);
+}
+
+/**
+ * The archive an operator installs from: the one the app ships (a packaged app; a checkout has none),
+ * else the data folder's cache, downloaded when it is not there yet. Either is checked before installing.
+ */
+export function operatorArchive(appRoot: string, dataDir: string, chart: Pick<PlanChart, 'name' | 'version'>) {
+  const bundled = bundledChart(appRoot, chart);
+  return existsSync(bundled) ? { archive: bundled, bundled: true } : { archive: chartCache(dataDir, chart).archive, bundled: false };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Accepting a chart without a digest
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sourceRoot } from '../paths.js';
 import { DEFAULT_PROFILE } from '#contract/stack.js';
-import { StackPlan as StackPlanSchema, neededOperators, readPlan, selectReleases, valuesForChart } from './plan.js';
+import type { Mirrors } from '#contract/index.js';
+import { inventoryPath, readInventory } from '../images/inventory.js';
+import { parseImageRef } from '../images/reference.js';
+import { StackPlan as StackPlanSchema, neededOperators, operatorValues, readPlan, selectReleases, valuesForChart } from './plan.js';
 import { upSteps } from './steps/graph.js';
 import { type StepEnv, type UpParams, stepCommands } from './steps/step.js';
 import { downSteps } from './steps/uninstall.js';
@@ -12,9 +15,9 @@ const FULL = { profile: 'full', toggles: [] };
 const PIPELINE = { profile: 'pipeline', toggles: [] };
 const names = (list: Array<{ name: string }>) => list.map((item) => item.name);
 
-function env(): StepEnv {
+function env(mirrors: Mirrors = {}): StepEnv {
   return {
-    ctx: { dataDir: '/data', env: {} } as unknown as StepEnv['ctx'],
+    ctx: { appRoot: '/app', dataDir: '/data', env: {}, settings: { current: { mirrors } } } as unknown as StepEnv['ctx'],
     plan,
     chartsDir: '/app/charts',
     secrets: {} as StepEnv['secrets'],
@@ -244,5 +247,42 @@ describe('install steps', () => {
     expect(stepCommands(steps.find((step) => step.id === 'uninstall:kafka')!)[0]).toBe(
       'helm uninstall logclaw-kafka-t -n logclaw-t --wait --timeout 5m --kubeconfig /k --kube-context c',
     );
+  });
+});
+
+describe('mirrors from the settings', () => {
+  const MIRROR = 'mirror.example:5000/hub';
+  const strings = (node: unknown): string[] =>
+    typeof node === 'string' ? [node] : node && typeof node === 'object' ? Object.values(node).flatMap(strings) : [];
+
+  it("give every operator the mirror for each image the inventory lists for it, and only the mirror's values change", () => {
+    const inventory = readInventory(inventoryPath(sourceRoot()));
+    for (const operator of plan.operators) {
+      const values = operatorValues(operator, { images: MIRROR });
+      expect(operatorValues(operator, {}), operator.name).toBe(operator.values);
+      const named = strings(values).filter((value) => value.startsWith(MIRROR));
+      expect(named.length, operator.name).toBeGreaterThan(0);
+      for (const entry of inventory.filter((image) => image.usedBy.includes(operator.name))) {
+        const { repository } = parseImageRef(entry.image);
+        // Strimzi's values name the registry only ({defaultImageRegistry}/{defaultImageRepository}/…).
+        const ok = named.some((value) => value === MIRROR || value === `${MIRROR}/${repository}`);
+        expect(ok, `${operator.name}: ${entry.image} on ${MIRROR}`).toBe(true);
+      }
+    }
+  });
+
+  it('pull the operator charts from the chart mirror, the test hook before it', () => {
+    const charts = 'https://charts.example.com/mirror/';
+    const pulls = (e: StepEnv) =>
+      upSteps(e, params())
+        .filter((step) => step.kind === 'operator')
+        .map((step) => stepCommands(step)[0]);
+    expect(pulls(env({ operatorCharts: charts })).every((line) => line?.includes(`--repo ${charts}`))).toBe(true);
+    expect(
+      pulls({ ...env({ operatorCharts: charts }), operatorRepo: 'http://127.0.0.1:9/' }).every((line) =>
+        line?.includes('--repo http://127.0.0.1:9/'),
+      ),
+    ).toBe(true);
+    expect(pulls(env()).some((line) => line?.includes('--repo https://charts.jetstack.io'))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { AppError, describeIssues } from '#contract/index.js';
+import { AppError, type Mirrors, describeIssues } from '#contract/index.js';
 import { DEFAULT_PROFILE } from '#contract/stack.js';
 
 const Operator = z.object({
@@ -25,6 +25,8 @@ const Operator = z.object({
     digestSource: z.string().min(1),
   }),
   values: z.record(z.string(), z.unknown()).default({}),
+  /** Merged over values when an image mirror is set: the chart's keys that name its images, with {mirror}. */
+  mirrorValues: z.record(z.string(), z.unknown()).optional(),
   dependsOn: z.array(z.string()).default([]),
 });
 export type PlanOperator = z.infer<typeof Operator>;
@@ -41,6 +43,8 @@ const Release = z.object({
   enabledBy: z.string().optional(),
   /** false: not part of the local profile unless enabled. */
   local: z.boolean().default(true),
+  /** Merged over the app's values when an image mirror is set: the chart's image keys global.imageRegistry misses, with {mirror}. */
+  mirrorValues: z.record(z.string(), z.unknown()).optional(),
 });
 export type PlanRelease = z.infer<typeof Release>;
 
@@ -212,6 +216,33 @@ export function valuesForChart(values: TenantValues, chart: string): Record<stri
   const section = values[chart];
   if (section && typeof section === 'object') Object.assign(out, section);
   return out;
+}
+
+/** A tenant release's values for the settings' image mirror: global.imageRegistry (every chart's mirror switch) and its mirrorValues. */
+export function releaseMirrorValues(release: PlanRelease, mirrors: Mirrors): Record<string, unknown> {
+  if (!mirrors.images) return {};
+  return mergeValues({ global: { imageRegistry: mirrors.images } }, fillMirror(release.mirrorValues ?? {}, mirrors.images));
+}
+
+/** An operator's values: the plan's, and with an image mirror its mirrorValues over them. */
+export function operatorValues(operator: PlanOperator, mirrors: Mirrors): Record<string, unknown> {
+  if (!mirrors.images || !operator.mirrorValues) return operator.values;
+  return mergeValues(operator.values, fillMirror(operator.mirrorValues, mirrors.images));
+}
+
+function fillMirror(values: Record<string, unknown>, mirror: string): Record<string, unknown> {
+  const filled = (node: unknown): unknown =>
+    typeof node === 'string'
+      ? node.replaceAll('{mirror}', mirror)
+      : node && typeof node === 'object' && !Array.isArray(node)
+        ? Object.fromEntries(Object.entries(node).map(([key, value]) => [key, filled(value)]))
+        : node;
+  return filled(values) as Record<string, unknown>;
+}
+
+/** Where an operator's chart is pulled from: the test hook's repository (a checkout only), the settings' chart mirror, else the plan's. */
+export function operatorRepository(chart: PlanChart, mirrors: Mirrors, testRepo: string | undefined): string {
+  return testRepo ?? mirrors.operatorCharts ?? chart.repository;
 }
 
 /** Where the tenant charts are: LOGCLAW_CHARTS_DIR (a prepared copy), else the app's charts/. */

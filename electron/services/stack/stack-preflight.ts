@@ -2,10 +2,11 @@
 // and its report as the preflight step's log lines.
 import { CoreV1Api } from '@kubernetes/client-node';
 import YAML from 'yaml';
+import type { Mirrors } from '#contract/index.js';
 import type { PreflightReport } from '#contract/stack.js';
 import type { BackendContext } from '../../domain.js';
 import { isPortFree, portOwner } from '../net/ports.js';
-import { type PlanRelease, type TenantValues, chartPath, fill, mergeValues, valuesForChart } from './plan.js';
+import { type PlanRelease, type TenantValues, chartPath, fill, mergeValues, releaseMirrorValues, valuesForChart } from './plan.js';
 import { type PreflightProbes, type Requests, type RuntimeInfo, freeDiskBytes, readProcFile } from './preflight.js';
 import { parseBytes, parseCpu } from './quantity.js';
 import { tenantNamespace } from './services.js';
@@ -81,11 +82,18 @@ export async function runtimeInfo(ctx: BackendContext): Promise<RuntimeInfo | nu
 
 /**
  * The values a release gets after its chart's local files, merged in the install's order: the
- * profile's, the app's (tenant id; the storage class and dev secrets ask for no resources), the user's.
+ * profile's, the app's (tenant id, the image mirror; the storage class and dev secrets ask for no resources), the user's.
  */
-export function installValues(release: PlanRelease, tenant: string, profile: TenantValues, user: TenantValues): Record<string, unknown> {
+export function installValues(
+  release: PlanRelease,
+  tenant: string,
+  profile: TenantValues,
+  user: TenantValues,
+  mirrors: Mirrors,
+): Record<string, unknown> {
   const section = release.values.tenantSection;
-  return mergeValues(mergeValues(valuesForChart(profile, section), { global: { tenantId: tenant } }), valuesForChart(user, section));
+  const app = mergeValues({ global: { tenantId: tenant } }, releaseMirrorValues(release, mirrors));
+  return mergeValues(mergeValues(valuesForChart(profile, section), app), valuesForChart(user, section));
 }
 
 /** One release as helm renders it with the values the install gives it (on stdin): its requests, limits and images. */

@@ -10,8 +10,9 @@ import { ChartRepoClient } from '../images/chart-repo.js';
 import { dockerCredentials } from '../images/docker-config.js';
 import { inventoryPath, readInventory } from '../images/inventory.js';
 import { type ImageTarget, collectImages, runRealityCheck } from '../images/reality.js';
+import { onMirror } from '../images/reference.js';
 import { RegistryClient } from '../images/registry-client.js';
-import type { PlanOperator } from './plan.js';
+import { type PlanOperator, operatorRepository } from './plan.js';
 
 const IMAGES_TITLE = 'Images can be pulled';
 
@@ -20,15 +21,21 @@ export interface RealityScope {
   rendered: Array<{ name: string; chart: string; manifest: string }>;
   /** The operators it needs. */
   operators: PlanOperator[];
-  /** The chart repository that replaces every operator's, when one does (StepEnv.operatorRepo). */
+  /** The test hook's chart repository that replaces every operator's, when one does (StepEnv.operatorRepo). */
   operatorRepo?: string;
 }
 
-/** The images an install pulls: its releases' renders and the inventory's for its operators and run time (the images step pulls them). */
+/**
+ * The images an install pulls: its releases' renders and the inventory's for its operators and run
+ * time (the images step pulls them). With an image mirror in the settings the renders already name
+ * it (global.imageRegistry) and the operators are given it (mirrorValues), so the inventory's are asked there too.
+ */
 export function installImages(ctx: BackendContext, scope: Pick<RealityScope, 'rendered' | 'operators'>): ImageTarget[] {
+  const mirror = ctx.settings.current.mirrors.images;
+  const inventory = readInventory(inventoryPath(ctx.appRoot));
   return collectImages(
     scope.rendered,
-    readInventory(inventoryPath(ctx.appRoot)),
+    mirror ? inventory.map((entry) => ({ ...entry, image: onMirror(entry.image, mirror) })) : inventory,
     scope.operators.map((operator) => operator.name),
   );
 }
@@ -42,7 +49,7 @@ export async function stackReality(
   const charts = scope.operators.map((operator) => ({
     chart: operator.chart.name,
     version: operator.chart.version,
-    repository: scope.operatorRepo ?? operator.chart.repository,
+    repository: operatorRepository(operator.chart, ctx.settings.current.mirrors, scope.operatorRepo),
     ...(operator.chart.digest ? { digest: operator.chart.digest } : {}),
     usedBy: [operator.name],
   }));

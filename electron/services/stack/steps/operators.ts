@@ -8,7 +8,7 @@ import { shellLine } from '#contract/command.js';
 import { AppError } from '#contract/index.js';
 import type { StepContext } from '../../jobs/job-runner.js';
 import type { ToolCall } from '../../tools/tools-service.js';
-import { admit, chartCache, judgeArchive, readArchive, recordAccepted, verdictLine } from '../chart-trust.js';
+import { admit, chartCache, judgeArchive, operatorArchive, readArchive, recordAccepted, verdictLine } from '../chart-trust.js';
 import { helmManifest, helmMessage, helmRelease } from '../helm.js';
 import { checkDigest, helmPull } from '../ops/charts.js';
 import { helmUpgrade } from '../ops/releases.js';
@@ -33,11 +33,12 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
   const { target, timeout } = params;
   const { chart } = operator;
   const cache = chartCache(env.ctx.dataDir, chart);
+  const { archive, bundled } = operatorArchive(env.ctx.appRoot, env.ctx.dataDir, chart);
   const pull = helmPull(chart, env.operatorRepo ?? chart.repository, cache.download);
   const install = helmUpgrade(target, {
     install: true,
     release: operator.name,
-    chart: cache.archive,
+    chart: archive,
     namespace: operator.namespace,
     createNamespace: true,
     valuesFiles: [operatorValuesPath(env.ctx.dataDir, operator.name)],
@@ -48,8 +49,8 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
     title: `Operator ${operator.name} ${chart.version}`,
     kind: 'operator',
     shown: [
-      runs(pull),
-      equivalent(...checkDigest(cache.archive, chart.digest)),
+      ...(bundled ? [] : [runs(pull)]),
+      equivalent(...checkDigest(archive, chart.digest)),
       runs(install),
       equivalent(
         targetCommand(target, 'kubectl', [
@@ -63,7 +64,7 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
         ]),
       ),
     ],
-    run: (s) => installOperator(env, params, operator, { pull, install }, s),
+    run: (s) => installOperator(env, params, operator, { pull: bundled ? null : pull, install, archive }, s),
   };
 }
 
@@ -81,7 +82,7 @@ async function installOperator(
   env: StepEnv,
   params: UpParams,
   operator: PlanOperator,
-  commands: { pull: ToolCall; install: ToolCall },
+  commands: { pull: ToolCall | null; install: ToolCall; archive: string },
   s: StepContext,
 ): Promise<void> {
   const tools = stepTools(env, s);
@@ -97,10 +98,10 @@ async function installOperator(
       `${operator.name} ${existing.chartVersion} is already installed in ${operator.namespace} (once per cluster): checking it is ready`,
     );
   } else {
-    await verifiedArchive(env, operator.chart, commands.pull, tools, s);
+    await verifiedArchive(env, operator.chart, commands, tools, s);
     await repairIfPending(tools, target, operator.name, operator.namespace, s);
     await writeValues(operatorValuesPath(env.ctx.dataDir, operator.name), operator.values);
-    s.message(`helm upgrade --install ${operator.name} (${basename(chartCache(env.ctx.dataDir, operator.chart).archive)})`);
+    s.message(`helm upgrade --install ${operator.name} (${basename(commands.archive)})`);
     await tools.exec(commands.install).catch((error: unknown) => {
       throw helmFailure(error, commands.install, operator.name);
     });
@@ -112,14 +113,22 @@ async function installOperator(
 }
 
 /**
- * The chart's archive in the cache, downloaded when it is not there yet, and checked before anything
- * installs from it: against the plan's digest, the archive the user accepted, or as a stand-in.
- * An archive that fails the check is removed, so the next attempt downloads it again.
+ * The chart's archive, the app's own (no pull) or the cache's, downloaded when it is not there yet,
+ * and checked before anything installs from it: against the plan's digest, the archive the user
+ * accepted, or as a stand-in. A cached archive that fails the check is removed, so the next attempt
+ * downloads it again; the app's own is never removed.
  */
-async function verifiedArchive(env: StepEnv, chart: PlanChart, pull: ToolCall, tools: StepTools, s: StepContext): Promise<void> {
+async function verifiedArchive(
+  env: StepEnv,
+  chart: PlanChart,
+  { pull, archive }: { pull: ToolCall | null; archive: string },
+  tools: StepTools,
+  s: StepContext,
+): Promise<void> {
   const cache = chartCache(env.ctx.dataDir, chart);
-  const from = pull.args[pull.args.indexOf('--repo') + 1]!;
-  if (existsSync(cache.archive)) s.line(`${chart.name} ${chart.version}: cached at ${cache.archive}`);
+  const from = pull ? pull.args[pull.args.indexOf('--repo') + 1]! : 'the app package';
+  if (!pull) s.line(`${chart.name} ${chart.version}: shipped with the app at ${archive}`);
+  else if (existsSync(cache.archive)) s.line(`${chart.name} ${chart.version}: cached at ${cache.archive}`);
   else {
     // helm names the file after the repository's URL (strimzi-kafka-operator-helm-3-chart-0.50.1.tgz),
     // so it pulls into an empty folder and the one archive there moves to the cache's fixed name.
@@ -147,26 +156,26 @@ async function verifiedArchive(env: StepEnv, chart: PlanChart, pull: ToolCall, t
     s.command(renderShown(equivalent({ tool: 'mv', args: [file, cache.archive] })));
   }
   const trusted = { name: chart.name, version: chart.version, digest: chart.digest, source: chart.digestSource };
-  const verdict = judgeArchive(env.ctx.dataDir, trusted, await readArchive(cache.archive), env.standIns === true);
+  const verdict = judgeArchive(env.ctx.dataDir, trusted, await readArchive(archive), env.standIns === true);
   if (verdict.kind === 'verified' || verdict.kind === 'mismatch')
     s.command(
       renderShown(
-        equivalent(
-          ...checkDigest(cache.archive, `${verdict.algorithm}:${verdict.kind === 'verified' ? verdict.actual : verdict.expected}`),
-        ),
+        equivalent(...checkDigest(archive, `${verdict.algorithm}:${verdict.kind === 'verified' ? verdict.actual : verdict.expected}`)),
       ),
     );
   try {
     const admitted = admit(trusted, verdict, {
-      archive: cache.archive,
+      archive,
       from,
-      renew: `Retry: the archive is downloaded again from ${from}.`,
+      renew: pull
+        ? `Retry: the archive is downloaded again from ${from}.`
+        : 'Reinstall the app: its package was changed after it was built.',
     });
     if (admitted.kind === 'accepted') await recordAccepted(env.ctx.dataDir, trusted, admitted.sha256);
     s.line(verdictLine(trusted, admitted));
   } catch (error) {
     // Keep an archive that only waits for the user's acceptance: accepting it accepts exactly this one.
-    if (verdict.kind !== 'unaccepted') await rm(cache.archive, { force: true });
+    if (pull && verdict.kind !== 'unaccepted') await rm(archive, { force: true });
     throw error;
   }
 }

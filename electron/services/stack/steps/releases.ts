@@ -9,7 +9,17 @@ import type { ToolCall } from '../../tools/tools-service.js';
 import { helmManifest } from '../helm.js';
 import { helmUpgrade } from '../ops/releases.js';
 import { runs } from '../ops/shown.js';
-import { type PlanRelease, assertChartReady, chartPath, fill, mergeValues, planProfile, readUserValues, valuesForChart } from '../plan.js';
+import {
+  type PlanRelease,
+  assertChartReady,
+  chartPath,
+  fill,
+  mergeValues,
+  planProfile,
+  readUserValues,
+  releaseMirrorValues,
+  valuesForChart,
+} from '../plan.js';
 import { secretValues, secretValuesFor } from '../secrets.js';
 import { tenantNamespace } from '../services.js';
 import { checkDependencies } from './chart-checks.js';
@@ -88,7 +98,11 @@ async function installRelease(
   if (files.profile) await writeValues(files.profile, profileValues(env, params, release));
   await writeValues(
     files.app,
-    mergeValues({ global: { tenantId: tenant, storageClass: params.storageClass } }, secretValuesFor(release.name, secrets)),
+    [
+      { global: { tenantId: tenant, storageClass: params.storageClass } },
+      releaseMirrorValues(release, env.ctx.settings.current.mirrors),
+      secretValuesFor(release.name, secrets),
+    ].reduce(mergeValues),
   );
   // The user's values are read at each run, so fixing the file and retrying works.
   if (files.user) await writeValues(files.user, valuesForChart(await readUserValues(params), release.values.tenantSection));
