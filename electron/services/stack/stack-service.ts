@@ -204,7 +204,7 @@ export class StackService {
     const profile = measured.profile ? planProfile(this.plan, measured.profile).values : {};
     return this.plan.tenant.releases
       .filter((release) => measured.releases.includes(release.name))
-      .map((release) => ({ release, values: installValues(release, tenant, profile, measured.user) }));
+      .map((release) => ({ release, values: installValues(release, tenant, profile, measured.user, this.ctx.settings.current.mirrors) }));
   }
 
   /** The machine's checks and the charts check, as the install's preflight step and the standalone preflight run them. */

@@ -23,7 +23,7 @@ import {
   showServedVersions,
   strimziCrdsUrl,
 } from '../ops/strimzi.js';
-import type { PlanChart, PlanOperator } from '../plan.js';
+import { type PlanChart, type PlanOperator, operatorRepository, operatorValues } from '../plan.js';
 import { targetCommand } from '../target.js';
 import { isStandIn } from '../test-hooks.js';
 import { helmFailure, repairIfPending, writeValues } from './helm-install.js';
@@ -34,7 +34,7 @@ export function operatorStep(env: StepEnv, params: UpParams, operator: PlanOpera
   const { chart } = operator;
   const cache = chartCache(env.ctx.dataDir, chart);
   const { archive, bundled } = operatorArchive(env.ctx.appRoot, env.ctx.dataDir, chart);
-  const pull = helmPull(chart, env.operatorRepo ?? chart.repository, cache.download);
+  const pull = helmPull(chart, operatorRepository(chart, env.ctx.settings.current.mirrors, env.operatorRepo), cache.download);
   const install = helmUpgrade(target, {
     install: true,
     release: operator.name,
@@ -100,7 +100,7 @@ async function installOperator(
   } else {
     await verifiedArchive(env, operator.chart, commands, tools, s);
     await repairIfPending(tools, target, operator.name, operator.namespace, s);
-    await writeValues(operatorValuesPath(env.ctx.dataDir, operator.name), operator.values);
+    await writeValues(operatorValuesPath(env.ctx.dataDir, operator.name), operatorValues(operator, env.ctx.settings.current.mirrors));
     s.message(`helm upgrade --install ${operator.name} (${basename(commands.archive)})`);
     await tools.exec(commands.install).catch((error: unknown) => {
       throw helmFailure(error, commands.install, operator.name);
