@@ -53,6 +53,25 @@ describe('logclaw CLI', () => {
     expect(badPort.stderr).toContain('error [INVALID_REQUEST]: --port must be a number');
   });
 
+  it('settings set/unset change the mirrors in the settings file; a bad value is refused with what a value looks like', async () => {
+    const home = { ...env, LOGCLAW_HOME: tempDir() };
+    const set = await runCli(['settings', 'set', 'mirrors.images', 'registry.example.com:5000/hub'], home);
+    expect(set.exitCode).toBe(0);
+    expect(set.stdout).toMatch(/^mirrors\.images\s+registry\.example\.com:5000\/hub$/m);
+    const both = await runCli(['settings', 'set', 'mirrors.operatorCharts', 'https://charts.example.com/mirror/', '--json'], home);
+    const shown = JSON.parse(both.stdout) as { mirrors: unknown };
+    expect(shown.mirrors).toEqual({ images: 'registry.example.com:5000/hub', operatorCharts: 'https://charts.example.com/mirror/' });
+    const url = await runCli(['settings', 'set', 'mirrors.images', 'https://registry.example.com'], home);
+    expect(url.exitCode).toBe(1);
+    expect(url.stderr).toContain('mirrors.images: an image mirror is a registry host');
+    const host = await runCli(['settings', 'set', 'mirrors.operatorCharts', 'charts.example.com'], home);
+    expect(host.stderr).toContain('mirrors.operatorCharts: an http:// or https:// URL');
+    const unset = await runCli(['settings', 'unset', 'mirrors.images', '--json'], home);
+    expect((JSON.parse(unset.stdout) as { mirrors: unknown }).mirrors).toEqual({ operatorCharts: 'https://charts.example.com/mirror/' });
+    const unknown = await runCli(['settings', 'set', 'mirror', 'x'], home);
+    expect(unknown.stderr).toContain('There is no setting "mirror"');
+  });
+
   it('--help lists the commands and the global options', async () => {
     const help = await runCli(['--help'], env);
     expect(help.exitCode).toBe(0);

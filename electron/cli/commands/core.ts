@@ -1,10 +1,21 @@
-// App-wide commands: tools, contexts, serve.
+// App-wide commands: tools, contexts, settings, serve.
 import { join } from 'node:path';
-import { AppError, type ToolReport } from '#contract/index.js';
+import { AppError, type Settings, type SettingsPatch, TOOL_NAMES, type ToolReport } from '#contract/index.js';
 import { startBridge } from '../../server/bridge-server.js';
 import { sourceRoot } from '../../services/paths.js';
 import type { Command } from '../command.js';
 import { formatTable } from '../output.js';
+
+/** The keys `logclaw settings set` knows: the settings' fields, a dot for a field of a group. */
+const SETTING_KEYS = [
+  'mirrors.images',
+  'mirrors.operatorCharts',
+  'tenant',
+  'theme',
+  'kubeconfig',
+  'context',
+  ...TOOL_NAMES.map((tool) => `toolPaths.${tool}`),
+];
 
 export const coreCommands: Record<string, Command> = {
   tools: {
@@ -39,6 +50,24 @@ export const coreCommands: Record<string, Command> = {
       return 0;
     },
   },
+  settings: {
+    summary: 'Show the settings, or change one (the same file the Settings pane saves)',
+    usage: `logclaw settings [set KEY VALUE | unset KEY] [--json]   KEY: ${SETTING_KEYS.join(', ')}`,
+    options: {},
+    async run({ io, json, positionals, withBackend }) {
+      const [action, key, value, ...extra] = positionals;
+      const usage = { hint: `Usage: ${coreCommands.settings!.usage}` };
+      let patch: SettingsPatch | undefined;
+      if (action === 'set' && key && value !== undefined && extra.length === 0) patch = settingsPatch(key, value);
+      else if (action === 'unset' && key && value === undefined) patch = settingsPatch(key, null);
+      else if (action !== undefined) throw new AppError('INVALID_REQUEST', 'Expected no arguments, set KEY VALUE or unset KEY', usage);
+      const settings = await withBackend('cli', (backend) =>
+        patch ? backend.call('settings:update', patch) : backend.call('settings:get', {}),
+      );
+      io.out(json ? JSON.stringify(settings, null, 2) : formatSettings(settings));
+      return 0;
+    },
+  },
   serve: {
     summary: 'Serve the UI and API to a browser on 127.0.0.1 (loopback bridge)',
     usage: 'logclaw serve [--port N]',
@@ -58,6 +87,30 @@ export const coreCommands: Record<string, Command> = {
     },
   },
 };
+
+/** One key's change as a settings patch; the backend validates the value (SETTINGS_INVALID says what is wrong). */
+function settingsPatch(key: string, value: string | null): SettingsPatch {
+  if (!SETTING_KEYS.includes(key))
+    throw new AppError('INVALID_REQUEST', `There is no setting "${key}"`, { hint: `Settings: ${SETTING_KEYS.join(', ')}.` });
+  const [group, field] = key.split('.');
+  return (field ? { [group!]: { [field]: value } } : { [group!]: value }) as SettingsPatch;
+}
+
+function formatSettings(settings: Settings): string {
+  const shown: Record<string, string | undefined> = {
+    'mirrors.images': settings.mirrors.images,
+    'mirrors.operatorCharts': settings.mirrors.operatorCharts,
+    tenant: settings.tenant,
+    theme: settings.theme,
+    kubeconfig: settings.kubeconfig,
+    context: settings.context,
+    ...Object.fromEntries(TOOL_NAMES.map((tool) => [`toolPaths.${tool}`, settings.toolPaths[tool]])),
+  };
+  return formatTable(Object.entries(shown), [
+    { header: 'KEY', value: ([key]) => key },
+    { header: 'VALUE', value: ([, value]) => value ?? '-' },
+  ]);
+}
 
 function formatToolTable(reports: ToolReport[]): string {
   const table = formatTable(reports, [
