@@ -1,5 +1,6 @@
 // npm run charts:deps [-- --stand-ins] [-- --pin] [-- --warn-only] [-- --charts-dir=DIR (a copy of charts/)]
 // Fills every chart's charts/ folder so `helm template charts/logclaw-tenant ...` works:
+//   the stack's workloads are bundled into the charts that deliver them (scripts/build-workloads.mjs);
 //   file:// dependencies (the library, the umbrella's subcharts) are packaged from this repo;
 //   the wrappers' upstream charts (upstream-charts.yaml) are downloaded and checked against their
 //   pinned sha256, and kept for the next run while they still match. A failed download is an error
@@ -16,6 +17,7 @@ import { LocalChartRepo } from './local-repo.js';
 import {
   ALL_CHARTS,
   CHARTS_DIR,
+  REPO_ROOT,
   UPSTREAM_LOCK,
   findHelm,
   main,
@@ -46,6 +48,8 @@ export async function prepareDependencies(opts: PrepareOptions): Promise<Prepare
   const log = opts.log ?? (() => undefined);
   const upstream = new Map(readUpstream(chartsDir).map((u) => [u.name, u as Pinned]));
   const result: PrepareResult = { upstream: {} };
+  // First: the umbrella packages its subcharts below, bundles included.
+  log((await runOrThrow(process.execPath, [join(REPO_ROOT, 'scripts', 'build-workloads.mjs'), '--charts-dir', chartsDir])).trim());
   const repo = new StandInRepo(opts.helm, chartsDir);
   try {
     for (const chart of ALL_CHARTS) {

@@ -11,7 +11,7 @@ export const CHARTS_DIR = join(REPO_ROOT, 'charts');
 
 export const LIBRARY = 'logclaw-lib';
 export const UMBRELLA = 'logclaw-tenant';
-/** The nine subcharts, in the umbrella's order. */
+/** The ten subcharts, in the umbrella's order. */
 export const SUBCHARTS = [
   'logclaw-platform',
   'logclaw-kafka',
@@ -20,6 +20,7 @@ export const SUBCHARTS = [
   'logclaw-flink',
   'logclaw-ml-engine',
   'logclaw-airflow',
+  'logclaw-anomaly-scorer',
   'logclaw-ticketing-agent',
   'logclaw-zammad',
 ] as const;

@@ -91,15 +91,20 @@ describe('ticketing agent', () => {
     expect(agentConfig(docs).platforms.zammad).toMatchObject({ url: 'http://logclaw-zammad-nginx.logclaw-acme.svc.cluster.local:8080' });
   });
 
-  it('the local profile is the Python HTTP placeholder on 8080', async () => {
+  it('the local profile runs the agent bundle on the official node image, serving 8080', async () => {
     const docs = await render(helm, chartsDir, 'logclaw-ticketing-agent', { files: LOCAL });
     const container = (
       get(docs, 'Deployment', 'logclaw-ticketing-agent-dev-local').spec as {
-        template: { spec: { containers: { image: string; command: string[] }[] } };
+        template: { spec: { containers: { image: string; command: string[]; args: string[] }[] } };
       }
     ).template.spec.containers[0]!;
-    expect(container.image).toBe('docker.io/library/python:3.12-slim');
-    expect(container.command.slice(0, 4)).toEqual(['python', '-m', 'http.server', '8080']);
+    expect(container.image).toBe('docker.io/library/node:22.23.2-alpine');
+    expect([...container.command, ...container.args]).toEqual([
+      'node',
+      '/opt/logclaw/ticketing-agent.mjs',
+      '--config',
+      '/etc/logclaw/config.yaml',
+    ]);
     expect(ofKind(docs, 'ExternalSecret')).toEqual([]);
   });
 });
@@ -111,7 +116,7 @@ describe('workloads without a published image', () => {
     expect(ofKind(await render(helm, chartsDir, 'logclaw-ticketing-agent', { values: { global, config } }), 'Deployment')).toEqual([]);
     expect(
       await renderFailure(helm, chartsDir, 'logclaw-ticketing-agent', { values: { global, config, agent: { enabled: true } } }),
-    ).toContain('image.repository is required with agent.enabled: LogClaw publishes no ticketing-agent image');
+    ).toContain('image.repository is required with agent.mode image: LogClaw publishes no ticketing-agent image');
     expect(ofKind(await render(helm, chartsDir, 'logclaw-flink', { values: { global: PROD } }), 'FlinkDeployment')).toEqual([]);
     expect(await renderFailure(helm, chartsDir, 'logclaw-flink', { values: { global: PROD, jobs: { enabled: true } } })).toContain(
       'jobs.image.repository is required with jobs.enabled: LogClaw publishes no Flink job image',
@@ -153,7 +158,7 @@ describe('LLM providers', () => {
     });
     const env = containerEnv(get(docs, 'Deployment', 'logclaw-ticketing-agent-acme'));
     expect(env).toMatchObject({ LLM_PROVIDER: c.provider, LLM_MODEL: c.model, LLM_ENDPOINT: c.endpoint });
-    expect(agentConfig(docs).llm).toEqual({ provider: c.provider, model: c.model, endpoint: c.endpoint });
+    expect(agentConfig(docs).llm).toEqual({ provider: c.provider, model: c.model, endpoint: c.endpoint, timeoutMs: 10_000 });
     if (c.key) {
       expect(env.LLM_API_KEY).toEqual({ secretKeyRef: { name: c.key, key: 'api-key' } });
       const es = get(docs, 'ExternalSecret', c.key).spec as { data: { secretKey: string; remoteRef: { key: string; property: string } }[] };
@@ -453,6 +458,7 @@ describe('Strimzi', () => {
         .map((u) => u.metadata.name)
         .sort(),
     ).toEqual([
+      'logclaw-anomaly-scorer-acme-kafka',
       'logclaw-flink-acme-kafka',
       'logclaw-ingestion-acme-kafka',
       'logclaw-kafka-acme-connect',
@@ -460,7 +466,7 @@ describe('Strimzi', () => {
       'logclaw-ticketing-agent-acme-kafka',
     ]);
     expect(ofKind(docs, 'KafkaTopic').map((t) => t.metadata.name)).toEqual(
-      expect.arrayContaining(['raw-logs', 'enriched-logs', 'anomaly-events']),
+      expect.arrayContaining(['raw-logs', 'enriched-logs', 'anomaly-events', 'ticket-events', 'ticket-dead-letter']),
     );
     const ingestionUser = get(docs, 'KafkaUser', 'logclaw-ingestion-acme-kafka').spec as { authorization: { acls: unknown[] } };
     expect(ingestionUser.authorization.acls).toEqual([

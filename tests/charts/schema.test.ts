@@ -114,7 +114,7 @@ describe('schema and validation messages', () => {
       },
     });
     expect(message.match(/invalid value\(s\)/g)).toHaveLength(1);
-    expect(message).toContain('logclaw-ticketing-agent: 9 invalid value(s)');
+    expect(message).toContain('logclaw-ticketing-agent: 8 invalid value(s)');
     expect(problems(message)).toEqual([
       expect.stringMatching(/^global\.tenantId is required/),
       expect.stringMatching(/^global\.secretStore\.vault\.server is required/),
@@ -124,7 +124,6 @@ describe('schema and validation messages', () => {
       expect.stringMatching(/^config\.routing\.critical names opsgenie/),
       expect.stringMatching(/^config\.jira\.baseUrl is required/),
       expect.stringMatching(/^config\.jira\.projectKey is required/),
-      expect.stringMatching(/^config\.slack\.channel is required/),
     ]);
   });
 
@@ -146,8 +145,8 @@ describe('schema and validation messages', () => {
       expect.stringMatching(/^logclaw-platform: global\.network\.kubeApiServerCIDRs is required in air-gapped mode/),
       'logclaw-airflow: airflow.dags.gitSync.repo is required when git-sync is enabled: the DAG repository, e.g. https://github.com/acme/logclaw-dags.git',
       'logclaw-ticketing-agent: config.routing.high names jira, which is not enabled: set global.ticketing.jira.enabled=true or remove it from the route',
-      'logclaw-ticketing-agent: placeholder.enabled opens no tickets, but global.ticketing enables zammad: turn the placeholder off',
       // logclaw-kafka is disabled, so its own bad value (users naming topic "nope") is not checked.
+      'logclaw-anomaly-scorer is enabled but needs logclaw-kafka, which is disabled',
       'logclaw-flink is enabled but needs logclaw-kafka, which is disabled',
       'logclaw-ingestion is enabled but needs logclaw-kafka, which is disabled',
       'logclaw-ml-engine is enabled but needs logclaw-kafka, which is disabled',

@@ -114,7 +114,7 @@ describe("local profile (the seed's step 5)", () => {
       );
   }, 120_000);
 
-  it('installs 8 releases', () => {
+  it('installs 9 releases', () => {
     expect(local.map((r) => fill(r.release))).toEqual([
       'logclaw-platform-dev-local',
       'logclaw-kafka-dev-local',
@@ -123,15 +123,17 @@ describe("local profile (the seed's step 5)", () => {
       'logclaw-flink-dev-local',
       'logclaw-ml-engine-dev-local',
       'logclaw-airflow-dev-local',
+      'logclaw-anomaly-scorer-dev-local',
       'logclaw-ticketing-agent-dev-local',
     ]);
   });
 
-  it('runs exactly the 11 pods the seed lists, with their container counts', () => {
+  it("runs exactly the seed's 11 pods with the scorer and the ticket sink, with their container counts", () => {
     const pods = expectedPods([...perChart.values()].flat());
     expect(pods).toEqual({
       'logclaw-kafka-dev-local-combined-0': 1,
-      'logclaw-kafka-dev-local-entity-operator-...': 2,
+      // The plain listener has no KafkaUsers, so the entity operator runs the Topic Operator only.
+      'logclaw-kafka-dev-local-entity-operator-...': 1,
       'opensearch-dev-local-0': 1,
       'logclaw-ingestion-dev-local-...': 1,
       'logclaw-ml-engine-dev-local-feast-server-...': 1,
@@ -140,7 +142,9 @@ describe("local profile (the seed's step 5)", () => {
       'logclaw-airflow-dev-local-webserver-...': 1,
       'logclaw-airflow-dev-local-triggerer-0': 2,
       'logclaw-airflow-dev-local-statsd-...': 1,
+      'logclaw-anomaly-scorer-dev-local-...': 1,
       'logclaw-ticketing-agent-dev-local-...': 1,
+      'logclaw-ticketing-agent-dev-local-sink-...': 1,
     });
   });
 
@@ -159,7 +163,7 @@ describe("local profile (the seed's step 5)", () => {
     expect(kafka.kafka.listeners).toEqual([{ name: 'plain', port: 9092, type: 'internal', tls: false }]);
   });
 
-  it('matches the seed\'s "What runs locally": standalone OpenSearch, Flink off, no KServe/VPA, Feast local, bundled PostgreSQL, placeholder agent', () => {
+  it('matches the seed\'s "What runs locally": standalone OpenSearch, Flink off, no KServe/VPA, Feast local, bundled PostgreSQL, the agent on node', () => {
     const all = [...perChart.values()].flat();
     expect(ofKind(all, 'OpenSearchCluster')).toEqual([]);
     const os = get(all, 'StatefulSet', 'opensearch-dev-local').spec as {

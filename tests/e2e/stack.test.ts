@@ -91,14 +91,14 @@ describe('Stack pane in a browser', () => {
     await expect
       .poll(() => page.locator('[data-job-state]').getAttribute('data-job-state'), { timeout: 600_000, interval: 1000 })
       .toBe('succeeded');
-    // The images pulled into the node, three operators and four releases: no Flink or OpenSearch operator for the pipeline.
-    expect(await steps.locator('li[data-step]').count()).toBe(13);
-    expect(await steps.locator('li[data-state="done"]').count()).toBe(13);
+    // The images pulled into the node, three operators and six releases: no Flink or OpenSearch operator for the pipeline.
+    expect(await steps.locator('li[data-step]').count()).toBe(15);
+    expect(await steps.locator('li[data-state="done"]').count()).toBe(15);
     expect(await steps.locator('li[data-step="images"]').getAttribute('data-state')).toBe('done');
 
     // The overview: the profile's releases deployed, pods grouped by component, dev secrets with copy buttons.
     const releases = page.getByRole('table', { name: 'Helm releases' });
-    await expect.poll(() => releases.locator('tr[data-status="deployed"]').count(), { timeout: 60_000 }).toBe(7);
+    await expect.poll(() => releases.locator('tr[data-status="deployed"]').count(), { timeout: 60_000 }).toBe(9);
     await page
       .getByRole('table', { name: 'Pods' })
       .locator('tr[data-pod^="logclaw-kafka"], tr[data-pod^="opensearch-dev-local-0"]')

@@ -17,9 +17,10 @@ import { type StackTestSetup, jsonLines, playOperators, stackEnv, stackSetup } f
 
 const CLUSTER = `ln${Date.now().toString(36).slice(-5)}`;
 const TENANT = 'lean';
-/** The images of the lean profile: its four releases' renders and the inventory's for its three operators and Strimzi's brokers. */
+/** The images of the lean profile: its six releases' renders and the inventory's for its three operators and Strimzi's brokers. */
 const LEAN_IMAGES = [
   'docker.io/library/busybox:1.38.0',
+  'docker.io/library/node:22.23.2-alpine',
   'docker.io/opensearchproject/opensearch:2.14.0',
   'docker.io/timberio/vector:0.38.0-debian',
   'ghcr.io/external-secrets/external-secrets:v0.10.3',
@@ -81,6 +82,8 @@ describe('logclaw up: the lean pipeline profile by default', () => {
         'release:kafka',
         'release:opensearch',
         'release:ingestion',
+        'release:anomaly-scorer',
+        'release:ticketing-agent',
       ].sort(),
     );
     // Every image of the profile (its renders, its operators' and Strimzi's run-time Kafka image) was
@@ -111,7 +114,7 @@ describe('logclaw up: the lean pipeline profile by default', () => {
     const resources = events.find(
       (event) => event.event === 'line' && event.step === 'preflight' && event.text?.includes('Memory and CPU'),
     );
-    expect(resources?.text).toMatch(/^✓ Memory and CPU for the stack: docker has 4 CPU and 4\.0 GiB; .*the pipeline profile's 4 releases/);
+    expect(resources?.text).toMatch(/^✓ Memory and CPU for the stack: docker has 4 CPU and 4\.0 GiB; .*the pipeline profile's 6 releases/);
 
     const status = JSON.parse((await runCli(['status', '--json', '--tenant', TENANT], env)).stdout) as StackStatus;
     expect(status.operators.map((op) => [op.name, op.status])).toEqual([
@@ -126,8 +129,12 @@ describe('logclaw up: the lean pipeline profile by default', () => {
       'kafka',
       'opensearch',
       'ingestion',
+      'anomaly-scorer',
+      'ticketing-agent',
     ]);
-    expect(new Set(status.components.map((component) => component.name))).toEqual(new Set(['opensearch', 'ingestion']));
+    expect(new Set(status.components.map((component) => component.name))).toEqual(
+      new Set(['opensearch', 'ingestion', 'anomaly-scorer', 'ticketing-agent']),
+    );
 
     // The profile's values reached the charts: Kafka's one node with 1 GiB instead of the local 2.
     const kc = new KubeConfig();

@@ -67,7 +67,7 @@ describe('install profiles, rendered with real helm', () => {
     expect(report.capacity).toEqual({ source: 'docker', memoryBytes: LAPTOP.memoryBytes, cpuMillis: LAPTOP.cpus * 1000 });
     const pipeline = profile(report, 'pipeline');
     expect(pipeline).toMatchObject({
-      releases: ['platform', 'kafka', 'opensearch', 'ingestion'],
+      releases: ['platform', 'kafka', 'opensearch', 'ingestion', 'anomaly-scorer', 'ticketing-agent'],
       operators: ['cert-manager', 'external-secrets', 'strimzi'],
     });
     expect(pipeline.error).toBeUndefined();
@@ -76,14 +76,14 @@ describe('install profiles, rendered with real helm', () => {
     expect(pipeline.limits!.memoryBytes).toBeLessThanOrEqual(BUDGET.limits.memoryBytes);
 
     const full = profile(report, 'full');
-    expect(full.releases).toHaveLength(8);
+    expect(full.releases).toHaveLength(9);
     expect(full.requests!.memoryBytes).toBeGreaterThan(BUDGET.requests.memoryBytes);
 
     // Preflight measures the same numbers, and passes the lean profile on that laptop without "tight".
     const preflight = await backend.call('stack:preflight', { target: { mode: 'kind', cluster: 'logclaw-dev' } });
     const resources = preflight.checks.find((check) => check.id === 'resources')!;
     expect(resources.status).toBe('pass');
-    expect(resources.reason).toContain("the pipeline profile's 4 releases rendered by helm");
+    expect(resources.reason).toContain("the pipeline profile's 6 releases rendered by helm");
     const fullPreflight = await backend.call('stack:preflight', { target: { mode: 'kind', cluster: 'logclaw-dev' }, profile: 'full' });
     expect(fullPreflight.checks.find((check) => check.id === 'resources')!.status).toBe('fail');
   }, 300_000);
@@ -94,7 +94,7 @@ describe('install profiles, rendered with real helm', () => {
     const report = await backend.call('stack:profiles', { toggles: ['airflow'] });
     const lean = profile({ capacity: null, profiles: before }, 'pipeline');
     const withAirflow = profile(report, 'pipeline');
-    expect(withAirflow.releases).toEqual(['platform', 'kafka', 'opensearch', 'ingestion', 'airflow']);
+    expect(withAirflow.releases).toEqual(['platform', 'kafka', 'opensearch', 'ingestion', 'airflow', 'anomaly-scorer', 'ticketing-agent']);
     expect(withAirflow.toggles.find((toggle) => toggle.name === 'airflow')!.on).toBe(true);
     // Airflow without profile values renders as in the full profile: already measured.
     expect(templates).toBe(rendered);
@@ -120,9 +120,9 @@ describe('install profiles, rendered with real helm', () => {
     expect(raised.limits!.memoryBytes - lean.limits!.memoryBytes).toBe(2 * GiB);
 
     const without = profile(await backend.call('stack:profiles', { overrides: 'logclaw-ingestion:\n  enabled: false\n' }), 'pipeline');
-    expect(without.releases).toEqual(['platform', 'kafka', 'opensearch']);
+    expect(without.releases).toEqual(['platform', 'kafka', 'opensearch', 'anomaly-scorer', 'ticketing-agent']);
     expect(without.requests!.memoryBytes).toBeLessThan(lean.requests!.memoryBytes);
     const preflight = await backend.call('stack:preflight', { overrides: 'logclaw-ingestion:\n  enabled: false\n' });
-    expect(preflight.checks.find((check) => check.id === 'resources')!.reason).toContain("the pipeline profile's 3 releases");
+    expect(preflight.checks.find((check) => check.id === 'resources')!.reason).toContain("the pipeline profile's 5 releases");
   }, 300_000);
 });

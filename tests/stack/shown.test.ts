@@ -114,7 +114,14 @@ describe('the installer runs what it shows', () => {
     expect(new Set(pulls).size).toBe(pulls.length);
     expect(install.changes.filter((line) => line.includes(' crictl pull ')).sort()).toEqual([...pulls].sort());
     const releases = install.planned.filter((step) => step.id.startsWith('release:'));
-    expect(releases.map((step) => step.id)).toEqual(['release:platform', 'release:kafka', 'release:opensearch', 'release:ingestion']);
+    expect(releases.map((step) => step.id)).toEqual([
+      'release:platform',
+      'release:kafka',
+      'release:opensearch',
+      'release:ingestion',
+      'release:anomaly-scorer',
+      'release:ticketing-agent',
+    ]);
     for (const step of releases) {
       const file = (which: string) => join(home, 'stack', 'values', TENANT, `${step.id.slice('release:'.length)}.${which}.yaml`);
       const helm = step.commands.find((line) => line.startsWith('helm upgrade --install'));

@@ -41,6 +41,14 @@ talk to the Kubernetes API (Vector's kubernetes_logs source, Strimzi's entity op
 logclaw.io/egress-kube-api: "true"
 {{- end -}}
 
+{{/*
+Pods labelled so bring their own egress NetworkPolicy (the ticketing agent): logclaw-platform's
+namespace-wide and internet egress allows leave them out, so their own policy is what holds.
+*/}}
+{{- define "logclaw.egressLabel.own" -}}
+logclaw.io/egress: own
+{{- end -}}
+
 {{/* Selector labels of another LogClaw chart's pods: (dict "ctx" $ "chart" "logclaw-ingestion" "component" "receiver"). */}}
 {{- define "logclaw.selectorLabelsOf" -}}
 {{- include "logclaw.selectorLabels" (dict "ctx" (dict "Chart" (dict "Name" .chart) "Values" .ctx.Values) "component" .component) -}}

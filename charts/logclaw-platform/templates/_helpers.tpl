@@ -9,6 +9,15 @@ the NetworkPolicies allow no egress outside the cluster.
 {{- if not (include "logclaw.airGapped" .) -}}true{{- end -}}
 {{- end -}}
 
+{{/* Selects every pod but those with their own egress policy (logclaw.egressLabel.own). */}}
+{{- define "logclaw-platform.withoutOwnEgress" -}}
+{{- $own := include "logclaw.egressLabel.own" . | fromYaml -}}
+matchExpressions:
+{{- range $key, $value := $own }}
+  - {key: {{ $key }}, operator: NotIn, values: [{{ $value }}]}
+{{- end }}
+{{- end -}}
+
 {{/* The SecretStore's spec.provider block for global.secretStore.provider. */}}
 {{- define "logclaw-platform.storeProvider" -}}
 {{- $s := (include "logclaw.global" . | fromYaml).secretStore -}}

@@ -3,6 +3,7 @@
 logclaw-ingestion: [logclaw-kafka]
 logclaw-flink: [logclaw-kafka, logclaw-opensearch]
 logclaw-ml-engine: [logclaw-kafka]
+logclaw-anomaly-scorer: [logclaw-kafka]
 logclaw-ticketing-agent: [logclaw-kafka]
 logclaw-kafka: [logclaw-platform]
 logclaw-opensearch: [logclaw-platform]

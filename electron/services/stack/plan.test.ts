@@ -41,7 +41,7 @@ function params(overrides: Partial<UpParams> = {}): UpParams {
 }
 
 describe('install plan → releases', () => {
-  it("the full profile is the seed's 8 releases; Zammad only when enabled; a chart can be turned off", () => {
+  it("the full profile is the seed's 8 releases with the anomaly scorer; Zammad only when enabled; a chart can be turned off", () => {
     expect(names(selectReleases(plan, FULL, {}))).toEqual([
       'platform',
       'kafka',
@@ -50,6 +50,7 @@ describe('install plan → releases', () => {
       'flink',
       'ml-engine',
       'airflow',
+      'anomaly-scorer',
       'ticketing-agent',
     ]);
     const withZammad = selectReleases(plan, FULL, { 'logclaw-zammad': { enabled: true } });
@@ -59,9 +60,17 @@ describe('install plan → releases', () => {
     expect(names(selectReleases(plan, FULL, { 'logclaw-airflow': { enabled: false } }))).not.toContain('airflow');
   });
 
-  it('the pipeline profile (the default) is platform, Kafka, OpenSearch and ingestion; its toggles add Airflow, Feast and Flink in plan order', () => {
+  it('the pipeline profile (the default) is platform, Kafka, OpenSearch, ingestion, the scorer and the agent; its toggles add Airflow, Feast and Flink in plan order', () => {
     expect(DEFAULT_PROFILE).toBe('pipeline');
-    expect(names(selectReleases(plan, PIPELINE, {}))).toEqual(['platform', 'kafka', 'opensearch', 'ingestion']);
+    expect(names(selectReleases(plan, PIPELINE, {}))).toEqual([
+      'platform',
+      'kafka',
+      'opensearch',
+      'ingestion',
+      'anomaly-scorer',
+      'ticketing-agent',
+    ]);
+    expect(selectReleases(plan, PIPELINE, {}).find((r) => r.name === 'ticketing-agent')!.dependsOn).toEqual(['kafka']);
     expect(names(selectReleases(plan, { profile: 'pipeline', toggles: ['flink', 'airflow'] }, {}))).toEqual([
       'platform',
       'kafka',
@@ -69,16 +78,19 @@ describe('install plan → releases', () => {
       'ingestion',
       'flink',
       'airflow',
+      'anomaly-scorer',
+      'ticketing-agent',
     ]);
     expect(names(selectReleases(plan, { profile: 'pipeline', toggles: ['feast'] }, {}))).toContain('ml-engine');
-    // The ticketing agent stays in the full profile; the tenant's values still add or remove single releases.
-    expect(plan.profiles.find((p) => p.name === 'pipeline')!.toggles.flatMap((t) => t.releases)).not.toContain('ticketing-agent');
+    // The tenant's values still add or remove single releases.
     expect(names(selectReleases(plan, PIPELINE, { 'logclaw-ml-engine': { enabled: true } }))).toContain('ml-engine');
     expect(names(selectReleases(plan, { profile: 'pipeline', toggles: ['airflow'] }, { 'logclaw-airflow': { enabled: false } }))).toEqual([
       'platform',
       'kafka',
       'opensearch',
       'ingestion',
+      'anomaly-scorer',
+      'ticketing-agent',
     ]);
   });
 
@@ -150,6 +162,7 @@ describe('install steps', () => {
       'release:flink',
       'release:ml-engine',
       'release:airflow',
+      'release:anomaly-scorer',
       'release:ticketing-agent',
     ]);
     expect(deps['cluster']).toEqual(['preflight']);
@@ -166,6 +179,7 @@ describe('install steps', () => {
       'release:ingestion',
       'release:flink',
       'release:airflow',
+      'release:anomaly-scorer',
       'release:ticketing-agent',
     ]);
   });
@@ -187,6 +201,8 @@ describe('install steps', () => {
       'release:kafka',
       'release:opensearch',
       'release:ingestion',
+      'release:anomaly-scorer',
+      'release:ticketing-agent',
     ]);
     const helmLine = (id: string) => stepCommands(steps.find((step) => step.id === id)!)[0];
     expect(helmLine('release:kafka')).toContain(

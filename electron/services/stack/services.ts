@@ -83,7 +83,8 @@ export const STACK_SERVICES: readonly StackService[] = [
     remotePort: 8080,
     localPort: 18081,
     probe: 'http',
-    path: '/',
+    // The agent's GET /tickets: what it opened, per incident and platform.
+    path: '/tickets',
   },
 ];
 
