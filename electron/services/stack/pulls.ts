@@ -6,10 +6,11 @@
 // since the kubelet retries it by itself.
 import type { V1Pod } from '@kubernetes/client-node';
 import { AppError } from '#contract/index.js';
-import { REALITY_SEVERITY, REALITY_TITLES } from '#contract/images.js';
+import { REALITY_SEVERITY, REALITY_TITLES, type RealityResult } from '#contract/images.js';
 import { TENANT_MIRROR, imageAdvice } from '../images/advice.js';
 import { type PullMessageClass, classifyPullMessage } from '../images/pull-message.js';
 import { registryOf } from '../images/reference.js';
+import type { NetworkFailure } from '../images/registry-client.js';
 
 const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
@@ -61,24 +62,47 @@ export function describePull(problem: PullProblem): string {
 export function pullFailure(problems: readonly PullProblem[]): AppError {
   const permanent = problems.filter((problem) => problem.permanent);
   const first = permanent[0]!;
-  const registry = registryOf(first.image);
-  const advice = imageAdvice(registry, { result: first.verdict!.result }, { mirror: TENANT_MIRROR, proxied: false });
-  const images = [...new Set(permanent.map((problem) => problem.image))];
+  return imagePullFailed({
+    images: [...new Set(permanent.map((problem) => problem.image))],
+    answer: { result: first.verdict!.result },
+    quoted: `"${first.verdict!.phrase}" in the kubelet's message`,
+    mirror: TENANT_MIRROR,
+    pulls: permanent.map(({ pod, container, image, reason, message, verdict }) => ({
+      pod,
+      container,
+      image,
+      reason,
+      message,
+      result: verdict!.result,
+    })),
+  });
+}
+
+/**
+ * IMAGE_PULL_FAILED, wherever a pull failed (the images step's crictl, the kubelet in a release's
+ * wait): the images and who uses them, the first one's registry, why (the classified reason and the
+ * phrase it rests on), the fix for that registry, and each pull in the detail.
+ */
+export function imagePullFailed(failure: {
+  images: readonly string[];
+  usedBy?: readonly string[];
+  answer: { result: RealityResult; network?: NetworkFailure };
+  quoted: string;
+  /** Where a mirror for these images is configured (advice.ts). */
+  mirror: string;
+  pulls: ReadonlyArray<Record<string, unknown>>;
+}): AppError {
+  const { images, usedBy, answer } = failure;
+  const registry = registryOf(images[0]!);
+  const what =
+    images.length === 1 ? `Image ${images[0]}${usedBy ? ` (${usedBy.join(', ')})` : ''}` : `${images.length} images (${images.join(', ')})`;
   return new AppError(
     'IMAGE_PULL_FAILED',
-    `${images.length === 1 ? `Image ${images[0]}` : `${images.length} images (${images.join(', ')})`} cannot be pulled from ${registry}: ${REALITY_TITLES[first.verdict!.result].toLowerCase()} ("${first.verdict!.phrase}" in the kubelet's message)`,
+    `${what} cannot be pulled from ${registry}: ${REALITY_TITLES[answer.result].toLowerCase()} (${failure.quoted})`,
     {
-      hint: advice.fix ?? 'Fix the image reference, then retry the step.',
-      detail: {
-        pulls: permanent.map(({ pod, container, image, reason, message, verdict }) => ({
-          pod,
-          container,
-          image,
-          reason,
-          message,
-          result: verdict!.result,
-        })),
-      },
+      hint:
+        imageAdvice(registry, answer, { mirror: failure.mirror, proxied: false }).fix ?? 'Fix the image reference, then retry the step.',
+      detail: { pulls: failure.pulls },
     },
   );
 }
