@@ -77,6 +77,7 @@ export class StackService {
       secrets: this.secrets,
       operatorRepo: ctx.env[TEST_HOOKS.operatorChartRepo] || undefined,
       standIns: standInsAllowed(ctx.env),
+      pullStallMs: Number(ctx.env[TEST_HOOKS.pullStallMs]) || undefined,
       preflight: async (params, ignore) => {
         const measured = { profile: params.profile, releases: params.releases, user: await readUserValues(params) };
         const report = await this.#runPreflight(params.target, params.tenant, ignore, measured);

@@ -10,6 +10,8 @@ export const TEST_HOOKS = {
   strimziCrdsUrl: 'LOGCLAW_STRIMZI_CRDS_URL',
   /** "1": charts versioned +logclaw-fake (the named FAKE stand-ins) may be installed. */
   allowStandIns: 'LOGCLAW_ALLOW_STAND_INS',
+  /** Milliseconds without a byte before the images step kills a pull as stalled (tests use a short window). */
+  pullStallMs: 'LOGCLAW_PULL_STALL_MS',
 } as const;
 
 /** The build metadata that marks a FAKE stand-in chart's version (tests/fakes/operator-charts, charts/.stand-ins). */

@@ -71,6 +71,8 @@ export interface StepEnv {
   preflight(params: UpParams, ignore: string[]): Promise<{ ok: boolean; lines: string[]; report: unknown }>;
   /** The images the install pulls, as the preflight's reality check collects them (the releases' renders and the inventory's). */
   images(params: UpParams): Promise<ImageTarget[]>;
+  /** The images step's stall window in ms (a test hook: test-hooks.ts; 90 s otherwise). */
+  pullStallMs?: number;
 }
 
 /** The step's lines for the timeline and "copy as commands". */
@@ -93,7 +95,9 @@ export function stepTools(env: StepEnv, s: StepContext, redact: string[] = []): 
     exec(command, options = {}) {
       const masked = { ...command, redact: [...(command.redact ?? []), ...redact, ...(options.redact ?? [])] };
       s.command(shellLine(masked));
-      return tools.runCommand(masked, { onLine: (line, stream) => s.line(line, stream), ...options, signal: s.signal });
+      // A caller's own signal (a stalled pull's) ends the command too; the job's always does.
+      const signal = options.signal ? AbortSignal.any([s.signal, options.signal]) : s.signal;
+      return tools.runCommand(masked, { onLine: (line, stream) => s.line(line, stream), ...options, signal });
     },
   };
 }
