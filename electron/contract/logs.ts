@@ -188,7 +188,7 @@ export type Severity = z.infer<typeof Severity>;
  * which routes by `severity`: config.routing in charts/logclaw-ticketing-agent). The seed's example:
  * {"anomaly_id":"ANO-001","service":"payment-api","score":0.92,"severity":"critical","message":"Error rate spike to 15%"}
  */
-export const AnomalyEvent = z.object({
+const AnomalyFields = z.object({
   anomaly_id: z.string().trim().min(1, 'an anomaly id is required').max(128),
   service: z.string().trim().min(1, 'a service is required').max(253),
   score: z.number({ error: 'score must be a number from 0 to 1' }).min(0, 'score must be from 0 to 1').max(1, 'score must be from 0 to 1'),
@@ -197,10 +197,42 @@ export const AnomalyEvent = z.object({
   /** ISO 8601; the producer fills it when absent. */
   timestamp: z.iso.datetime({ offset: true }).optional(),
 });
+
+export const IncidentStatus = z.enum(['open', 'update', 'closed']);
+export type IncidentStatus = z.infer<typeof IncidentStatus>;
+
+/** What a scorer saw: the window it scored, its counts, the service's own baseline, and examples. */
+export const AnomalyEvidence = z.object({
+  window: z.object({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }),
+  counts: z.object({ events: z.number().int().nonnegative(), errors: z.number().int().nonnegative() }),
+  /** Error counts per window over the `windows` before this one; `windows` 0 means the cold-start floor rule decided. */
+  baseline: z.object({
+    windows: z.number().int().nonnegative(),
+    median: z.number().nonnegative(),
+    mad: z.number().nonnegative().optional(),
+    ewma: z.number().nonnegative().optional(),
+  }),
+  samples: z.array(z.string().max(2_000)).max(5),
+  trace_ids: z.array(z.string().max(256)).max(20),
+});
+export type AnomalyEvidence = z.infer<typeof AnomalyEvidence>;
+
+/**
+ * The fields after the seed's five are optional, written by the stack's anomaly scorer
+ * (workloads/anomaly-scorer): one incident is opened, updated and closed under one `incident_key`;
+ * `synthetic` when the logs behind it were sent by the app's tools (generator, trace, canary).
+ */
+export const AnomalyEvent = AnomalyFields.extend({
+  incident_key: z.string().trim().min(1).max(512).optional(),
+  status: IncidentStatus.optional(),
+  synthetic: z.boolean().optional(),
+  evidence: AnomalyEvidence.optional(),
+});
 export type AnomalyEvent = z.infer<typeof AnomalyEvent>;
 
-export const AnomalyRequest = AnomalyEvent.extend({
-  anomaly_id: AnomalyEvent.shape.anomaly_id.optional(),
+/** The app's manual anomaly: the seed's fields only (incidents are the scorer's). */
+export const AnomalyRequest = AnomalyFields.extend({
+  anomaly_id: AnomalyFields.shape.anomaly_id.optional(),
   message: z.string().max(10_000).default(''),
 }).strict();
 export type AnomalyRequest = z.input<typeof AnomalyRequest>;

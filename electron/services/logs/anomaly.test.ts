@@ -15,7 +15,20 @@ describe('AnomalyEvent', () => {
   it('is the schema of the topic the charts declare', () => {
     const values = readFileSync(join(sourceRoot(), 'charts', 'logclaw-kafka', 'values.yaml'), 'utf8');
     expect(values).toMatch(/^\s+anomaly-events: \{partitions: \d+/m);
-    expect(Object.keys(AnomalyEvent.shape).sort()).toEqual(['anomaly_id', 'message', 'score', 'service', 'severity', 'timestamp']);
+    expect(Object.keys(AnomalyEvent.shape).sort()).toEqual([
+      'anomaly_id',
+      'evidence',
+      'incident_key',
+      'message',
+      'score',
+      'service',
+      'severity',
+      'status',
+      'synthetic',
+      'timestamp',
+    ]);
+    // The incident fields are the scorer's: optional on the topic, not part of the app's manual request.
+    expect(Object.keys(AnomalyRequest.shape).sort()).toEqual(['anomaly_id', 'message', 'score', 'service', 'severity', 'timestamp']);
   });
 
   it('refuses a severity outside low|medium|high|critical and a score outside 0–1 with INVALID_REQUEST', () => {
