@@ -3,6 +3,8 @@
 // not exist fails the install at once with IMAGE_PULL_FAILED, naming the image, its registry and the
 // fix, before any release is installed; after the values are fixed (here: a tag the registry
 // rate-limits once), the same command resumes the install, and the rate-limited pull is tried again.
+// A download that stops moving is killed after the stall window and retried, and fails the install
+// after the last try; a slow one is shown as it moves.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,7 @@ import { type StackTestSetup, jsonLines, playOperators, stackEnv, stackSetup } f
 const CLUSTER = `im${Date.now().toString(36).slice(-5)}`;
 const TENANT = 'pulls';
 const VECTOR = 'docker.io/timberio/vector';
+const STALL_MS = 1500;
 
 interface Event {
   event: string;
@@ -37,7 +40,12 @@ describe('the images step pulls into the kind node before the releases', () => {
     const { tools } = await useTestEnv('tools');
     setup = await stackSetup(tools);
     home = mkdtempSync(join(tmpdir(), 'logclaw-stack-images-'));
-    env = stackEnv(setup, home, { LOGCLAW_FAKE_DOCKER_NCPU: '8', LOGCLAW_FAKE_DOCKER_MEM_TOTAL: String(16 * 1024 ** 3) });
+    env = stackEnv(setup, home, {
+      LOGCLAW_FAKE_DOCKER_NCPU: '8',
+      LOGCLAW_FAKE_DOCKER_MEM_TOTAL: String(16 * 1024 ** 3),
+      // A short stall window (the step reads the node's downloads a third as often).
+      LOGCLAW_PULL_STALL_MS: String(STALL_MS),
+    });
     values = join(home, 'values.yaml');
     player = playOperators(() => ({ file: join(home, 'stack', 'kubeconfig'), context: `kind-${CLUSTER}` }));
   }, 600_000);
@@ -112,5 +120,47 @@ describe('the images step pulls into the kind node before the releases', () => {
     // The resumed job did not create the cluster again, and its releases are installed.
     expect(events.some((event) => event.event === 'step' && event.id === 'cluster' && event.state === 'running')).toBe(false);
     expect(events.filter((event) => event.event === 'step' && event.state === 'done' && event.id?.startsWith('release:'))).toHaveLength(4);
+  }, 900_000);
+
+  const imageLines = (events: Event[]) =>
+    events.filter((event) => event.event === 'line' && event.step === 'images').map((event) => event.text!);
+
+  it('a slow pull shows the bytes its node receives as they move, and the install finishes', async () => {
+    vectorTag('0.38.0-slow');
+    const third = await up();
+    const events = jsonLines<Event>(third.stdout);
+    expect(
+      events.find((event) => event.event === 'result'),
+      third.stderr,
+    ).toMatchObject({ state: 'succeeded', ok: true });
+    const image = `${VECTOR}:0.38.0-slow`;
+    const lines = imageLines(events);
+    // The FAKE download moves 7.65 MB each time it is read, from 3.1 MB; the first line is at the first bytes seen.
+    expect(lines).toContain(`pulling ${image}: 3.1 MB received by ${CLUSTER}-control-plane since it began`);
+    expect(lines.filter((line) => line.startsWith(`pulled ${image} in `))).toHaveLength(1);
+    expect(asked().filter((name) => name === image)).toEqual([image]);
+    const messages = events.filter((event) => event.event === 'message' && event.id === 'images').map((event) => event.text!);
+    expect(messages.some((text) => / images pulled, [\d.]+ MB received$/.test(text))).toBe(true);
+  }, 900_000);
+
+  it('a pull whose download stops moving is killed after the stall window, retried, and fails the install after the last try', async () => {
+    vectorTag('0.38.0-stalled');
+    const fourth = await up();
+    expect(fourth.exitCode, fourth.stderr).toBe(1);
+    const events = jsonLines<Event>(fourth.stdout);
+    const image = `${VECTOR}:0.38.0-stalled`;
+    const result = events.find((event) => event.event === 'result')!;
+    expect(result.failure).toMatchObject({ stepId: 'images', code: 'IMAGE_PULL_FAILED' });
+    expect(result.failure!.message).toBe(
+      `Image ${image} (ingestion) cannot be pulled from docker.io: unreachable (stalled: no bytes for 1.5 s; tried 4 times)`,
+    );
+    expect(result.failure!.detail).toMatchObject({
+      pulls: [{ node: `${CLUSTER}-control-plane`, image, registry: 'docker.io', result: 'unreachable' }],
+    });
+    const lines = imageLines(events);
+    expect(lines).toContain(`${image}: unreachable (stalled: no bytes for 1.5 s); trying again in 2.0s`);
+    expect(lines).toContain(`pulling ${image} (try 4 of 4)`);
+    expect(lines.filter((line) => line.startsWith(`${image}: no bytes for `) && line.endsWith('; stopping the pull'))).toHaveLength(4);
+    expect(asked().filter((name) => name === image)).toHaveLength(4);
   }, 900_000);
 });
