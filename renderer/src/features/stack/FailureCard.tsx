@@ -4,6 +4,7 @@ import type { Job } from '#contract/index.js';
 import { type Diagnosis, FailureDetail, PreflightReport, type StepInfo } from '#contract/stack.js';
 import { CopyButton } from '../../components/CopyButton.js';
 import { useStore } from '../../store/index.js';
+import { ChartAcceptance, chartsToAccept } from './ChartAcceptance.js';
 import { PreflightList } from './PreflightList.js';
 
 export function FailureCard({ job, info }: { job: Job; info: StepInfo | undefined }) {
@@ -25,6 +26,12 @@ export function FailureCard({ job, info }: { job: Job; info: StepInfo | undefine
         <strong>{failure.message}</strong>
       </p>
       {failure.hint && <p className="hint">{failure.hint}</p>}
+      <ChartAcceptance
+        charts={[
+          ...(detail.success ? (detail.data.accept ?? []) : []),
+          ...(preflight.success ? chartsToAccept(preflight.data.checks) : []),
+        ]}
+      />
       {preflight.success && (
         <PreflightList
           report={{

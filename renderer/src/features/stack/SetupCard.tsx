@@ -3,6 +3,7 @@
 // the person has seen).
 import { useState } from 'react';
 import { useStore } from '../../store/index.js';
+import { ChartAcceptance, chartsToAccept } from './ChartAcceptance.js';
 import { PreflightList } from './PreflightList.js';
 import { RealityList, RealityProgressLine } from './RealityList.js';
 import { ProfilePicker } from './ProfilePicker.js';
@@ -115,6 +116,7 @@ export function SetupCard({ hasJob }: { hasJob: boolean }) {
       </div>
       {preflightRunning && realityProgress && <RealityProgressLine progress={realityProgress} />}
       {preflight && <PreflightList report={preflight} />}
+      {preflight && <ChartAcceptance charts={chartsToAccept(preflight.checks)} />}
       {preflight?.reality && <RealityList report={preflight.reality} />}
     </section>
   );

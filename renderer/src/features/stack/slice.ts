@@ -51,7 +51,8 @@ export interface StackSlice {
   loadStackLog(jobId: string): Promise<void>;
   runPreflight(): Promise<void>;
   loadProfiles(): Promise<void>;
-  installStack(): Promise<void>;
+  /** Starts (or resumes) the install; acceptCharts: charts without a digest the person accepted (UpRequest.acceptCharts). */
+  installStack(acceptCharts?: string[]): Promise<void>;
   resumeStack(skip?: string[]): Promise<void>;
   cancelStack(): Promise<void>;
   uninstallStack(confirm: string): Promise<boolean>;
@@ -180,7 +181,7 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
         (profilesError) => current() && patch({ profilesLoading: false, profilesError }),
       );
     },
-    async installStack() {
+    async installStack(acceptCharts = []) {
       const { form } = get().stack;
       patch({ busy: true });
       const request: UpRequest = {
@@ -189,9 +190,12 @@ export const createStackSlice: StateCreator<Store, [], [], StackSlice> = (set, g
         ...formSelection(form, get().stack.profiles),
         ...(form.timeout.trim() ? { timeout: form.timeout.trim() } : {}),
       };
-      // Checks the person has seen fail and chose to go ahead with.
-      const accepted = (get().stack.preflight?.checks ?? []).filter((check) => check.status === 'fail').map((check) => check.id);
-      await attempt(async () => started(await invoke('stack:up', { ...request, ignorePreflight: accepted })), failed);
+      // Checks the person has seen fail and chose to go ahead with; accepting charts answers the charts
+      // check instead of skipping it, so it still stops the install for anything else it finds.
+      const accepted = (get().stack.preflight?.checks ?? [])
+        .filter((check) => check.status === 'fail' && !(acceptCharts.length && check.accept))
+        .map((check) => check.id);
+      await attempt(async () => started(await invoke('stack:up', { ...request, ignorePreflight: accepted, acceptCharts })), failed);
     },
     async resumeStack(skip = []) {
       const job = get().stack.status?.job;
