@@ -94,6 +94,59 @@ describe('image pulls during a readiness wait', () => {
     controller.abort();
   });
 
+  it('reads the pod\'s latest "Failed" event when the kubelet only says it backs off, and fails at once when that says not found', async () => {
+    const pod = await pendingDeployment('backoff');
+    const core = kc.makeApiClient(CoreV1Api);
+    // The kubelet's events for the pod: the runtime's error, then its own summaries (which classify nothing).
+    const event = (name: string, reason: string, message: string, at: string) =>
+      core.createNamespacedEvent({
+        namespace: NAMESPACE,
+        body: {
+          metadata: { name: `${pod}.${name}` },
+          involvedObject: { kind: 'Pod', namespace: NAMESPACE, name: pod },
+          reason,
+          message,
+          type: 'Warning',
+          source: { component: 'kubelet' },
+          firstTimestamp: new Date(at),
+          lastTimestamp: new Date(at),
+        },
+      });
+    await event('a', 'Failed', `Failed to pull image "${IMAGE}": ${RATE_LIMITED}`, '2026-01-01T00:00:00Z');
+    await event('b', 'Failed', `Failed to pull image "${IMAGE}": ${NOT_FOUND}`, '2026-01-01T00:01:00Z');
+    await event('c', 'Failed', 'Error: ErrImagePull', '2026-01-01T00:01:01Z');
+    await event('d', 'BackOff', `Back-off pulling image "${IMAGE}"`, '2026-01-01T00:01:02Z');
+    await patchPodStatus(kc, NAMESPACE, pod, pulling('ImagePullBackOff', `Back-off pulling image "${IMAGE}"`));
+    const error = await waitForReady(
+      kc,
+      [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'backoff', namespace: NAMESPACE }],
+      NAMESPACE,
+      {
+        signal: new AbortController().signal,
+        timeoutMs: 10 * 60_000,
+      },
+    ).then(
+      () => null,
+      (failure: unknown) => failure as AppError,
+    );
+    expect(error).toMatchObject({
+      code: 'IMAGE_PULL_FAILED',
+      message: expect.stringContaining(`Image ${IMAGE} cannot be pulled from docker.io: not found`),
+      detail: {
+        pulls: [
+          {
+            pod,
+            container: 'db',
+            image: IMAGE,
+            reason: 'ImagePullBackOff',
+            result: 'not-found',
+            message: `Failed to pull image "${IMAGE}": ${NOT_FOUND}`,
+          },
+        ],
+      },
+    });
+  });
+
   it('does not blame a step for the failed pull of a pod that is not one of its workloads', async () => {
     const other = await pendingDeployment('other');
     await patchPodStatus(kc, NAMESPACE, other, pulling('ImagePullBackOff', NOT_FOUND));

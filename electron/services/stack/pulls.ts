@@ -4,7 +4,7 @@
 // reference) fails the step at once with the image and the classified reason, instead of after the
 // step's timeout; one that may succeed on a later try (rate limit, network) is reported and waited on,
 // since the kubelet retries it by itself.
-import type { V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Api, CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { AppError } from '#contract/index.js';
 import { REALITY_SEVERITY, REALITY_TITLES, type RealityResult } from '#contract/images.js';
 import { TENANT_MIRROR, imageAdvice } from '../images/advice.js';
@@ -15,6 +15,7 @@ import type { NetworkFailure } from '../images/registry-client.js';
 const PULL_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 
 export interface PullProblem {
+  namespace: string;
   pod: string;
   container: string;
   image: string;
@@ -38,6 +39,7 @@ export function pullProblems(pods: readonly V1Pod[]): PullProblem[] {
       const message = waiting.message ?? '';
       const verdict = classifyPullMessage([waiting.reason, message]);
       problems.push({
+        namespace: pod.metadata?.namespace ?? '',
         pod: pod.metadata?.name ?? '?',
         container: status.name,
         image: specs.find((spec) => spec.name === status.name)?.image ?? status.image ?? '?',
@@ -49,6 +51,57 @@ export function pullProblems(pods: readonly V1Pod[]): PullProblem[] {
     }
   }
   return problems;
+}
+
+/**
+ * While the kubelet waits to retry it only says "Back-off pulling image …"; the runtime's error is in
+ * the pod's "Failed" events ("Failed to pull image …: … not found"). A watch asks for the latest such
+ * event of each pull it cannot classify, once per waiting message, and classifies that instead.
+ */
+export class PullEvents {
+  readonly #read = new Map<string, string | null>();
+
+  constructor(private readonly core: Pick<CoreV1Api, 'listNamespacedEvent'>) {}
+
+  /** The problems, each unclassified one with its event's message and verdict once that was read. */
+  explain(problems: readonly PullProblem[]): PullProblem[] {
+    return problems.map((problem) => {
+      const message = problem.verdict ? null : this.#read.get(eventKey(problem));
+      const verdict = message ? classifyPullMessage([message]) : null;
+      return message && verdict ? { ...problem, message, verdict, permanent: REALITY_SEVERITY[verdict.result] === 'fail' } : problem;
+    });
+  }
+
+  /** Reads the events of the unclassified problems not asked about yet; `onRead` runs when one brought a message. */
+  read(problems: readonly PullProblem[], onRead: () => void): void {
+    for (const problem of problems) {
+      const key = eventKey(problem);
+      if (problem.verdict || this.#read.has(key)) continue;
+      this.#read.set(key, null);
+      void latestPullFailure(this.core, problem).then(
+        (message) => {
+          this.#read.set(key, message);
+          if (message) onRead();
+        },
+        // An unreadable event list leaves the pull unclassified, as the kubelet's message does.
+        () => undefined,
+      );
+    }
+  }
+}
+
+function eventKey(problem: PullProblem): string {
+  return JSON.stringify([problem.namespace, problem.pod, problem.image, problem.message]);
+}
+
+/** The message of the pod's latest "Failed" event about pulling this image, or null. */
+export async function latestPullFailure(core: Pick<CoreV1Api, 'listNamespacedEvent'>, problem: PullProblem): Promise<string | null> {
+  const { items } = await core.listNamespacedEvent({ namespace: problem.namespace, fieldSelector: `involvedObject.name=${problem.pod}` });
+  const when = (event: CoreV1Event) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? 0).getTime();
+  const failed = items
+    .filter((event) => event.reason === 'Failed' && event.message?.includes('Failed to pull image') && event.message.includes(problem.image))
+    .sort((a, b) => when(b) - when(a));
+  return failed[0]?.message ?? null;
 }
 
 /** One line for the step's log. */

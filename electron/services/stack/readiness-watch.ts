@@ -1,11 +1,11 @@
 // Readiness watched with client-node (one list+watch per kind and namespace, re-listed when a watch
 // ends), so progress messages are real signals; on a timeout the not-ready resources are explained
 // from their pods.
-import { type KubeConfig, KubernetesObjectApi, type V1Pod, Watch } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, KubernetesObjectApi, type V1Pod, Watch } from '@kubernetes/client-node';
 import { AppError } from '#contract/index.js';
 import { diagnose, hintFor } from './diagnosis.js';
 import type { ManifestObject } from './helm.js';
-import { type PullProblem, describePull, pullFailure, pullProblems } from './pulls.js';
+import { PullEvents, type PullProblem, describePull, pullFailure, pullProblems } from './pulls.js';
 import { type AnyObject, type ResourceState, WATCHED, assess, isWatched } from './readiness.js';
 
 const key = (o: { kind: string; name: string; namespace?: string }) => `${o.kind}/${o.namespace ?? ''}/${o.name}`;
@@ -217,9 +217,13 @@ export async function waitForReady(
     last.set(id, text);
     options.onLine?.(text);
   };
+  const events = new PullEvents(kc.makeApiClient(CoreV1Api));
   const check = (states: ResourceState[]) => {
     for (const state of states) say(key(state.object), describeState(state));
-    const pulls = watch.pullProblems(states);
+    const found = watch.pullProblems(states);
+    // A back-off's event, once read, may show the pull cannot succeed: check again with it.
+    events.read(found, () => check(watch.states()));
+    const pulls = events.explain(found);
     for (const pull of pulls) say(`pull/${pull.pod}/${pull.container}`, describePull(pull));
     const waiting = states.filter((state) => !state.assessment.ready);
     if (waiting.length) options.onProgress?.([...waiting.map(describeState), ...pulls.map(describePull)].join('; '), states);
