@@ -117,4 +117,25 @@ describe('app shell in a browser (loopback bridge)', () => {
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
     await page.screenshot({ path: screenshotPath('settings-dark') });
   });
+
+  it('saves the mirrors from Settings, refuses a URL as image mirror with what a mirror looks like, and keeps them after a reload', async () => {
+    await page.keyboard.press('Alt+8');
+    const images = page.getByRole('textbox', { name: 'Image mirror' });
+    const charts = page.getByRole('textbox', { name: 'Operator chart repository' });
+    await images.fill('https://registry.example.com');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByRole('alert').filter({ hasText: 'an image mirror is a registry host' }).waitFor();
+    await images.fill('registry.example.com:5000/hub');
+    await charts.fill('https://charts.example.com/mirror/');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    // Saved: the form is rebuilt from the backend's settings, which echo the values.
+    await page.getByRole('alert').waitFor({ state: 'detached' });
+    await page.reload();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('button', { name: /^Settings/ })
+      .click();
+    await expect.poll(() => page.getByRole('textbox', { name: 'Image mirror' }).inputValue()).toBe('registry.example.com:5000/hub');
+    expect(await page.getByRole('textbox', { name: 'Operator chart repository' }).inputValue()).toBe('https://charts.example.com/mirror/');
+  });
 });

@@ -34,12 +34,19 @@ function SettingsForm({ value }: { value: Settings }) {
   const [tenant, setTenant] = useState(value.tenant);
   const [kubeconfig, setKubeconfig] = useState(value.kubeconfig ?? '');
   const [context, setContext] = useState(value.context ?? '');
+  const [imageMirror, setImageMirror] = useState(value.mirrors.images ?? '');
+  const [chartMirror, setChartMirror] = useState(value.mirrors.operatorCharts ?? '');
   return (
     <form
       className="form"
       onSubmit={(event) => {
         event.preventDefault();
-        void updateSettings({ tenant, kubeconfig: kubeconfig.trim() || null, context: context.trim() || null });
+        void updateSettings({
+          tenant,
+          kubeconfig: kubeconfig.trim() || null,
+          context: context.trim() || null,
+          mirrors: { images: imageMirror.trim() || null, operatorCharts: chartMirror.trim() || null },
+        });
       }}
     >
       <label>
@@ -77,6 +84,35 @@ function SettingsForm({ value }: { value: Settings }) {
           onChange={(event) => setContext(event.target.value)}
         />
       </label>
+      <fieldset>
+        <legend>Mirrors</legend>
+        <label>
+          Image mirror
+          <input
+            aria-label="Image mirror"
+            placeholder="registry.example.com:5000/mirror"
+            value={imageMirror}
+            onChange={(event) => setImageMirror(event.target.value)}
+          />
+          <span className="muted small">
+            Replaces the registry of every image the stack and its operators pull: quay.io/strimzi/kafka becomes{' '}
+            {imageMirror.trim() || '<mirror>'}/strimzi/kafka. Empty: the images&apos; own registries.
+          </span>
+        </label>
+        <label>
+          Operator chart repository
+          <input
+            aria-label="Operator chart repository"
+            placeholder="https://charts.example.com/mirror/"
+            value={chartMirror}
+            onChange={(event) => setChartMirror(event.target.value)}
+          />
+          <span className="muted small">
+            A Helm repository that serves every operator chart (cert-manager, Strimzi, …) under its own name and version; the pinned digests
+            still apply. Empty: each chart&apos;s own repository.
+          </span>
+        </label>
+      </fieldset>
       <div>
         <button type="submit">Save settings</button>
       </div>
