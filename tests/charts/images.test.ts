@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
+import { chartPath, fill, readPlan } from '../../electron/services/stack/plan.js';
+import { installValues } from '../../electron/services/stack/stack-preflight.js';
 import { INSTALLABLE, ciValuesFiles } from '../../scripts/charts/lib.js';
 import { useTestEnv } from '../support/test-env.js';
 import { type K8sObject, preparedCharts, render, renderFailure, repoYaml } from './support.js';
@@ -127,6 +129,24 @@ describe('image inventory (resources/images.yaml)', () => {
     expect(mirrored.length).toBeGreaterThan(30);
     expect(mirrored.map(problem).filter(Boolean)).toEqual([]);
   });
+
+  it(`with the settings' image mirror ${MIRROR}, every image of every release of the plan comes from the mirror`, async () => {
+    const plan = readPlan(join(import.meta.dirname, '..', '..'));
+    const rendered: Rendered[] = [];
+    for (const release of plan.tenant.releases) {
+      // The values the installer gives the release (stack-preflight's installValues, as the preflight renders it).
+      const values = installValues(release, 'mirror', {}, {}, { images: MIRROR });
+      const chart = release.chart.replace(/^charts\//, '');
+      const files = release.values.local.map((file) => chartPath(chartsDir, file));
+      const docs = await render(helm, chartsDir, chart, { release: fill(release.release, 'mirror'), files, values });
+      for (const image of imagesOf(docs)) rendered.push({ where: release.name, image, mirror: MIRROR });
+    }
+    // Zammad's two own images need the plan's mirrorValues; platform renders no workload.
+    expect(rendered.filter((r) => r.where === 'zammad').length).toBeGreaterThan(1);
+    expect(rendered.length).toBeGreaterThan(10);
+    expect(rendered.filter((r) => !r.image.startsWith(`${MIRROR}/`)).map((r) => `${r.where}: ${r.image}`)).toEqual([]);
+    expect(rendered.map(problem).filter(Boolean)).toEqual([]);
+  }, 300_000);
 
   it('with a mirror, Zammad refuses to render until its own two images name the mirror', async () => {
     const message = await renderFailure(helm, chartsDir, 'logclaw-zammad', {
