@@ -17,9 +17,9 @@ import { type StackTestSetup, playOperators, stackEnv, stackSetup } from './supp
 const CLUSTER = `sh${Date.now().toString(36).slice(-5)}`;
 const TENANT = 'shown';
 
-/** Runs nobody is shown: reads that decide what to do (helm list/status, kind get, version probes). */
+/** Runs nobody is shown: reads that decide what to do (helm list/status, kind get, version probes, a kind node's downloads). */
 const READ =
-  /^(?:\S+=\S+ )*(?:helm (?:list|history|status|get|template|version)|kubectl (?:get|version|config)|kind (?:get|version)|(?:docker|podman) (?:info|version|--version)|\S+ --version)\b/;
+  /^(?:\S+=\S+ )*(?:helm (?:list|history|status|get|template|version)|kubectl (?:get|version|config)|kind (?:get|version)|(?:docker|podman) (?:info|version|--version|exec \S+ ctr -n k8s\.io content active$)|\S+ --version)\b/;
 
 interface Ran {
   line: string;

@@ -54,6 +54,17 @@ export function imagesStep(env: StepEnv, params: UpParams): StepBody {
   };
 }
 
+/**
+ * Ends the node's `crictl pull <image>`. Killing `docker exec` stops only the client on this machine:
+ * the crictl it started keeps running in the node and holds the CRI pull (whose gRPC context ends
+ * only with crictl), so a retry would wait on the same stuck download. pkill is in the kind node
+ * (kubernetes-sigs/kind images/base/Dockerfile installs procps); -x -f matches the whole command line.
+ */
+export function crictlPullKill(params: { kindProvider?: 'podman' }, node: string, image: string): ToolCall {
+  const pattern = `crictl pull ${image.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+  return { tool: params.kindProvider ?? 'docker', args: ['exec', node, 'pkill', '-TERM', '-x', '-f', pattern] };
+}
+
 /** `ctr -n k8s.io content active` in the node: containerd's open downloads (the CRI plugin's namespace is k8s.io). */
 export function activeIngests(params: { kindProvider?: 'podman' }, node: string): ToolCall {
   return { tool: params.kindProvider ?? 'docker', args: ['exec', node, 'ctr', '-n', 'k8s.io', 'content', 'active'] };
@@ -110,6 +121,11 @@ async function pullImages(env: StepEnv, params: UpParams, s: StepContext): Promi
       } catch (error) {
         if (!(error instanceof ToolError) || (error.code === 'CANCELLED' && !pull.stall.signal.aborted)) throw error;
         const stalled = pull.stall.signal.aborted;
+        // pkill answers 1 when nothing matched: crictl may have ended on its own meanwhile.
+        if (stalled)
+          await exec(crictlPullKill(params, node, image)).catch((killError: unknown) => {
+            if (!(killError instanceof ToolError) || killError.exitCode !== 1) throw killError;
+          });
         const verdict = stalled ? null : classifyPullMessage(error.stderrTail);
         // A stall is the network's doing as much as a timeout is: the same advice, and worth another try.
         const answer = stalled
