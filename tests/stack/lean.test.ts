@@ -153,6 +153,6 @@ describe('logclaw up: the lean pipeline profile by default', () => {
     const health = JSON.parse((await runCli(['doctor', '--health', '--json', '--tenant', TENANT], env)).stdout) as {
       items: Array<{ id: string; status: string; summary: string }>;
     };
-    expect(health.items.find((item) => item.id === 'releases')).toMatchObject({ status: 'ok', summary: '4/4 releases deployed.' });
+    expect(health.items.find((item) => item.id === 'releases')).toMatchObject({ status: 'ok', summary: '6/6 releases deployed.' });
   }, 900_000);
 });

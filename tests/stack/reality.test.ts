@@ -42,16 +42,16 @@ describe('preflight: can every image and operator chart be pulled', () => {
   it('groups the answers, failures first, writes the report and creates nothing', async () => {
     const report = join(home, 'reality.json');
     const run = await runCli(['preflight', '--cluster', 'rl', '--values', values, '--report', report], env);
-    // The mirror lacks four images: the install would fail pulling them.
+    // The mirror lacks five images: the install would fail pulling them.
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/asking registries: (\d+)\/\1\b/);
     expect(run.stderr).toContain(`Reality report written to ${report}`);
     const out = run.stdout;
-    expect(out).toMatch(/^✗ Images can be pulled: 4 not found, .*\d+ found/m);
+    expect(out).toMatch(/^✗ Images can be pulled: 5 not found, .*\d+ found/m);
     expect(out).toMatch(/^✓ Operator charts are in their repositories: All 3 found/m);
-    expect(out.indexOf('✗ Not found (4)')).toBeGreaterThan(out.indexOf('Images and charts: '));
-    expect(out.indexOf('✗ Not found (4)')).toBeLessThan(out.indexOf('✓ Found ('));
-    expect(out).toContain(`    fix (all 4): Pin a tag that ${registry.host} has, or mirror the image and point global.imageRegistry`);
+    expect(out.indexOf('✗ Not found (5)')).toBeGreaterThan(out.indexOf('Images and charts: '));
+    expect(out.indexOf('✗ Not found (5)')).toBeLessThan(out.indexOf('✓ Found ('));
+    expect(out).toContain(`    fix (all 5): Pin a tag that ${registry.host} has, or mirror the image and point global.imageRegistry`);
     expect(out).toContain(`    ${registry.host}/timberio/vector:0.38.0-debian  ${vectorDigest}  (image · ${registry.host} · ingestion)`);
 
     const file = JSON.parse(readFileSync(report, 'utf8')) as {
@@ -63,7 +63,7 @@ describe('preflight: can every image and operator chart be pulled', () => {
       items: RealityItem[];
     };
     expect(file).toMatchObject({ kind: 'logclaw-reality-report', tenant: 'dev-local', target: { mode: 'kind', cluster: 'rl' } });
-    expect(file.summary['not-found']).toBe(4);
+    expect(file.summary['not-found']).toBe(5);
     const item = (ref: string) => file.items.find((candidate) => candidate.ref === ref);
     expect(item(`${registry.host}/timberio/vector:0.38.0-debian`)).toMatchObject({
       kind: 'image',
@@ -76,6 +76,11 @@ describe('preflight: can every image and operator chart be pulled', () => {
       result: 'not-found',
       reason: `${registry.host} has no library/busybox:1.38.0 (404)`,
       fix: expect.stringContaining('global.imageRegistry'),
+    });
+    // The workloads' stock node image is pulled like any other (not pushed to this mirror).
+    expect(item(`${registry.host}/library/node:22.23.2-alpine`)).toMatchObject({
+      result: 'not-found',
+      usedBy: ['anomaly-scorer', 'ticketing-agent'],
     });
     // The FAKE operator charts answer from their repository; the pinned digests are the real charts'.
     for (const chart of ['cert-manager v1.16.1', 'external-secrets 0.10.3', 'strimzi-kafka-operator 0.50.1'])
