@@ -99,7 +99,9 @@ export async function latestPullFailure(core: Pick<CoreV1Api, 'listNamespacedEve
   const { items } = await core.listNamespacedEvent({ namespace: problem.namespace, fieldSelector: `involvedObject.name=${problem.pod}` });
   const when = (event: CoreV1Event) => new Date(event.lastTimestamp ?? event.eventTime ?? event.metadata.creationTimestamp ?? 0).getTime();
   const failed = items
-    .filter((event) => event.reason === 'Failed' && event.message?.includes('Failed to pull image') && event.message.includes(problem.image))
+    .filter(
+      (event) => event.reason === 'Failed' && event.message?.includes('Failed to pull image') && event.message.includes(problem.image),
+    )
     .sort((a, b) => when(b) - when(a));
   return failed[0]?.message ?? null;
 }
