@@ -124,6 +124,41 @@ describe('anomaly scorer process', () => {
     }
   });
 
+  it.each([
+    ['the default thresholds', {}, 'high'],
+    ['configured thresholds', { SEVERITY_THRESHOLDS: 'low:0.5,medium:0.55,high:0.6,critical:0.7' }, 'critical'],
+  ] as const)('a burst against a 5-minute baseline gives one anomaly whose severity follows %s', async (_, thresholds, severity) => {
+    const { input, output, env } = await topics(thresholds);
+    const reader = await readAnomalies(brokers, output);
+    try {
+      // Five minutes of quiet history (10 infos a second), already in raw-logs when the scorer starts:
+      // it rebuilds the baseline from them by timestamp.
+      const burstAt = Date.now();
+      const history = [];
+      for (let t = burstAt - 5 * 60_000; t < burstAt; t += 100) history.push(log('orders', 'INFO', t));
+      await send(input, history);
+      const scorer = await start(env);
+      // 12 errors among 10 infos: z = 12 against a median-0 baseline (MAD at its Poisson floor), score 12 / 15.5 ≈ 0.77.
+      await send(input, [
+        ...Array.from({ length: 10 }, () => log('orders', 'INFO', burstAt)),
+        ...Array.from({ length: 12 }, () => log('orders', 'ERROR', burstAt)),
+      ]);
+      await scoredPast(scorer, burstAt + WINDOW_MS);
+      await reader.waitFor('the anomaly', (events) => events.length >= 1, 5_000);
+      expect(reader.events).toHaveLength(1);
+      expect(reader.events[0]).toMatchObject({
+        service: 'orders',
+        status: 'open',
+        severity,
+        score: 0.774,
+        evidence: { counts: { errors: 12 }, baseline: { median: 0, mad: 0 } },
+      });
+      expect(reader.events[0]!.evidence!.baseline.windows).toBeGreaterThanOrEqual(6);
+    } finally {
+      await reader.stop();
+    }
+  });
+
   it('killed mid-burst and restarted, it keeps the one incident: no second open, nothing lost, closed once', async () => {
     const { input, output, env } = await topics({ QUIET_MS: '8000', UPDATE_INTERVAL_MS: '2000', KAFKA_SESSION_TIMEOUT_MS: '6000' });
     const reader = await readAnomalies(brokers, output);
