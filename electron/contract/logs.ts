@@ -220,7 +220,8 @@ export type AnomalyEvidence = z.infer<typeof AnomalyEvidence>;
 /**
  * The fields after the seed's five are optional, written by the stack's anomaly scorer
  * (workloads/anomaly-scorer): one incident is opened, updated and closed under one `incident_key`;
- * `synthetic` when the logs behind it were sent by the app's tools (generator, trace, canary).
+ * `synthetic` when the logs behind it were sent by the app's tools (generator, trace, canary), and on every
+ * anomaly the app sends itself (logs:sendAnomaly).
  */
 export const AnomalyEvent = AnomalyFields.extend({
   incident_key: z.string().trim().min(1).max(512).optional(),

@@ -132,6 +132,8 @@ describe('logclaw send-log / send-anomaly / trace', () => {
     const produced = JSON.parse(result.stdout) as { partition: number; offset: string; event: unknown };
     const read = await readKafkaAt(brokers, 'anomaly-events', produced.partition, produced.offset);
     expect(AnomalyEvent.parse(JSON.parse(read.value))).toEqual(produced.event);
+    // The app's own anomalies are marked synthetic: the ticketing agent keeps them from real platforms.
+    expect(produced.event).toMatchObject({ service: 'payment-api', severity: 'high', score: 0.8, synthetic: true });
     const text = await runCli(
       ['send-anomaly', '--service', 'payment-api', '--severity', 'critical', '--score', '0.92', '--kafka-brokers', brokers],
       env,

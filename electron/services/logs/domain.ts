@@ -149,6 +149,9 @@ export function logsDomain(ctx: BackendContext): Domain<keyof typeof logsChannel
           severity: request.severity,
           message: request.message,
           timestamp: request.timestamp ?? new Date().toISOString(),
+          // Sent by the app, not scored from logs: the ticketing agent routes it to its local sink
+          // only (unless its config opts in), so trying an anomaly never pages a real on-call.
+          synthetic: true,
         });
         const value = JSON.stringify(event);
         const [produced] = await ctx.call('kafka:produce', {
