@@ -1,13 +1,14 @@
-// Bundles the Electron main process (ESM) and the sandboxed preload (which must be CommonJS).
+// Bundles the Electron main process (ESM) and the sandboxed preload (which must be CommonJS), with the
+// same Node-side options as the CLI's bundle (scripts/build-cli.mjs).
 import { build } from 'esbuild';
+import { NODE_BUNDLE } from './build-cli.mjs';
 
-const common = { bundle: true, platform: 'node', target: 'node20', external: ['electron'], sourcemap: true, logLevel: 'info' };
+const common = { ...NODE_BUNDLE, external: ['electron'], logLevel: 'info' };
+await build({ ...common, format: 'esm', entryPoints: ['electron/main/main.ts'], outfile: 'dist/electron/main.mjs' });
 await build({
   ...common,
-  format: 'esm',
-  entryPoints: ['electron/main/main.ts'],
-  outfile: 'dist/electron/main.mjs',
-  // Bundled CommonJS dependencies still call require() for Node built-ins.
-  banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  banner: undefined,
+  format: 'cjs',
+  entryPoints: ['electron/main/preload.ts'],
+  outfile: 'dist/electron/preload.cjs',
 });
-await build({ ...common, format: 'cjs', entryPoints: ['electron/main/preload.ts'], outfile: 'dist/electron/preload.cjs' });

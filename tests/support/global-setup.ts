@@ -1,14 +1,18 @@
 // One test-env per `npm test` run: test files start the components they need on first use
 // (tests/support/test-env.ts) and share them; everything is stopped when the run ends. Servers of
-// earlier runs that were killed before this teardown are stopped first.
+// earlier runs that were killed before this teardown are stopped first. Tests run the CLI as users do,
+// from its bundle (bin/logclaw.mjs): it is rebuilt here from the sources under test.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import { sourceRoot } from '../../electron/services/paths.js';
 import { down } from '../../scripts/test-env/env.js';
 import { OWNER_FILE } from '../../scripts/test-env/kube/kwok.js';
 import { reapAbandoned } from '../../scripts/test-env/reap.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
+  await execa(process.execPath, [join(sourceRoot(), 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
   await reapAbandoned(tmpdir(), (line) => process.stderr.write(`[test-env] ${line}\n`));
   process.env.LOGCLAW_TEST_RUN_PID = String(process.pid);
   const stateDir = process.env.LOGCLAW_TEST_ENV_DIR ?? mkdtempSync(join(tmpdir(), 'logclaw-test-env-'));

@@ -1,7 +1,6 @@
 // App-wide commands: tools, contexts, settings, serve.
 import { join } from 'node:path';
 import { AppError, type Settings, type SettingsPatch, TOOL_NAMES, type ToolReport } from '#contract/index.js';
-import { startBridge } from '../../server/bridge-server.js';
 import { sourceRoot } from '../../services/paths.js';
 import type { Command } from '../command.js';
 import { formatTable } from '../output.js';
@@ -78,6 +77,7 @@ export const coreCommands: Record<string, Command> = {
         throw new AppError('INVALID_REQUEST', `--port must be a number from 0 to 65535, not "${values.port}"`);
       }
       return withBackend('http', async (backend) => {
+        const { startBridge } = await import('../../server/bridge-server.js');
         const bridge = await startBridge({ backend, port, staticDir: join(sourceRoot(), 'dist', 'renderer') });
         io.out(json ? JSON.stringify({ url: bridge.url, port: bridge.port }) : `LogClaw UI: ${bridge.url}`);
         await stopSignal;

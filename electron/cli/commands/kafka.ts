@@ -4,7 +4,6 @@ import { AppError, type ErrorCode } from '#contract/errors.js';
 import { formatCount } from '#contract/format.js';
 import type { ConsumerGroup, KafkaMessage, TailStatus, TopicInfo } from '#contract/kafka.js';
 import type { Backend } from '../../backend.js';
-import { parseBrokerList } from '../../services/kafka/connection.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { numberFlag, readStdin } from '../flags.js';
 import { formatTable } from '../output.js';
@@ -21,8 +20,10 @@ export const BROKERS: Record<string, OptionSpec> = {
 export function withKafka<T>(ctx: CommandContext, fn: (backend: Backend) => Promise<T>): Promise<T> {
   return ctx.withBackend('cli', async (backend) => {
     const flag = ctx.values['kafka-brokers'];
-    if (typeof flag === 'string')
+    if (typeof flag === 'string') {
+      const { parseBrokerList } = await import('../../services/kafka/connection.js');
       await backend.call('kafka:setConnection', { mode: 'direct', brokers: parseBrokerList(flag), save: false });
+    }
     return fn(backend);
   });
 }

@@ -14,7 +14,6 @@ import {
   type StackTarget,
 } from '#contract/stack.js';
 import type { Backend } from '../../backend.js';
-import { managedCluster } from '../../services/stack/target.js';
 import { isStandIn } from '../../services/stack/test-hooks.js';
 import type { Command, CommandContext, OptionSpec } from '../command.js';
 import { stringFlag } from '../flags.js';
@@ -139,7 +138,7 @@ function report(ctx: CommandContext, job: Job): void {
   io.err('Fix the cause, then run the same command again: it resumes from the failed step.');
 }
 
-function targetFrom(ctx: CommandContext, backend: Backend): StackTarget {
+async function targetFrom(ctx: CommandContext, backend: Backend): Promise<StackTarget> {
   const cluster = ctx.values.cluster as string | undefined;
   const context = ctx.values.context as string | undefined;
   const kubeconfig = ctx.values.kubeconfig as string | undefined;
@@ -152,6 +151,7 @@ function targetFrom(ctx: CommandContext, backend: Backend): StackTarget {
   if (context || kubeconfig) return { mode: 'existing', ...(context ? { context } : {}), ...(kubeconfig ? { kubeconfig } : {}) };
   // Default: the app's own kind cluster when the app points at one now, else a new one named logclaw-dev.
   const { kubeconfig: current, context: currentContext } = backend.settings.current;
+  const { managedCluster } = await import('../../services/stack/target.js');
   return { mode: 'kind', cluster: managedCluster(backend.dataDir, current, currentContext) ?? DEFAULT_CLUSTER };
 }
 
@@ -319,7 +319,7 @@ export const stackCommands: Record<string, Command> = {
         const job = await backend.call('stack:up', {
           ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
           ...(ctx.values['storage-class'] ? { storageClass: String(ctx.values['storage-class']) } : {}),
-          target: targetFrom(ctx, backend),
+          target: await targetFrom(ctx, backend),
           ...selection(ctx),
           ...(ctx.values.timeout ? { timeout: String(ctx.values.timeout) } : {}),
           ignorePreflight: ignore,
@@ -352,7 +352,7 @@ export const stackCommands: Record<string, Command> = {
         const reportFile = stringFlag(ctx.values, 'report');
         if (reportFile && ctx.values.offline)
           throw new AppError('INVALID_REQUEST', '--report writes what the registries answered: drop --offline');
-        const target = targetFrom(ctx, backend);
+        const target = await targetFrom(ctx, backend);
         const tenant = stringFlag(ctx.values, 'tenant') ?? backend.tenant();
         // Registries answer one by one: a line per tenth of them, on stderr, keeps stdout for the report.
         const offProgress = ctx.json ? () => undefined : backend.bus.on('stack:realityProgress', progressPrinter(ctx.io.err));
@@ -402,7 +402,7 @@ export const stackCommands: Record<string, Command> = {
       return ctx.withBackend('cli', async (backend) => {
         const { toggles, valuesFile } = selection(ctx);
         const report = await backend.call('stack:profiles', {
-          target: targetFrom(ctx, backend),
+          target: await targetFrom(ctx, backend),
           ...(ctx.values.tenant ? { tenant: String(ctx.values.tenant) } : {}),
           toggles,
           ...(valuesFile ? { valuesFile } : {}),

@@ -1,0 +1,70 @@
+// The CLI runs from its esbuild bundle (scripts/build-cli.mjs, built by `npm install`'s prepare and
+// by the tests' global setup), and `logclaw --help` loads none of the heavy clients.
+import { readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { sourceRoot } from '../../electron/services/paths.js';
+import { LOGCLAW_BIN } from '../support/cli.js';
+import { useTempDir } from '../support/temp.js';
+
+const HEAVY = /node_modules\/(kafkajs|@kubernetes\/client-node|@opensearch-project\/opensearch)\//;
+const tempDir = useTempDir('logclaw-compiled-');
+
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
+
+/** Every file Node loads while running `node <args>`, reported by a load hook (written synchronously to stderr). */
+const LOAD_HOOK = `data:text/javascript,import{register}from"node:module";register(${JSON.stringify(
+  'data:text/javascript,import{writeSync}from"node:fs";export async function load(url,context,next){writeSync(2,"LOADED "+url+"\\n");return next(url,context)}',
+)})`;
+
+describe('compiled CLI', () => {
+  it('`logclaw --help` runs from the bundle and loads no chunk holding kafkajs, client-node or opensearch', async () => {
+    const result = await execa(process.execPath, ['--import', LOAD_HOOK, LOGCLAW_BIN, '--help'], { reject: false });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/^logclaw: run and inspect the LogClaw stack/);
+    const loaded = [...result.stderr.matchAll(/^LOADED file:\/\/(.+)$/gm)].map((match) => match[1]!);
+    const cliDir = join(sourceRoot(), 'dist', 'cli');
+    expect(loaded).toContain(join(cliDir, 'main.mjs'));
+    expect(loaded.filter((file) => file.startsWith(sourceRoot()) && !file.startsWith(cliDir))).toEqual([LOGCLAW_BIN]);
+
+    const meta = JSON.parse(readFileSync(join(cliDir, 'meta.json'), 'utf8')) as Metafile;
+    const inputsOf = (file: string) => Object.keys(meta.outputs[`dist/cli/${file.slice(cliDir.length + 1)}`]!.inputs);
+    const loadedInputs = loaded.filter((file) => file.startsWith(cliDir)).flatMap(inputsOf);
+    expect(loadedInputs.filter((input) => HEAVY.test(input))).toEqual([]);
+    // The clients are in the bundle, in chunks that commands import when they run.
+    const allInputs = Object.values(meta.outputs).flatMap((output) => Object.keys(output.inputs));
+    for (const name of ['kafkajs', '@kubernetes/client-node', '@opensearch-project/opensearch'])
+      expect(allInputs.some((input) => input.includes(`node_modules/${name}/`))).toBe(true);
+  });
+
+  it('`npx logclaw` from a fresh clone asks for the build, and after the install step that builds it runs the compiled CLI', async () => {
+    const clone = join(tempDir(), 'logclaw');
+    await execa('git', ['clone', '--quiet', '--depth', '1', `file://${sourceRoot()}`, clone]);
+    // Stands in for the packages `npm install` downloads; its `prepare` then builds the bundle.
+    symlinkSync(join(sourceRoot(), 'node_modules'), join(clone, 'node_modules'));
+    const npx = (args: string[]) => execa('npx', ['--offline', ...args], { cwd: clone, reject: false });
+
+    const before = await npx(['logclaw', '--help']);
+    expect(before.exitCode).toBe(1);
+    expect(before.stderr).toContain('the CLI bundle (dist/cli/main.mjs) is not built');
+    expect(before.stderr).toContain('npm run build:cli');
+
+    const prepare = (JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.prepare;
+    expect(prepare).toMatch(/^npm run build:cli && /);
+    expect((await execa('npm', ['run', '--silent', 'build:cli'], { cwd: clone, reject: false })).exitCode).toBe(0);
+    const after = await npx(['logclaw', '--help']);
+    expect(after.stderr).toBe('');
+    expect(after.exitCode).toBe(0);
+    expect(after.stdout).toMatch(/^logclaw: run and inspect the LogClaw stack/);
+
+    // A source edited after the build makes the bundle stale: the CLI says so instead of running old code.
+    const edited = join(clone, 'electron', 'cli', 'output.ts');
+    await execa('touch', ['-d', '+1 minute', edited]);
+    const stale = await npx(['logclaw', '--help']);
+    expect(stale.exitCode).toBe(1);
+    expect(stale.stderr).toContain('is older than electron/cli/output.ts');
+  });
+});
