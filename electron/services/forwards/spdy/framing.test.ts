@@ -3,7 +3,7 @@ import { constants, createDeflate, createInflate } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { SPDY3_DICTIONARY } from './dictionary.js';
 import { type Frame, FrameError, FrameReader, RstStatus, encodeFrame } from './framing.js';
-import { HeaderCodec, decodeHeaderBlock, encodeHeaderBlock } from './headers.js';
+import { HeaderCodec, type HeaderPairs, decodeHeaderBlock, encodeHeaderBlock } from './headers.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 
@@ -90,7 +90,8 @@ describe('SPDY/3 header blocks', () => {
     const codec = new HeaderCodec();
     const deflate = createDeflate({ dictionary: SPDY3_DICTIONARY });
     expect(codec.decompress(Buffer.alloc(0))).toEqual({});
-    for (const headers of [{}, { status: '200 OK', version: 'HTTP/1.1' }, { 'x-long': 'v'.repeat(5000) }]) {
+    const sets: HeaderPairs[] = [{}, { status: '200 OK', version: 'HTTP/1.1' }, { 'x-long': 'v'.repeat(5000) }];
+    for (const headers of sets) {
       expect(codec.decompress(await zlibStep(deflate, encodeHeaderBlock(headers)))).toEqual(headers);
     }
     expect(() => codec.decompress(hex('ffffffff'))).toThrow(FrameError);
