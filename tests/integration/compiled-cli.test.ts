@@ -40,14 +40,17 @@ describe('compiled CLI', () => {
       expect(allInputs.some((input) => input.includes(`node_modules/${name}/`))).toBe(true);
   });
 
-  it('`npx logclaw` from a fresh clone asks for the build, and after the install step that builds it runs the compiled CLI', async () => {
+  it('`npx logclaw` (the package bin) from a fresh clone asks for the build, and after the install step that builds it runs the compiled CLI', async () => {
     const clone = join(tempDir(), 'logclaw');
     await execa('git', ['clone', '--quiet', '--depth', '1', `file://${sourceRoot()}`, clone]);
     // Stands in for the packages `npm install` downloads; its `prepare` then builds the bundle.
     symlinkSync(join(sourceRoot(), 'node_modules'), join(clone, 'node_modules'));
-    const npx = (args: string[]) => execa('npx', ['--offline', ...args], { cwd: clone, reject: false });
+    // What `npx logclaw` runs there: the package's bin. Not npx itself: finding the shared node_modules'
+    // hidden lockfile out of date for the clone, npm reifies it (running `prepare`) through the link.
+    const logclaw = (args: string[]) =>
+      execa(process.execPath, [join(clone, 'bin', 'logclaw.mjs'), ...args], { cwd: clone, reject: false });
 
-    const before = await npx(['logclaw', '--help']);
+    const before = await logclaw(['--help']);
     expect(before.exitCode).toBe(1);
     expect(before.stderr).toContain('the CLI bundle (dist/cli/main.mjs) is not built');
     expect(before.stderr).toContain('npm run build:cli');
@@ -55,7 +58,7 @@ describe('compiled CLI', () => {
     const prepare = (JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.prepare;
     expect(prepare).toMatch(/^npm run build:cli && /);
     expect((await execa('npm', ['run', '--silent', 'build:cli'], { cwd: clone, reject: false })).exitCode).toBe(0);
-    const after = await npx(['logclaw', '--help']);
+    const after = await logclaw(['--help']);
     expect(after.stderr).toBe('');
     expect(after.exitCode).toBe(0);
     expect(after.stdout).toMatch(/^logclaw: run and inspect the LogClaw stack/);
@@ -63,7 +66,7 @@ describe('compiled CLI', () => {
     // A source edited after the build makes the bundle stale: the CLI says so instead of running old code.
     const edited = join(clone, 'electron', 'cli', 'output.ts');
     await execa('touch', ['-d', '+1 minute', edited]);
-    const stale = await npx(['logclaw', '--help']);
+    const stale = await logclaw(['--help']);
     expect(stale.exitCode).toBe(1);
     expect(stale.stderr).toContain('is older than electron/cli/output.ts');
   });
