@@ -1,7 +1,7 @@
 // Bundles the `logclaw` CLI (and so `logclaw serve`) into dist/cli: ESM with code splitting, so each
 // command's lazy import() is its own chunk and `logclaw --help` loads none of kafkajs, client-node or
 // opensearch. bin/logclaw.mjs runs the bundle; `npm install` builds it through `prepare`.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -12,6 +12,8 @@ export const NODE_BUNDLE = {
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  // Stack traces need the mappings only; the TypeScript is beside the bundle in a checkout.
+  sourcesContent: false,
   logLevel: 'warning',
   // Bundled CommonJS dependencies (kafkajs, client-node…) still call require() for Node built-ins.
   banner: { js: "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);" },
@@ -26,6 +28,7 @@ export const CLI_OUTDIR = join(ROOT, 'dist', 'cli');
  * with the bundle's time to tell a stale build).
  */
 export async function buildCli() {
+  rmSync(CLI_OUTDIR, { recursive: true, force: true }); // chunk names change with their content
   const result = await build({
     ...NODE_BUNDLE,
     absWorkingDir: ROOT,
@@ -37,7 +40,6 @@ export async function buildCli() {
     chunkNames: 'chunk-[hash]',
     metafile: true,
   });
-  mkdirSync(CLI_OUTDIR, { recursive: true });
   const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
   writeFileSync(join(CLI_OUTDIR, 'meta.json'), JSON.stringify(result.metafile));
   writeFileSync(join(CLI_OUTDIR, 'sources.json'), JSON.stringify(sources));

@@ -15,8 +15,8 @@ export interface CommandContext {
   stopSignal: Promise<void>;
 }
 
+/** A command's module; its one-line summary is in the registry (main.ts), read without importing it. */
 export interface Command {
-  summary: string;
   usage: string;
   options: Record<string, OptionSpec>;
   run(ctx: CommandContext): Promise<number>;

@@ -1,5 +1,5 @@
 // Human output is aligned text; machine output (--json) is JSON on stdout. Errors go to stderr.
-import { type ErrorPayload, toErrorPayload } from '#contract/index.js';
+import { type ErrorPayload, toErrorPayload } from '#contract/errors.js';
 
 export interface Column<T> {
   header: string;

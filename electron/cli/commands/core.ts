@@ -18,7 +18,6 @@ const SETTING_KEYS = [
 
 export const coreCommands: Record<string, Command> = {
   tools: {
-    summary: 'Check docker/podman, kind, helm and kubectl: path, version, daemon, fix hints',
     usage: 'logclaw tools [--json]',
     options: {},
     async run({ io, json, withBackend }) {
@@ -28,7 +27,6 @@ export const coreCommands: Record<string, Command> = {
     },
   },
   contexts: {
-    summary: 'List kubeconfig contexts (KUBECONFIG, --kubeconfig and --context as kubectl reads them)',
     usage: 'logclaw contexts [--kubeconfig FILE] [--context NAME] [--json]',
     options: {},
     async run({ io, json, withBackend }) {
@@ -50,7 +48,6 @@ export const coreCommands: Record<string, Command> = {
     },
   },
   settings: {
-    summary: 'Show the settings, or change one (the same file the Settings pane saves)',
     usage: `logclaw settings [set KEY VALUE | unset KEY] [--json]   KEY: ${SETTING_KEYS.join(', ')}`,
     options: {},
     async run({ io, json, positionals, withBackend }) {
@@ -68,7 +65,6 @@ export const coreCommands: Record<string, Command> = {
     },
   },
   serve: {
-    summary: 'Serve the UI and API to a browser on 127.0.0.1 (loopback bridge)',
     usage: 'logclaw serve [--port N]',
     options: { port: { type: 'string', description: 'port on 127.0.0.1 (default: a free one)', placeholder: 'N' } },
     async run({ io, json, values, stopSignal, withBackend }) {

@@ -30,7 +30,6 @@ function printCheck(out: (text: string) => void, check: DoctorCheck, verbose: bo
 
 export const doctorCommands: Record<string, Command> = {
   doctor: {
-    summary: "Detect (and fix) the stack's known failure modes; --fix <id> applies one fix and re-checks",
     usage: 'logclaw doctor [--json] [--only ID,...] [--verbose] | logclaw doctor --fix <id> [--json] | logclaw doctor --health [--json]',
     options: {
       fix: { type: 'string', description: 'apply the fix of this check (this flag is the confirmation), then re-check', placeholder: 'ID' },
@@ -97,8 +96,6 @@ export const doctorCommands: Record<string, Command> = {
     },
   },
   bundle: {
-    summary:
-      'Write a support bundle (zip, secrets redacted): versions, preflight, releases, statuses, events, logs, forwards, last install',
     usage: 'logclaw bundle [--out FILE] [--json]',
     options: {
       out: { type: 'string', description: "where to write the zip (default: the app's data folder, bundles/)", placeholder: 'FILE' },

@@ -8,7 +8,6 @@ import { formatTable } from '../output.js';
 
 export const forwardCommands: Record<string, Command> = {
   forward: {
-    summary: "Port-forward the stack's services: list, start (supervised, in the foreground), stop",
     usage: 'logclaw forward list [--json] | start <name>|--all [--port N] | stop <name>|--all',
     options: {
       all: { type: 'boolean', description: 'every stack service' },

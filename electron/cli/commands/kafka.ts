@@ -54,7 +54,6 @@ export function parseSince(text: string, now = Date.now()): number {
 
 export const kafkaCommands: Record<string, Command> = {
   topics: {
-    summary: 'Kafka topics with partitions, replicas, watermarks and message counts',
     usage: 'logclaw topics [--internal] [--kafka-brokers LIST] [--json]',
     options: { ...BROKERS, internal: { type: 'boolean', description: 'include internal topics (__consumer_offsets…)' } },
     async run(ctx) {
@@ -64,7 +63,6 @@ export const kafkaCommands: Record<string, Command> = {
     },
   },
   groups: {
-    summary: 'Kafka consumer groups: state, members, committed offsets and lag',
     usage: 'logclaw groups [--kafka-brokers LIST] [--json]',
     options: { ...BROKERS },
     async run(ctx) {
@@ -74,7 +72,6 @@ export const kafkaCommands: Record<string, Command> = {
     },
   },
   tail: {
-    summary: 'Print messages from a topic as they arrive (or from the beginning, an offset or a time)',
     usage:
       'logclaw tail <topic> [--from-beginning|--offset N|--since ISO] [--partition N] [--max N] [--end] [--filter TEXT] [--key-contains TEXT] [--where PATH=VALUE] [--json]',
     options: {
@@ -131,7 +128,6 @@ export const kafkaCommands: Record<string, Command> = {
     },
   },
   produce: {
-    summary: 'Send a message (--value) or one message per stdin line to a topic',
     usage: 'logclaw produce <topic> [--key K] [--value JSON | < lines] [--text] [--partition N] [--headers k=v,…]',
     options: {
       ...BROKERS,

@@ -74,7 +74,6 @@ export function formatTrace(result: TraceResult): string {
 
 export const logsCommands: Record<string, Command> = {
   'send-log': {
-    summary: "Send a test log to Vector's HTTP source, or generate logs at a rate (--rate, --duration)",
     usage:
       'logclaw send-log [--vector-url URL] [--json JSON | --template NAME] [--rate N --duration S [--profile steady|burst|ramp] [--batch N] [--format json|ndjson]] [--json-report]',
     options: {
@@ -161,7 +160,6 @@ export const logsCommands: Record<string, Command> = {
     },
   },
   'send-anomaly': {
-    summary: 'Produce an anomaly event to Kafka topic anomaly-events (validated against its schema)',
     usage:
       'logclaw send-anomaly --service S --severity low|medium|high|critical --score 0..1 [--message M] [--id ANOMALY_ID] [--kafka-brokers LIST] [--json]',
     options: {
@@ -192,7 +190,6 @@ export const logsCommands: Record<string, Command> = {
     },
   },
   trace: {
-    summary: 'Send one log stamped with a trace id and follow it: Vector → Kafka raw-logs → OpenSearch, with per-hop latency',
     usage: 'logclaw trace [--timeout S] [--vector-url URL] [--kafka-brokers LIST] [--opensearch-url URL] [--index PATTERN] [--json]',
     options: {
       timeout: { type: 'string', description: 'how long to wait at each hop (default 30)', placeholder: 'S' },

@@ -65,7 +65,6 @@ function list(value: string | boolean | undefined): string[] {
 
 export const searchCommands: Record<string, Command> = {
   indices: {
-    summary: 'List OpenSearch indices with health, document count, size and pattern (logclaw-logs-*)',
     usage: 'logclaw indices [--index PATTERN] [--opensearch-url URL] [--json]',
     options: {
       index: { type: 'string', description: 'only indices matching this pattern (default: all)', placeholder: 'PATTERN' },
@@ -85,7 +84,6 @@ export const searchCommands: Record<string, Command> = {
     },
   },
   search: {
-    summary: 'Search OpenSearch (query string or query DSL) over logclaw-logs-*',
     usage: 'logclaw search [--index PATTERN] [--query Q | --dsl FILE] [--since 15m] [--level L,…] [--service S,…] [--size N] [--json]',
     options: {
       index: { type: 'string', short: 'i', description: 'index or pattern (default: logclaw-logs-*)', placeholder: 'PATTERN' },

@@ -282,7 +282,6 @@ function printStatus(ctx: CommandContext, status: StackStatus): void {
 
 export const stackCommands: Record<string, Command> = {
   up: {
-    summary: 'Install the local stack: preflight, kind cluster (or --context), operators, tenant releases; resumes an unfinished install',
     usage:
       'logclaw up [--profile pipeline|full] [--with airflow,feast,flink] [--tenant dev-local] [--storage-class standard] [--context CTX | --cluster NAME] [--values FILE] [--timeout 20m] [--ignore-preflight ID,...] [--accept-chart NAME,...] [--json]',
     options: {
@@ -333,8 +332,6 @@ export const stackCommands: Record<string, Command> = {
     },
   },
   preflight: {
-    summary:
-      "Check this machine (or --context's cluster) before `logclaw up`: runtime, memory/CPU, vm.max_map_count, inotify, disk, ports, tools, and whether every image and operator chart can be pulled",
     usage:
       'logclaw preflight [--profile pipeline|full] [--with A,B] [--values FILE] [--context CTX | --cluster NAME] [--report FILE] [--offline] [--json]',
     options: {
@@ -390,8 +387,6 @@ export const stackCommands: Record<string, Command> = {
     },
   },
   profiles: {
-    summary:
-      "What each install profile puts on the cluster (releases, operators) and asks for: requests and limits of its charts rendered by helm, against docker's/podman's memory and CPUs",
     usage: 'logclaw profiles [--with airflow,feast,flink] [--values FILE] [--context CTX | --cluster NAME] [--json]',
     options: {
       with: SELECTION_OPTIONS.with!,
@@ -414,7 +409,6 @@ export const stackCommands: Record<string, Command> = {
     },
   },
   status: {
-    summary: 'The stack on the current context: operators, releases (status, chart version), pods by component, last job',
     usage: 'logclaw status [--tenant T] [--json]',
     options: {},
     async run(ctx) {
@@ -427,7 +421,6 @@ export const stackCommands: Record<string, Command> = {
     },
   },
   down: {
-    summary: "Uninstall the tenant (releases, then namespace), or delete the app's kind cluster",
     usage: 'logclaw down [--tenant T] [--delete-cluster [--cluster NAME]] [--yes] [--json]',
     options: {
       'delete-cluster': { type: 'boolean', description: "delete the app's kind cluster (everything on it) instead" },
