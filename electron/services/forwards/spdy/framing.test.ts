@@ -72,14 +72,16 @@ describe('SPDY/3 header blocks', () => {
     expect(() => decodeHeaderBlock(block.subarray(0, 10))).toThrow(FrameError);
   });
 
-  it("compresses blocks node's zlib inflates with the dictionary, in one context", async () => {
+  it("writes blocks node's zlib inflates with the dictionary, in one context", async () => {
     const codec = new HeaderCodec();
     const inflate = createInflate({ dictionary: SPDY3_DICTIONARY });
-    const sets = [
-      { streamtype: 'error', port: '8080', requestid: '0' },
-      { streamtype: 'data', port: '8080', requestid: '0' },
-      { streamtype: 'error', port: '8080', requestid: '1' },
-    ];
+    // Hundreds of blocks in one context (a session's life), one larger than a stored block holds.
+    const sets: HeaderPairs[] = Array.from({ length: 300 }, (_, i) => ({
+      streamtype: i % 2 ? 'data' : 'error',
+      port: String(8000 + (i % 7)),
+      requestid: String(i >> 1),
+    }));
+    sets.splice(150, 0, { 'x-big': 'b'.repeat(70_000) });
     for (const headers of sets) {
       const block = await zlibStep(inflate, codec.compress(headers));
       expect(decodeHeaderBlock(block)).toEqual(headers);
@@ -91,6 +93,7 @@ describe('SPDY/3 header blocks', () => {
     const deflate = createDeflate({ dictionary: SPDY3_DICTIONARY });
     expect(codec.decompress(Buffer.alloc(0))).toEqual({});
     const sets: HeaderPairs[] = [{}, { status: '200 OK', version: 'HTTP/1.1' }, { 'x-long': 'v'.repeat(5000) }];
+    for (let i = 0; i < 300; i++) sets.push({ ':status': String(200 + (i % 5)), requestid: String(i), pad: 'p'.repeat(i % 97) });
     for (const headers of sets) {
       expect(codec.decompress(await zlibStep(deflate, encodeHeaderBlock(headers)))).toEqual(headers);
     }

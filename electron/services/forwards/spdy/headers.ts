@@ -1,9 +1,14 @@
-// SPDY/3 header blocks: name/value pairs with 32-bit lengths, compressed with one zlib context per
-// direction for the whole session, primed with the SPDY/3 dictionary and sync-flushed per block (so
-// each frame's block inflates on its own, as the API server's framer requires). Because the contexts
-// are shared, blocks must reach the wire in the order they were compressed. fflate is synchronous,
-// so compressing and writing in one turn of the event loop keeps that order.
-import { Unzlib, Zlib } from 'fflate';
+// SPDY/3 header blocks: name/value pairs with 32-bit lengths in one zlib stream per direction for the
+// whole session, primed with the SPDY/3 dictionary, each block ending on a byte boundary (so each
+// frame's block inflates on its own, as the API server's framer requires). Because the streams are
+// shared, blocks must reach the wire in the order they were produced; both directions are
+// synchronous here, so producing and writing a block in one call keeps that order.
+//
+// Outgoing blocks are stored (uncompressed) deflate blocks: valid zlib for the peer's shared context,
+// trivially in order, and port-forward's three short headers gain nothing from compression. (fflate's
+// streaming Zlib was tried and rejected: after its third sync flush the peer's inflate failed with
+// "invalid stored block lengths".) Incoming blocks are real compressed zlib and inflate with fflate.
+import { Unzlib } from 'fflate';
 import { SPDY3_DICTIONARY } from './dictionary.js';
 import { FrameError } from './framing.js';
 
@@ -49,17 +54,28 @@ function u32(value: number): Buffer {
   return out;
 }
 
-/** The session's two zlib contexts: ours for outgoing blocks, the peer's for incoming ones. */
+/** The session's two zlib streams: ours for outgoing blocks, the peer's for incoming ones. */
 export class HeaderCodec {
-  #out: Buffer[] = [];
+  #started = false;
   #in: Buffer[] = [];
-  readonly #deflate = new Zlib({ dictionary: SPDY3_DICTIONARY }, (chunk) => this.#out.push(Buffer.from(chunk)));
   readonly #inflate = new Unzlib({ dictionary: SPDY3_DICTIONARY }, (chunk) => this.#in.push(Buffer.from(chunk)));
 
   compress(headers: HeaderPairs): Buffer {
-    this.#deflate.push(encodeHeaderBlock(headers));
-    this.#deflate.flush(true);
-    return drain(this.#out);
+    const raw = encodeHeaderBlock(headers);
+    const parts: Buffer[] = [];
+    if (!this.#started) {
+      // CMF 0x78 (deflate, 32 KB window), FLG 0x20 (FDICT; the check bits come out 0), DICTID.
+      parts.push(Buffer.from([0x78, 0x20]), u32(DICTIONARY_ADLER32));
+      this.#started = true;
+    }
+    for (let at = 0; at < raw.length; at += STORED_MAX) {
+      const piece = raw.subarray(at, at + STORED_MAX);
+      const head = Buffer.alloc(5);
+      head.writeUInt16LE(piece.length, 1);
+      head.writeUInt16LE(~piece.length & 0xffff, 3);
+      parts.push(head, piece);
+    }
+    return Buffer.concat(parts);
   }
 
   /**
@@ -75,6 +91,20 @@ export class HeaderCodec {
     }
     return decodeHeaderBlock(drain(this.#in));
   }
+}
+
+/** A stored deflate block (header byte 0: not final, type 00) holds at most this many bytes. */
+const STORED_MAX = 0xffff;
+const DICTIONARY_ADLER32 = adler32(SPDY3_DICTIONARY);
+
+function adler32(data: Buffer): number {
+  let a = 1;
+  let b = 0;
+  for (const byte of data) {
+    a = (a + byte) % 65521;
+    b = (b + a) % 65521;
+  }
+  return ((b << 16) | a) >>> 0;
 }
 
 function drain(chunks: Buffer[]): Buffer {
