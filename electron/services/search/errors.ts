@@ -1,7 +1,9 @@
 // OpenSearch client failures → coded AppErrors with OpenSearch's own reason (and the position in the
 // query when it gives one). Details are rebuilt from the response body only: the client's `meta`
 // carries request headers (Authorization) and must never reach a log or the UI.
-import { errors } from '@opensearch-project/opensearch';
+// The client's error classes alone (the same module its Client throws from): the Client itself is
+// imported when a search first needs one (search-service.ts), not when the backend starts.
+import * as errors from '@opensearch-project/opensearch/lib/errors.js';
 import { AppError } from '#contract/index.js';
 
 export interface Cause {

@@ -1,7 +1,7 @@
 // The OpenSearch capability: cluster health, indices, mapping, search (simple and DSL). The only
 // module that uses @opensearch-project/opensearch. Where OpenSearch is comes from `resolveEndpoint`
 // (a saved URL today; the stack's port-forward later), or from an explicit endpoint per call.
-import { Client } from '@opensearch-project/opensearch';
+import type { Client } from '@opensearch-project/opensearch';
 import { AppError } from '#contract/index.js';
 import {
   type ClusterHealth,
@@ -68,8 +68,8 @@ export class SearchService {
       this.#clients.set(key, cached);
       return cached;
     }
-    const client = clientConfig(endpoint).then(
-      (config) =>
+    const client = Promise.all([clientConfig(endpoint), import('@opensearch-project/opensearch')]).then(
+      ([config, { Client }]) =>
         new Client({
           ...config,
           maxRetries: 0,
