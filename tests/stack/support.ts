@@ -109,6 +109,8 @@ export function stackEnv(setup: StackTestSetup, home: string, extra: NodeJS.Proc
     LOGCLAW_FAKE_KIND_HOME: join(home, 'fake-kind'),
     LOGCLAW_TEST_KUBECTL: setup.kubectl,
     XDG_CACHE_HOME: process.env.XDG_CACHE_HOME,
+    // The FAKE kind's clusters belong to this test run (scripts/test-env/reap.ts).
+    LOGCLAW_TEST_RUN_PID: process.env.LOGCLAW_TEST_RUN_PID,
     ...extra,
   };
 }

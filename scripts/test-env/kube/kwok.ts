@@ -129,9 +129,14 @@ export interface KwokCluster {
 /** Names the process whose end makes a cluster or a test-env state folder abandoned. */
 export const OWNER_FILE = 'owner.pid';
 
-/** The `npm test` run's main process (global setup exports it), else this process. */
-export function runOwnerPid(env = process.env): number {
-  return Number(env.LOGCLAW_TEST_RUN_PID) || process.pid;
+/**
+ * The `npm test` run's main process (global setup exports it to the run's workers and to the CLIs
+ * they start), or null outside a run. Not this process: a cluster outlives the process that made it
+ * (the FAKE kind's `kind create cluster` exits at once), so naming it would let any other run reap a
+ * live run's cluster.
+ */
+export function runOwnerPid(env = process.env): number | null {
+  return Number(env.LOGCLAW_TEST_RUN_PID) || null;
 }
 
 export function clusterDir(workdir: string, name: string): string {
@@ -234,10 +239,13 @@ export async function createKwokCluster(o: CreateKwokClusterOptions): Promise<Kw
   fs.writeFileSync(configFile, kwokctlConfigYaml(o, version));
   const env = kwokEnv(o.workdir, o.binDir, o.kubectl);
   const dir = clusterDir(o.workdir, o.name);
-  // The components outlive this process by design; the owner lets a later run reap them when the
-  // run that made them was killed before its teardown (scripts/test-env/reap.ts).
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, OWNER_FILE), String(runOwnerPid()));
+  // The components outlive this process by design; the owner (the test run, when there is one) lets
+  // a later run reap them when the run that made them was killed before its teardown (scripts/test-env/reap.ts).
+  const owner = runOwnerPid();
+  if (owner !== null) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, OWNER_FILE), String(owner));
+  }
   const kwokctl = path.join(o.binDir, 'kwokctl');
   const r = await runCmd(
     kwokctl,
