@@ -148,7 +148,7 @@ describe('logclaw doctor / bundle (CLI)', () => {
       status: 'fail',
       summary: `No Kafka cluster in ${NAMESPACE}.`,
     });
-    expect(report.items.find((item) => item.id === 'releases')).toMatchObject({ status: 'fail', summary: '1/8 releases deployed.' });
+    expect(report.items.find((item) => item.id === 'releases')).toMatchObject({ status: 'fail', summary: '1/9 releases deployed.' });
     expect(result.exitCode).toBe(1);
   });
 

@@ -95,10 +95,18 @@ describe('doctor on a private cluster', () => {
     await ensureNamespace(kc, NAMESPACE);
     const chart = tinyChart();
     temps.push(chart);
-    // The local profile's eight releases, deployed.
-    const releases = ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'ticketing-agent'].map(
-      (name) => `logclaw-${name}-${TENANT}`,
-    );
+    // The full local profile's nine releases, deployed.
+    const releases = [
+      'platform',
+      'kafka',
+      'opensearch',
+      'ingestion',
+      'flink',
+      'ml-engine',
+      'airflow',
+      'anomaly-scorer',
+      'ticketing-agent',
+    ].map((name) => `logclaw-${name}-${TENANT}`);
     await Promise.all(releases.map((release) => helm(env.tools.helm, endpoint, ['install', release, chart, '-n', NAMESPACE])));
     const { secrets } = await new DevSecretsStore(backend.dataDir).ensure(TENANT);
     await core.createNamespacedSecret({
@@ -167,7 +175,7 @@ describe('doctor on a private cluster', () => {
       opensearch: 'ok',
       releases: 'ok',
     });
-    expect(health.items.find((item) => item.id === 'releases')!.summary).toBe('8/8 releases deployed.');
+    expect(health.items.find((item) => item.id === 'releases')!.summary).toBe('9/9 releases deployed.');
     expect(health.items.find((item) => item.id === 'opensearch')!.summary).toMatch(/: (green|yellow)/);
     await backend.call('forwards:stop', { id: 'opensearch' });
   });

@@ -57,11 +57,11 @@ describe('Stack pane: the reality check in the preflight card', () => {
     expect(groups[0]).toBe('not-found');
     expect(groups.at(-1)).toBe('found');
     const missing = reality.getByRole('list', { name: 'Not found: images and charts' });
-    expect(await missing.locator('li').count()).toBe(4);
+    expect(await missing.locator('li').count()).toBe(5);
     expect(await missing.locator(`li[data-ref="${registry.host}/library/busybox:1.38.0"]`).textContent()).toContain(
       `${registry.host} has no library/busybox:1.38.0 (404)`,
     );
-    expect(await reality.locator('details[data-result="not-found"]').textContent()).toContain('Fix (all 4): Pin a tag that');
+    expect(await reality.locator('details[data-result="not-found"]').textContent()).toContain('Fix (all 5): Pin a tag that');
     // Found items stay folded; the charts came from their repository.
     const found = reality.locator('details[data-result="found"]');
     expect(await found.getAttribute('open')).toBeNull();

@@ -130,7 +130,7 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     const ranAgain = again.filter((event) => event.event === 'step' && event.state === 'running').map((event) => event.id!);
     expect(ranAgain).toContain('release:ticketing-agent');
     expect(ranAgain.filter((id) => doneFirst.has(id))).toEqual([]);
-    expect(ranAgain.length + doneFirst.size).toBe(17);
+    expect(ranAgain.length + doneFirst.size).toBe(18);
     const after = await status(name);
     expect(after.releases.every((release) => release.status === 'deployed')).toBe(true);
     expect(after.releases.find((release) => release.name === 'platform')?.revision).toBe(1);
@@ -243,7 +243,7 @@ describe('logclaw up: faults, retry, cancel and resume', () => {
     expect(events.find((event) => event.event === 'result')!.job).toBe(before.find((event) => event.event === 'job')!.job);
     const ranAgain = events.filter((event) => event.event === 'step' && event.state === 'running').map((event) => event.id!);
     expect(ranAgain.filter((id) => doneBefore.has(id))).toEqual([]);
-    expect(ranAgain.length + doneBefore.size).toBe(17);
+    expect(ranAgain.length + doneBefore.size).toBe(18);
     const after = await status(name);
     expect(after.releases.every((release) => release.status === 'deployed')).toBe(true);
     // Installed once: the platform release was not upgraded again by the resumed run.

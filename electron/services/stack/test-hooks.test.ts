@@ -20,6 +20,7 @@ describe('test hooks: honoured from a checkout, ignored by a packaged app', () =
     expect(Object.values(TEST_HOOKS).sort()).toEqual([
       'LOGCLAW_ALLOW_STAND_INS',
       'LOGCLAW_OPERATOR_CHART_REPO',
+      'LOGCLAW_PULL_STALL_MS',
       'LOGCLAW_STRIMZI_CRDS_URL',
     ]);
   });
