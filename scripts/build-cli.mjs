@@ -1,8 +1,8 @@
 // Bundles the `logclaw` CLI (and so `logclaw serve`) into dist/cli: ESM with code splitting, so each
 // command's lazy import() is its own chunk and `logclaw --help` loads none of kafkajs, client-node or
 // opensearch. bin/logclaw.mjs runs the bundle; `npm install` builds it through `prepare`.
-import { rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
@@ -22,13 +22,20 @@ export const NODE_BUNDLE = {
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_OUTDIR = join(ROOT, 'dist', 'cli');
 
+/** A chunk no build has written for this long is taken as unused by any CLI still running. */
+const KEEP_OLD_CHUNKS_MS = 24 * 3_600_000;
+
 /**
  * Builds dist/cli/main.mjs and its chunks. Writes meta.json (esbuild's metafile: the chunk graph,
  * read by the tests) and sources.json (the project files bundled, which bin/logclaw.mjs compares
  * with the bundle's time to tell a stale build).
+ *
+ * A CLI running meanwhile (a `serve`, another test run's commands) must keep working: every file is
+ * written beside its place and renamed into it, main.mjs last, and chunks of earlier builds (their
+ * names are content hashes) stay until a day after they were last written, as a running process
+ * may still import one.
  */
 export async function buildCli() {
-  rmSync(CLI_OUTDIR, { recursive: true, force: true }); // chunk names change with their content
   const result = await build({
     ...NODE_BUNDLE,
     absWorkingDir: ROOT,
@@ -39,10 +46,27 @@ export async function buildCli() {
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     metafile: true,
+    write: false,
   });
   const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
-  writeFileSync(join(CLI_OUTDIR, 'meta.json'), JSON.stringify(result.metafile));
-  writeFileSync(join(CLI_OUTDIR, 'sources.json'), JSON.stringify(sources));
+  const files = [
+    ...result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
+    { path: join(CLI_OUTDIR, 'meta.json'), contents: JSON.stringify(result.metafile) },
+    { path: join(CLI_OUTDIR, 'sources.json'), contents: JSON.stringify(sources) },
+  ];
+  const entry = join(CLI_OUTDIR, 'main.mjs');
+  files.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+  mkdirSync(CLI_OUTDIR, { recursive: true });
+  for (const file of files) {
+    const temporary = `${file.path}.${process.pid}.tmp`;
+    writeFileSync(temporary, file.contents);
+    renameSync(temporary, file.path);
+  }
+  const written = new Set(files.map((file) => basename(file.path)));
+  for (const name of readdirSync(CLI_OUTDIR)) {
+    const path = join(CLI_OUTDIR, name);
+    if (!written.has(name) && statSync(path).mtimeMs < Date.now() - KEEP_OLD_CHUNKS_MS) rmSync(path, { force: true });
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildCli();
