@@ -75,8 +75,8 @@ describe('logclaw up / status / down on a kind cluster', () => {
 
     // Every step ran once and is done.
     const done = events.filter((event) => event.event === 'step' && event.state === 'done').map((event) => event.id);
-    expect(done).toHaveLength(18);
-    expect(new Set(done).size).toBe(18);
+    expect(done).toHaveLength(19);
+    expect(new Set(done).size).toBe(19);
     // The DAG: after platform, Kafka's CRD check, OpenSearch and Airflow run side by side.
     const index = (id: string, state: string) =>
       events.findIndex((event) => event.event === 'step' && event.id === id && event.state === state);
