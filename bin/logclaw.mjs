@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = new URL('../dist/cli/main.mjs', import.meta.url);
+const bundle = new URL('../dist/cli/logclaw.mjs', import.meta.url);
 
 function staleSource() {
   let built;
@@ -26,9 +26,8 @@ function staleSource() {
 
 const stale = staleSource();
 if (stale) {
-  process.stderr.write(`logclaw: the CLI bundle (dist/cli/main.mjs) ${stale}.\nBuild it with \`npm run build:cli\` in ${root}\n`);
+  process.stderr.write(`logclaw: the CLI bundle (dist/cli/logclaw.mjs) ${stale}.\nBuild it with \`npm run build:cli\` in ${root}\n`);
   process.exit(1);
 }
 process.setSourceMapsEnabled(true);
-const { main } = await import(bundle.href);
-process.exitCode = await main(process.argv.slice(2));
+await import(bundle.href);

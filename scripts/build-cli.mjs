@@ -26,23 +26,24 @@ export const CLI_OUTDIR = join(ROOT, 'dist', 'cli');
 const KEEP_OLD_CHUNKS_MS = 24 * 3_600_000;
 
 /**
- * Builds dist/cli/main.mjs and its chunks. Writes meta.json (esbuild's metafile: the chunk graph,
+ * Builds dist/cli/logclaw.mjs (or into `outdir`, which must be two folders below the checkout like
+ * dist/cli: the backend finds charts/ and resources/ from there) and its chunks. Writes meta.json (esbuild's metafile: the chunk graph,
  * read by the tests) and sources.json (the project files bundled, which bin/logclaw.mjs compares
  * with the bundle's time to tell a stale build).
  *
  * A CLI running meanwhile (a `serve`, another test run's commands) must keep working: every file is
- * written beside its place and renamed into it, main.mjs last, and chunks of earlier builds (their
+ * written beside its place and renamed into it, logclaw.mjs last, and chunks of earlier builds (their
  * names are content hashes) stay until a day after they were last written, as a running process
  * may still import one.
  */
-export async function buildCli() {
+export async function buildCli(outdir = CLI_OUTDIR) {
   const result = await build({
     ...NODE_BUNDLE,
     absWorkingDir: ROOT,
     format: 'esm',
     splitting: true,
-    entryPoints: { main: 'electron/cli/main.ts' },
-    outdir: CLI_OUTDIR,
+    entryPoints: { logclaw: 'electron/cli/run.ts' },
+    outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunk-[hash]',
     metafile: true,
@@ -51,22 +52,23 @@ export async function buildCli() {
   const sources = Object.keys(result.metafile.inputs).filter((input) => !input.includes('node_modules/'));
   const files = [
     ...result.outputFiles.map((file) => ({ path: file.path, contents: file.contents })),
-    { path: join(CLI_OUTDIR, 'meta.json'), contents: JSON.stringify(result.metafile) },
-    { path: join(CLI_OUTDIR, 'sources.json'), contents: JSON.stringify(sources) },
+    { path: join(outdir, 'meta.json'), contents: JSON.stringify(result.metafile) },
+    { path: join(outdir, 'sources.json'), contents: JSON.stringify(sources) },
   ];
-  const entry = join(CLI_OUTDIR, 'main.mjs');
+  const entry = join(outdir, 'logclaw.mjs');
   files.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
-  mkdirSync(CLI_OUTDIR, { recursive: true });
+  mkdirSync(outdir, { recursive: true });
   for (const file of files) {
     const temporary = `${file.path}.${process.pid}.tmp`;
     writeFileSync(temporary, file.contents);
     renameSync(temporary, file.path);
   }
   const written = new Set(files.map((file) => basename(file.path)));
-  for (const name of readdirSync(CLI_OUTDIR)) {
-    const path = join(CLI_OUTDIR, name);
+  for (const name of readdirSync(outdir)) {
+    const path = join(outdir, name);
     if (!written.has(name) && statSync(path).mtimeMs < Date.now() - KEEP_OLD_CHUNKS_MS) rmSync(path, { force: true });
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildCli();
+// node scripts/build-cli.mjs [OUTDIR]
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await buildCli(process.argv[2] ? resolve(process.argv[2]) : CLI_OUTDIR);

@@ -1,7 +1,8 @@
-// The CLI runs from its esbuild bundle (scripts/build-cli.mjs, built by `npm install`'s prepare and
-// by the tests' global setup), and `logclaw --help` loads none of the heavy clients nor the contract's schemas.
+// The CLI runs from its esbuild bundle (scripts/build-cli.mjs: built by `npm install`'s prepare into
+// dist/cli, which bin/logclaw.mjs runs; the tests run one built for their run, LOGCLAW_BIN), and
+// `logclaw --help` loads none of the heavy clients nor the contract's schemas.
 import { readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { sourceRoot } from '../../electron/services/paths.js';
@@ -27,12 +28,12 @@ describe('compiled CLI', () => {
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/^logclaw: run and inspect the LogClaw stack/);
     const loaded = [...result.stderr.matchAll(/^LOADED file:\/\/(.+)$/gm)].map((match) => match[1]!);
-    const cliDir = join(sourceRoot(), 'dist', 'cli');
-    expect(loaded).toContain(join(cliDir, 'main.mjs'));
-    expect(loaded.filter((file) => file.startsWith(sourceRoot()) && !file.startsWith(cliDir))).toEqual([LOGCLAW_BIN]);
+    const cliDir = dirname(LOGCLAW_BIN);
+    expect(loaded).toContain(LOGCLAW_BIN);
+    expect(loaded.filter((file) => file.startsWith(sourceRoot()) && !file.startsWith(cliDir))).toEqual([]);
 
     const meta = JSON.parse(readFileSync(join(cliDir, 'meta.json'), 'utf8')) as Metafile;
-    const inputsOf = (file: string) => Object.keys(meta.outputs[`dist/cli/${file.slice(cliDir.length + 1)}`]!.inputs);
+    const inputsOf = (file: string) => Object.keys(meta.outputs[relative(sourceRoot(), file)]!.inputs);
     const loadedInputs = loaded.filter((file) => file.startsWith(cliDir)).flatMap(inputsOf);
     expect(new Set(loadedInputs.map(packageOf).filter((name) => name && HEAVY.includes(name)))).toEqual(new Set());
     // They are in the bundle, in chunks that commands import when they run.
@@ -52,7 +53,7 @@ describe('compiled CLI', () => {
 
     const before = await logclaw(['--help']);
     expect(before.exitCode).toBe(1);
-    expect(before.stderr).toContain('the CLI bundle (dist/cli/main.mjs) is not built');
+    expect(before.stderr).toContain('the CLI bundle (dist/cli/logclaw.mjs) is not built');
     expect(before.stderr).toContain('npm run build:cli');
 
     const prepare = (JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.prepare;

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { sourceRoot } from '../../electron/services/paths.js';
 
-export const LOGCLAW_BIN = join(sourceRoot(), 'bin', 'logclaw.mjs');
+/** The CLI as compiled for this test run (tests/support/global-setup.ts); bin/logclaw.mjs outside one. */
+export const LOGCLAW_BIN = process.env.LOGCLAW_TEST_CLI ?? join(sourceRoot(), 'bin', 'logclaw.mjs');
 
 /** Runs the real CLI as a user would (`npx logclaw …`), in a separate process. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv) {

@@ -1,8 +1,10 @@
 // One test-env per `npm test` run: test files start the components they need on first use
 // (tests/support/test-env.ts) and share them; everything is stopped when the run ends. Servers of
-// earlier runs that were killed before this teardown are stopped first. Tests run the CLI as users do,
-// from its bundle (bin/logclaw.mjs): it is rebuilt here from the sources under test.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// earlier runs that were killed before this teardown are stopped first. Tests run the CLI compiled, as
+// users do: bundled here, once per run, into a folder of the run's own (LOGCLAW_TEST_CLI), so that sources
+// edited while the run goes on, or another run's build, change nothing under it. tests/integration/
+// compiled-cli.test.ts runs bin/logclaw.mjs itself (dist/cli, with its stale-bundle check).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -12,7 +14,10 @@ import { OWNER_FILE } from '../../scripts/test-env/kube/kwok.js';
 import { reapAbandoned } from '../../scripts/test-env/reap.js';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  await execa(process.execPath, [join(sourceRoot(), 'scripts', 'build-cli.mjs')], { stdio: 'inherit' });
+  // Two folders below the checkout, like dist/cli: the backend finds charts/ and resources/ from there.
+  const cliDir = join(sourceRoot(), '.tmp', `cli-${process.pid}`);
+  await execa(process.execPath, [join(sourceRoot(), 'scripts', 'build-cli.mjs'), cliDir], { stdio: 'inherit' });
+  process.env.LOGCLAW_TEST_CLI = join(cliDir, 'logclaw.mjs');
   await reapAbandoned(tmpdir(), (line) => process.stderr.write(`[test-env] ${line}\n`));
   process.env.LOGCLAW_TEST_RUN_PID = String(process.pid);
   const stateDir = process.env.LOGCLAW_TEST_ENV_DIR ?? mkdtempSync(join(tmpdir(), 'logclaw-test-env-'));
@@ -20,5 +25,6 @@ export default async function setup(): Promise<() => Promise<void>> {
   writeFileSync(join(stateDir, OWNER_FILE), String(process.pid));
   return async () => {
     await down({ stateDir, log: () => undefined });
+    rmSync(cliDir, { recursive: true, force: true });
   };
 }
