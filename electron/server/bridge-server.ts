@@ -8,7 +8,8 @@ import { type IncomingMessage, type ServerResponse, createServer } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { AppError, type Envelope, type ErrorCode, fail } from '#contract/index.js';
+import { AppError, type Envelope, type ErrorCode, type EventPayload, fail } from '#contract/index.js';
+import { FRAME_MESSAGES, type FrameMessage, encodeTailFrame } from '#contract/tail-frame.js';
 import type { Backend } from '../backend.js';
 
 export interface BridgeOptions {
@@ -89,7 +90,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
     sockets.handleUpgrade(req, socket, head, (ws) => {
       const unsubscribe = options.backend.bus.onAny((event, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
+        if (ws.readyState !== ws.OPEN) return;
+        // Tail batches go as one compact binary frame (see tail-frame.ts); everything else as JSON.
+        if (event === 'kafka:messages') ws.send(encodeTailFrame(framed(payload as EventPayload<'kafka:messages'>)));
+        else ws.send(JSON.stringify({ event, payload }));
       });
       ws.on('close', unsubscribe);
       ws.on('error', unsubscribe);
@@ -121,6 +125,12 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A tail batch with the messages as held by the backend (value bytes undecoded) when it has them. */
+function framed(batch: EventPayload<'kafka:messages'> & { [FRAME_MESSAGES]?: readonly FrameMessage[] }) {
+  const { tailId, seq, scanned, matched } = batch;
+  return { tailId, seq, scanned, matched, messages: batch[FRAME_MESSAGES] ?? batch.messages };
 }
 
 /** Refuses a Host that is not this loopback server (DNS rebinding) and any foreign Origin. */

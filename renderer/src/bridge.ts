@@ -12,6 +12,7 @@ import {
   type Response,
   unwrap,
 } from '#contract/index.js';
+import { decodeTailFrame } from '#contract/tail-frame.js';
 
 declare global {
   interface Window {
@@ -54,8 +55,13 @@ function httpApi(): LogclawApi {
     socket.onopen = () => {
       retry = 500;
     };
+    // Tail batches arrive as binary frames (tail-frame.ts), every other event as JSON text.
+    socket.binaryType = 'arraybuffer';
     socket.onmessage = (message) => {
-      const { event, payload } = JSON.parse(String(message.data)) as { event: string; payload: unknown };
+      const { event, payload } =
+        message.data instanceof ArrayBuffer
+          ? { event: 'kafka:messages', payload: decodeTailFrame(new Uint8Array(message.data)) }
+          : (JSON.parse(String(message.data)) as { event: string; payload: unknown });
       listeners.get(event)?.forEach((listener) => listener(payload));
     };
     socket.onclose = () => {

@@ -6,7 +6,8 @@
 // Without --brokers it starts the project's test-env Kafka in a private state folder and stops it
 // at the end. "Ours" is the real path of the browser UI: `logclaw serve` (a separate process), the
 // tail started over HTTP, batches received on the event WebSocket and acknowledged over HTTP, as the
-// renderer does. kcat runs as `kcat -C -b <brokers> -t <topic> -o beginning -e -q`.
+// renderer does (binary batch frames decoded into message objects). kcat runs as
+// `kcat -C -b <brokers> -t <topic> -o beginning -e -q`.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import WebSocket from 'ws';
 import { formatBytes, formatCount } from '#contract/format.js';
+import { decodeTailFrame } from '#contract/tail-frame.js';
 import { sourceRoot } from '../../electron/services/paths.js';
 import { down, up } from '../test-env/env.js';
 
@@ -184,17 +186,22 @@ async function runOurs(
     let peakHeld = 0;
     const started = performance.now();
     const finished = new Promise<void>((resolve, reject) => {
-      socket.on('message', (data) => {
+      socket.on('message', (data: Buffer, isBinary) => {
+        // Decoded to message objects as the renderer's bridge does (binary tail frames, JSON for the rest).
+        if (isBinary) {
+          const batch = decodeTailFrame(data);
+          if (batch.tailId !== tailId) return;
+          count += batch.messages.length;
+          events++;
+          void invoke('kafka:tailAck', { tailId, seq: batch.seq }).catch(reject);
+          return;
+        }
         const { event, payload } = JSON.parse(String(data)) as {
           event: string;
-          payload: { tailId: string; seq: number; messages: unknown[]; state: string; peakHeld: number; reason: string };
+          payload: { tailId: string; state: string; peakHeld: number; reason: string };
         };
         if (payload.tailId !== tailId) return;
-        if (event === 'kafka:messages') {
-          count += payload.messages.length;
-          events++;
-          void invoke('kafka:tailAck', { tailId, seq: payload.seq }).catch(reject);
-        } else if (event === 'kafka:tailStatus') {
+        if (event === 'kafka:tailStatus') {
           peakHeld = Math.max(peakHeld, payload.peakHeld);
           if (payload.state === 'ended') resolve();
           if (payload.state === 'failed' || payload.state === 'stopped') reject(new Error(`tail ${payload.state}: ${payload.reason}`));

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Backend, createBackend } from '../../electron/backend.js';
 import type { KafkaMessage } from '#contract/kafka.js';
+import { decodeTailFrame } from '#contract/tail-frame.js';
 import { startBridge } from '../../electron/server/bridge-server.js';
 import { LOGCLAW_BIN, pathWith } from '../support/cli.js';
 import { useTempDir } from '../support/temp.js';
@@ -351,17 +352,17 @@ describe('Kafka through the backend (real broker)', () => {
     const messages: KafkaMessage[] = [];
     let events = 0;
     const ended = new Promise<string>((resolve) => {
-      socket.on('message', (data) => {
-        const { event, payload } = JSON.parse(String(data)) as {
-          event: string;
-          payload: { tailId: string; seq: number; messages: KafkaMessage[]; state: string };
-        };
-        if (payload.tailId !== tailId) return;
-        if (event === 'kafka:messages') {
+      socket.on('message', (data: Buffer, isBinary) => {
+        if (isBinary) {
+          const batch = decodeTailFrame(data);
+          if (batch.tailId !== tailId) return;
           events++;
-          messages.push(...payload.messages);
-          void invoke('kafka:tailAck', { tailId, seq: payload.seq });
-        } else if (event === 'kafka:tailStatus' && payload.state === 'ended') resolve(payload.state);
+          messages.push(...batch.messages);
+          void invoke('kafka:tailAck', { tailId, seq: batch.seq });
+          return;
+        }
+        const { event, payload } = JSON.parse(String(data)) as { event: string; payload: { tailId: string; state: string } };
+        if (payload.tailId === tailId && event === 'kafka:tailStatus' && payload.state === 'ended') resolve(payload.state);
       });
     });
     try {
@@ -371,6 +372,12 @@ describe('Kafka through the backend (real broker)', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(messages.length).toBeGreaterThanOrEqual(1_031);
       expect(events).toBeLessThan(messages.length / 20);
+      // The binary frames decode to exactly the messages the backend's own bus carries, in order per partition.
+      for (const offsets of offsetsByPartition(messages).values()) expect(offsets).toEqual(offsets.map((_, i) => i));
+      const direct = await tailThroughBackend(backend, { topic: seeded, from: { kind: 'earliest' }, until: 'end' });
+      const byPosition = (list: KafkaMessage[]) =>
+        [...list].sort((a, b) => a.partition - b.partition || Number(a.offset) - Number(b.offset));
+      expect(byPosition(messages)).toEqual(byPosition(direct.messages));
       const bad = await invoke('kafka:produce', { topic: seeded, messages: [{ value: 'nope' }] });
       expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
     } finally {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FRAME_MESSAGES, decodeTailFrame, encodeTailFrame } from '#contract/tail-frame.js';
 import { Tail, type TailBatch, type TailRequest } from './tail.js';
 import type { ConsumeOptions, KafkaClient, RawMessage } from './types.js';
 
@@ -31,6 +32,10 @@ function fakeClient(partitions: Record<number, number>) {
     /** Delivers offsets [from, to) of a partition as one fetched batch. */
     deliver(partition: number, from: number, to: number) {
       const messages = Array.from({ length: to - from }, (_, i) => message(partition, from + i));
+      return consume!.onBatch({ partition, messages, highWatermark: String(partitions[partition]) }, async () => undefined);
+    },
+    /** Delivers the given messages as one fetched batch. */
+    deliverRaw(partition: number, messages: RawMessage[]) {
       return consume!.onBatch({ partition, messages, highWatermark: String(partitions[partition]) }, async () => undefined);
     },
     position: (partition: number) => consume!.position(partition),
@@ -196,5 +201,33 @@ describe('Tail', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect(tail3.state).toBe('stopped');
     expect(tail3.status().reason).toContain('no acknowledgement');
+  });
+
+  it('holds values as the bytes read until asked: the bridge frame and the decoded messages agree (utf8, base64, truncated mid-character)', async () => {
+    const kafka = fakeClient({ 0: 3 });
+    const ui = receiver();
+    const tail = new Tail(request({ maxValueBytes: 7, until: 'end' }), { client: kafka.client, ...ui });
+    await tail.start();
+    const values = [Buffer.from('{"a":"ñandú 🦀"}'), Buffer.from([0xff, 0xfe, 0x00]), null];
+    await kafka.deliverRaw(
+      0,
+      values.map((value, offset) => ({ partition: 0, offset: String(offset), timestamp: '7', key: null, value, headers: { h: 'v' } })),
+    );
+    const [batch] = ui.batches;
+    expect(batch!.messages.map((m) => [m.value, m.encoding, m.size, m.truncated])).toEqual([
+      ['{"a":"\uFFFD', 'utf8', 20, true],
+      ['//4A', 'base64', 3, false],
+      [null, 'utf8', 0, false],
+    ]);
+    // The bridge's frame, built from the held bytes, decodes to the same messages.
+    const { tailId, seq, scanned, matched } = batch!;
+    expect(decodeTailFrame(encodeTailFrame({ tailId, seq, scanned, matched, messages: batch![FRAME_MESSAGES] }))).toEqual({
+      tailId,
+      seq,
+      scanned,
+      matched,
+      messages: batch!.messages,
+    });
+    await tail.stop();
   });
 });

@@ -13,6 +13,7 @@
 import { isUtf8 } from 'node:buffer';
 import { AppError, toErrorPayload } from '#contract/errors.js';
 import type { KafkaMessage, TailFilter, TailState, TailStatus } from '#contract/kafka.js';
+import { FRAME_MESSAGES, type FrameMessage } from '#contract/tail-frame.js';
 import { compileFilter, type MessageFilter } from './filter.js';
 import type { ConsumerEvent, ConsumerHandle, KafkaClient, RawBatch } from './types.js';
 
@@ -31,10 +32,15 @@ export interface TailRequest {
 export interface TailBatch {
   tailId: string;
   seq: number;
-  messages: KafkaMessage[];
+  /** Decoded on first read: the bridge never reads it, it sends the bytes under FRAME_MESSAGES. */
+  readonly messages: KafkaMessage[];
   scanned: number;
   matched: number;
+  readonly [FRAME_MESSAGES]: readonly HeldMessage[];
 }
+
+/** A read message as the tail holds it: UTF-8 values stay the Buffer kafkajs read (no string, no copy). */
+type HeldMessage = FrameMessage & { value: Buffer | string | null };
 
 export interface TailLimits {
   /** Flush what is pending at least this often. */
@@ -92,7 +98,7 @@ export class Tail {
   readonly #ends = new Map<number, bigint>();
   #stopAt: Map<number, bigint> | null = null;
 
-  #pending: KafkaMessage[] = [];
+  #pending: HeldMessage[] = [];
   #pendingBytes = 0;
   readonly #inflight: Array<{ seq: number; count: number; bytes: number }> = [];
   #inflightCount = 0;
@@ -218,22 +224,26 @@ export class Tail {
       this.#positions.set(partition, offset + 1n);
       this.#scanned++;
       const key = raw.key === null ? null : raw.key.toString('utf8');
-      const value = decodeValue(raw.value, maxValue);
-      if (!this.#filter({ key, value: value.text })) continue;
+      const value = holdValue(raw.value, maxValue);
+      // Values become strings here only when the filter reads them; otherwise at the receiver.
+      if (this.#filter.needsText) {
+        const text = typeof value.value === 'string' || value.value === null ? value.value : value.value.toString('utf8');
+        if (!this.#filter({ key, value: text })) continue;
+        value.value = text;
+      }
       this.#matched++;
-      const message: KafkaMessage = {
+      this.#pending.push({
         partition,
         offset: raw.offset,
         timestamp: Number(raw.timestamp),
         key,
-        value: value.text,
+        value: value.value,
         encoding: value.encoding,
         headers: raw.headers,
         size: value.size,
         truncated: value.truncated,
-      };
-      this.#pending.push(message);
-      this.#pendingBytes += (value.text?.length ?? 0) + (key?.length ?? 0) + MESSAGE_OVERHEAD;
+      });
+      this.#pendingBytes += (value.value?.length ?? 0) + (key?.length ?? 0) + MESSAGE_OVERHEAD;
       this.#notePeak();
       if (this.#request.max !== undefined && this.#matched >= this.#request.max) {
         this.#finish('ended', `stopped after ${this.#matched} messages (max)`);
@@ -293,7 +303,7 @@ export class Tail {
     this.#inflight.push({ seq, count: messages.length, bytes });
     this.#inflightCount += messages.length;
     this.#inflightBytes += bytes;
-    this.#deps.onMessages({ tailId: this.id, seq, messages, scanned: this.#scanned, matched: this.#matched });
+    this.#deps.onMessages(tailBatch(this.id, seq, messages, this.#scanned, this.#matched));
   }
 
   /** The receiver has everything up to `seq`; also renews the lease. */
@@ -418,14 +428,31 @@ export class Tail {
   }
 }
 
-function decodeValue(
+function holdValue(
   buffer: Buffer | null,
   max: number | null,
-): { text: string | null; encoding: 'utf8' | 'base64'; size: number; truncated: boolean } {
-  if (buffer === null) return { text: null, encoding: 'utf8', size: 0, truncated: false };
+): { value: Buffer | string | null; encoding: 'utf8' | 'base64'; size: number; truncated: boolean } {
+  if (buffer === null) return { value: null, encoding: 'utf8', size: 0, truncated: false };
   const size = buffer.length;
   const truncated = max !== null && size > max;
   const part = truncated ? buffer.subarray(0, max) : buffer;
-  if (isUtf8(buffer)) return { text: part.toString('utf8'), encoding: 'utf8', size, truncated };
-  return { text: part.toString('base64'), encoding: 'base64', size, truncated };
+  if (isUtf8(buffer)) return { value: part, encoding: 'utf8', size, truncated };
+  return { value: part.toString('base64'), encoding: 'base64', size, truncated };
+}
+
+function tailBatch(tailId: string, seq: number, held: HeldMessage[], scanned: number, matched: number): TailBatch {
+  let messages: KafkaMessage[] | null = null;
+  const batch = { tailId, seq, scanned, matched } as TailBatch;
+  // An own enumerable getter, so in-process listeners and Electron's IPC (structured clone) both see
+  // plain messages; the held bytes ride along unenumerated for the bridge.
+  Object.defineProperty(batch, 'messages', {
+    enumerable: true,
+    get: () =>
+      (messages ??= held.map((m) => ({
+        ...m,
+        value: m.value === null || typeof m.value === 'string' ? m.value : m.value.toString('utf8'),
+      }))),
+  });
+  Object.defineProperty(batch, FRAME_MESSAGES, { value: held });
+  return batch;
 }
