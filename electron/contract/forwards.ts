@@ -28,6 +28,20 @@ export const ForwardSpec = z.object({
 });
 export type ForwardSpec = z.infer<typeof ForwardSpec>;
 
+/** How a forward reaches the pod: "auto" is the multiplexed SPDY tunnel with the WebSocket fallback. */
+export const ForwardTransportMode = z.enum(['auto', 'spdy', 'websocket']);
+export type ForwardTransportMode = z.infer<typeof ForwardTransportMode>;
+export const ForwardTransportInfo = z.object({
+  mode: ForwardTransportMode,
+  /** In use now: one SPDY/3.1 session for all connections, or client-node's one WebSocket per connection. */
+  kind: z.enum(['spdy', 'websocket']),
+  /** Why this one (the default, the settings, or what made "auto" fall back). */
+  reason: z.string(),
+  /** SPDY sessions (WebSocket upgrades) opened since the forward started. */
+  sessions: z.number(),
+});
+export type ForwardTransportInfo = z.infer<typeof ForwardTransportInfo>;
+
 export const StateChange = z.object({ state: ForwardState, reason: z.string(), at: z.number() });
 export type StateChange = z.infer<typeof StateChange>;
 
@@ -48,6 +62,7 @@ export const ForwardStatus = z.object({
   lastProbe: z.object({ ok: z.boolean(), at: z.number(), latencyMs: z.number(), detail: z.string() }).optional(),
   /** http://127.0.0.1:<port><path> for services a browser can open. */
   url: z.string().optional(),
+  transport: ForwardTransportInfo,
   /** The equivalent kubectl command. */
   command: z.string(),
   /** Started when the app (window or `logclaw serve`) starts. */
@@ -86,6 +101,10 @@ export const forwardsChannels = {
     response: ForwardStatus,
   },
   'forwards:remove': { request: z.object({ id: z.string().min(1) }).strict(), response: z.array(ForwardStatus) },
+  'forwards:setTransport': {
+    request: z.object({ id: z.string().min(1), transport: ForwardTransportMode }).strict(),
+    response: ForwardStatus,
+  },
   'forwards:setAutoStart': { request: z.object({ id: z.string().min(1), autoStart: z.boolean() }).strict(), response: ForwardStatus },
 } as const satisfies ChannelMap;
 

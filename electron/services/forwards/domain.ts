@@ -13,6 +13,7 @@ export function forwardsDomain(ctx: BackendContext): Domain<keyof typeof forward
       'forwards:add': ({ kind, name, ...rest }) => forwards.add({ ...rest, target: { kind, name } }),
       'forwards:remove': ({ id }) => forwards.remove(id),
       'forwards:setAutoStart': ({ id, autoStart }) => forwards.setAutoStart(id, autoStart),
+      'forwards:setTransport': ({ id, transport }) => forwards.setTransport(id, transport),
     },
     close: () => forwards.close(),
   };

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
+import { ForwardTransportMode } from '#contract/forwards.js';
 import {
   AppError,
   type ErrorInfo,
@@ -23,6 +24,8 @@ const Saved = z.object({
   /** Local ports chosen by the user (e.g. after a conflict), by forward id. */
   localPorts: z.record(z.string(), z.number().int()).default({}),
   autoStart: z.array(z.string()).default([]),
+  /** Transport chosen per forward id; absent means auto. */
+  transports: z.record(z.string(), ForwardTransportMode).default({}),
 });
 type Saved = z.infer<typeof Saved>;
 
@@ -100,6 +103,19 @@ export class ForwardsService {
       ...saved,
       autoStart: [...saved.autoStart.filter((other) => other !== id), ...(autoStart ? [id] : [])],
     }));
+    return this.status(id);
+  }
+
+  /** Chooses how the forward reaches its pod; a running forward restarts on the new transport. */
+  async setTransport(id: string, transport: ForwardTransportMode): Promise<ForwardStatus> {
+    this.#spec(id);
+    await this.#file.update((saved) => ({ ...saved, transports: { ...saved.transports, [id]: transport } }));
+    const previous = this.#forwards.get(id);
+    this.#forwards.delete(id);
+    if (previous?.running) {
+      await previous.stop(`switching to the ${transport} transport`);
+      return this.start(id);
+    }
     return this.status(id);
   }
 
@@ -254,6 +270,7 @@ export class ForwardsService {
       this.#options.kubeConfig(),
       (status) => this.#options.onChange({ ...status, autoStart: this.#saved.autoStart.includes(spec.id) }),
       this.#options.timing ?? DEFAULT_TIMING,
+      this.#saved.transports[spec.id] ?? 'auto',
     );
     this.#forwards.set(spec.id, forward);
     return forward;

@@ -1,12 +1,14 @@
 // One port-forward the app owns: a net.Server on 127.0.0.1 whose connections are tunnelled through
-// the API server (client-node PortForward, no kubectl subprocess), a probe loop that decides the
+// the API server (no kubectl subprocess; see transport.ts for how), a probe loop that decides the
 // state from the service's own answers, and reconnection with backoff.
 import { type Server, type Socket, createServer } from 'node:net';
-import { type Readable, Transform, Writable } from 'node:stream';
-import { type KubeConfig, PortForward } from '@kubernetes/client-node';
+import { type Readable, Transform } from 'node:stream';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { ForwardTransportMode } from '#contract/forwards.js';
 import { AppError, type ForwardSpec, type ForwardState, type ForwardStatus, type StateChange } from '#contract/index.js';
 import { type ProbeOutcome, runProbe } from './probes.js';
 import { type ForwardTarget, resolveTarget } from './target.js';
+import { ForwardTransport } from './transport.js';
 
 export interface SupervisorTiming {
   /** Probe period while ready or degraded. */
@@ -45,17 +47,20 @@ export class SupervisedForward {
   #timer: NodeJS.Timeout | null = null;
   #failures = 0;
   #probing = false;
+  readonly #transport: ForwardTransport;
 
   constructor(
     spec: ForwardSpec,
     kc: KubeConfig,
     onChange: (status: Omit<ForwardStatus, 'autoStart'>) => void,
     timing: SupervisorTiming = DEFAULT_TIMING,
+    transport: ForwardTransportMode = 'auto',
   ) {
     this.spec = spec;
     this.#kc = kc;
     this.#onChange = onChange;
     this.#timing = timing;
+    this.#transport = new ForwardTransport(transport, spec.namespace, kc);
   }
 
   get state(): ForwardState {
@@ -70,6 +75,7 @@ export class SupervisedForward {
   async start(kc: KubeConfig = this.#kc): Promise<void> {
     if (this.#server) return;
     this.#kc = kc;
+    this.#transport.start(kc);
     const server = createServer((socket) => this.#tunnel(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -96,6 +102,7 @@ export class SupervisedForward {
     this.#server = null;
     for (const socket of this.#sockets) socket.destroy();
     this.#sockets.clear();
+    this.#transport.close();
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     this.#target = null;
     this.#setState('stopped', reason);
@@ -117,6 +124,7 @@ export class SupervisedForward {
       bytesIn: this.#counters.bytesIn,
       bytesOut: this.#counters.bytesOut,
       lastProbe: this.#lastProbe,
+      transport: this.#transport.info(),
       url: http ? `http://127.0.0.1:${this.spec.localPort}${this.spec.probe === 'opensearch' ? '/' : (this.spec.path ?? '/')}` : undefined,
       command: `kubectl -n ${this.spec.namespace} port-forward ${target} ${this.spec.localPort}:${this.spec.remotePort}`,
     };
@@ -150,34 +158,10 @@ export class SupervisedForward {
 
   #open(socket: Socket, input: Readable, target: ForwardTarget): void {
     if (socket.destroyed) return;
-    const output = new Writable({
-      write: (chunk: Buffer, _encoding, callback) => {
-        this.#counters.bytesOut += chunk.length;
-        if (socket.destroyed || socket.write(chunk)) return callback();
-        socket.once('drain', () => callback());
-      },
+    this.#transport.connect(socket, input, target, {
+      bytesOut: (bytes) => (this.#counters.bytesOut += bytes),
+      failed: (reason) => this.#streamFailed(reason),
     });
-    // The kubelet reports a failed dial on the error stream; the client then sees the socket close.
-    // (Its first frame only carries the port number, which client-node strips to an empty chunk.)
-    const errors = new Writable({
-      write: (chunk: Buffer, _encoding, callback) => {
-        if (chunk.length === 0) return callback();
-        this.#streamFailed(`pod/${target.pod}: ${chunk.toString('utf8').trim()}`);
-        socket.destroy();
-        callback();
-      },
-    });
-    new PortForward(this.#kc)
-      .portForward(this.spec.namespace, target.pod, [target.port], output, errors, input)
-      .then((ws) => {
-        if (typeof ws === 'function') return;
-        ws.on('close', () => socket.destroy());
-        socket.on('close', () => ws.close());
-      })
-      .catch((error: Error) => {
-        this.#streamFailed(`pod/${target.pod}: ${error.message}`);
-        socket.destroy();
-      });
   }
 
   /** A tunnel broke: forget the pod and probe soon, so new connections go to a live one. */

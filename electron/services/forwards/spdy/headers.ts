@@ -1,13 +1,15 @@
 // SPDY/3 header blocks: name/value pairs with 32-bit lengths in one zlib stream per direction for the
-// whole session, primed with the SPDY/3 dictionary, each block ending on a byte boundary (so each
-// frame's block inflates on its own, as the API server's framer requires). Because the streams are
-// shared, blocks must reach the wire in the order they were produced; both directions are
-// synchronous here, so producing and writing a block in one call keeps that order.
+// whole session, primed with the SPDY/3 dictionary, each block ending in a sync flush (so each frame's
+// block inflates on its own, as the API server's framer requires). Because the streams are shared,
+// blocks must reach the wire in the order they were compressed.
 //
-// Outgoing blocks are stored (uncompressed) deflate blocks: valid zlib for the peer's shared context,
-// trivially in order, and port-forward's three short headers gain nothing from compression. (fflate's
-// streaming Zlib was tried and rejected: after its third sync flush the peer's inflate failed with
-// "invalid stored block lengths".) Incoming blocks are real compressed zlib and inflate with fflate.
+// Outgoing blocks use node's zlib (asynchronous: the session chains them and writes each SYN_STREAM
+// before compressing the next). Two synchronous ways were tried and dropped: fflate's streaming Zlib
+// produced output node's inflate rejects after its third sync flush ("invalid stored block lengths"),
+// and hand-made stored deflate blocks, though node's inflate reads them, got no SYN_REPLY past the
+// first stream from the test environment's API server. Incoming blocks inflate synchronously with
+// fflate, checked against node's deflate in the tests.
+import { constants, createDeflate } from 'node:zlib';
 import { Unzlib } from 'fflate';
 import { SPDY3_DICTIONARY } from './dictionary.js';
 import { FrameError } from './framing.js';
@@ -54,29 +56,42 @@ function u32(value: number): Buffer {
   return out;
 }
 
-/** The session's two zlib streams: ours for outgoing blocks, the peer's for incoming ones. */
-export class HeaderCodec {
-  #started = false;
+/** Our zlib stream for outgoing header blocks. */
+export class HeaderDeflater {
+  readonly #deflate = createDeflate({ dictionary: SPDY3_DICTIONARY });
+  #last: Promise<unknown> = Promise.resolve();
+
+  /** Blocks come back in call order; each is the sync-flushed output of its headers alone. */
+  compress(headers: HeaderPairs): Promise<Buffer> {
+    const raw = encodeHeaderBlock(headers);
+    const block = this.#last.then(
+      () =>
+        new Promise<Buffer>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          const onData = (chunk: Buffer) => chunks.push(chunk);
+          this.#deflate.on('data', onData);
+          this.#deflate.once('error', reject);
+          this.#deflate.write(raw);
+          this.#deflate.flush(constants.Z_SYNC_FLUSH, () => {
+            this.#deflate.off('data', onData);
+            this.#deflate.off('error', reject);
+            resolve(Buffer.concat(chunks));
+          });
+        }),
+    );
+    this.#last = block.catch(() => undefined);
+    return block;
+  }
+
+  close(): void {
+    this.#deflate.close();
+  }
+}
+
+/** The peer's zlib stream, for incoming header blocks. */
+export class HeaderInflater {
   #in: Buffer[] = [];
   readonly #inflate = new Unzlib({ dictionary: SPDY3_DICTIONARY }, (chunk) => this.#in.push(Buffer.from(chunk)));
-
-  compress(headers: HeaderPairs): Buffer {
-    const raw = encodeHeaderBlock(headers);
-    const parts: Buffer[] = [];
-    if (!this.#started) {
-      // CMF 0x78 (deflate, 32 KB window), FLG 0x20 (FDICT; the check bits come out 0), DICTID.
-      parts.push(Buffer.from([0x78, 0x20]), u32(DICTIONARY_ADLER32));
-      this.#started = true;
-    }
-    for (let at = 0; at < raw.length; at += STORED_MAX) {
-      const piece = raw.subarray(at, at + STORED_MAX);
-      const head = Buffer.alloc(5);
-      head.writeUInt16LE(piece.length, 1);
-      head.writeUInt16LE(~piece.length & 0xffff, 3);
-      parts.push(head, piece);
-    }
-    return Buffer.concat(parts);
-  }
 
   /**
    * Inflates one received block. Every block must pass through here in arrival order, even one the
@@ -91,20 +106,6 @@ export class HeaderCodec {
     }
     return decodeHeaderBlock(drain(this.#in));
   }
-}
-
-/** A stored deflate block (header byte 0: not final, type 00) holds at most this many bytes. */
-const STORED_MAX = 0xffff;
-const DICTIONARY_ADLER32 = adler32(SPDY3_DICTIONARY);
-
-function adler32(data: Buffer): number {
-  let a = 1;
-  let b = 0;
-  for (const byte of data) {
-    a = (a + byte) % 65521;
-    b = (b + a) % 65521;
-  }
-  return ((b << 16) | a) >>> 0;
 }
 
 function drain(chunks: Buffer[]): Buffer {

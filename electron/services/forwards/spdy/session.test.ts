@@ -88,6 +88,7 @@ describe('SPDY client session', () => {
       session.open({ streamtype: 'error', port: '80', requestid: String(i) }, recorder().handlers);
       session.open({ streamtype: 'data', port: '80', requestid: String(i) }, recorder().handlers);
     }
+    await session.opened();
     expect(peer.frames.map((frame) => (frame.type === 'synStream' ? frame.streamId : frame.type))).toEqual([1, 3, 5, 7, 9, 11]);
     expect(await peer.headers()).toEqual(
       [0, 1, 2].flatMap((i) => [
@@ -98,13 +99,17 @@ describe('SPDY client session', () => {
     session.close();
   });
 
-  it('carries data both ways, half-closes with FIN, and forgets a stream ended both ways', () => {
+  it('carries data both ways, half-closes with FIN, and forgets a stream ended both ways', async () => {
     const peer = new FakePeer();
     const session = new SpdySession(peer, TIMING);
     const { events, data, handlers } = recorder();
     const stream = session.open({ streamtype: 'data' }, handlers);
-    stream.write(Buffer.from('ping'));
+    // Written before the SYN_STREAM is out: held until it is.
+    expect(stream.write(Buffer.from('ping'))).toBe(false);
     stream.end();
+    expect(peer.frames).toEqual([]);
+    await session.opened();
+    expect(peer.take('synStream')).toHaveLength(1);
     expect(peer.take('data')).toEqual([
       { type: 'data', streamId: 1, fin: false, data: Buffer.from('ping') },
       { type: 'data', streamId: 1, fin: true, data: Buffer.alloc(0) },
@@ -121,10 +126,11 @@ describe('SPDY client session', () => {
     expect(peer.take('goAway')).toHaveLength(1);
   });
 
-  it('splits large writes into frames and grants window back for data it consumed', () => {
+  it('splits large writes into frames and grants window back for data it consumed', async () => {
     const peer = new FakePeer();
     const session = new SpdySession(peer, { ...TIMING, maxFrameBytes: 16 * 1024 });
     const stream = session.open({ streamtype: 'data' }, recorder().handlers);
+    await session.opened();
     expect(stream.write(Buffer.alloc(40 * 1024, 1))).toBe(true);
     expect(peer.take('data').map((frame) => frame.data.length)).toEqual([16384, 16384, 8192]);
     const chunk = Buffer.alloc(DEFAULT_WINDOW / 4);
@@ -143,6 +149,7 @@ describe('SPDY client session', () => {
     const session = new SpdySession(peer, TIMING);
     peer.deliver({ type: 'settings', clear: false, entries: [{ flags: 0, id: SETTINGS_INITIAL_WINDOW_SIZE, value: 1000 }] });
     const stream = session.open({ streamtype: 'data' }, recorder().handlers);
+    await session.opened();
     expect(stream.write(Buffer.alloc(2500))).toBe(false);
     expect(peer.take('data').map((frame) => frame.data.length)).toEqual([1000]);
     const drained = stream.drain();
@@ -154,20 +161,22 @@ describe('SPDY client session', () => {
     session.close();
   });
 
-  it('writes without limit to a peer that never shows flow control (the API server)', () => {
+  it('writes without limit to a peer that never shows flow control (the API server)', async () => {
     const peer = new FakePeer();
     const session = new SpdySession(peer, TIMING);
     const stream = session.open({ streamtype: 'data' }, recorder().handlers);
+    await session.opened();
     expect(stream.write(Buffer.alloc(3 * DEFAULT_WINDOW))).toBe(true);
     expect(peer.take('data').reduce((sum, frame) => sum + frame.data.length, 0)).toBe(3 * DEFAULT_WINDOW);
     session.close();
   });
 
-  it('reports a reset stream, echoes server pings, and refuses server-initiated streams', () => {
+  it('reports a reset stream, echoes server pings, and refuses server-initiated streams', async () => {
     const peer = new FakePeer();
     const session = new SpdySession(peer, TIMING);
     const { events, handlers } = recorder();
     session.open({ streamtype: 'data' }, handlers);
+    await session.opened();
     peer.deliver(
       { type: 'rstStream', streamId: 1, status: RstStatus.PROTOCOL_ERROR },
       { type: 'ping', id: 2 },

@@ -1,6 +1,7 @@
 // A client SPDY/3.1 session over any message pipe (the tunnel's WebSocket): odd stream ids, header
-// blocks compressed and written in one synchronous step (so SYN_STREAMs reach the wire in
-// compression order), PINGs to notice a dead peer, and flow control.
+// blocks compressed one after another and each SYN_STREAM written as its block comes back (so they
+// reach the wire in compression order; a stream's DATA and RST wait for its SYN_STREAM), PINGs to
+// notice a dead peer, and flow control.
 //
 // Flow control: we grant the peer window as our side consumes data (WINDOW_UPDATE once half a
 // window is used). We limit what we send to the peer's windows only once the peer shows it does flow
@@ -8,7 +9,7 @@
 // (moby/spdystream) never sends either and ignores windows, so enforcing the 64 KB default against
 // it would stall every upload after 64 KB.
 import { DEFAULT_WINDOW, type Frame, FrameReader, RstStatus, SETTINGS_INITIAL_WINDOW_SIZE, encodeFrame } from './framing.js';
-import { HeaderCodec, type HeaderPairs } from './headers.js';
+import { HeaderDeflater, HeaderInflater, type HeaderPairs } from './headers.js';
 
 /** What the session writes to and reads from: one SPDY byte stream, e.g. WebSocket binary messages. */
 export interface SessionPipe {
@@ -46,6 +47,9 @@ export class SpdyStream {
   #queue: { data: Buffer; fin: boolean }[] = [];
   #drainWaiters: (() => void)[] = [];
   closed = false;
+  /** Its SYN_STREAM is on the wire: until then its frames wait. */
+  synSent = false;
+  #resetPending: number | null = null;
 
   constructor(session: SpdySession, id: number, sendWindow: number, handlers: StreamHandlers) {
     this.#session = session;
@@ -71,8 +75,16 @@ export class SpdyStream {
 
   reset(status: number = RstStatus.CANCEL): void {
     if (this.closed) return;
-    this.#session.send({ type: 'rstStream', streamId: this.id, status });
+    if (this.synSent) this.#session.send({ type: 'rstStream', streamId: this.id, status });
+    else this.#resetPending = status;
     this.#finish();
+  }
+
+  /** The SYN_STREAM went out: send what waited for it. */
+  sent(): void {
+    this.synSent = true;
+    if (this.#resetPending !== null) this.#session.send({ type: 'rstStream', streamId: this.id, status: this.#resetPending });
+    else this.#session.flush(this);
   }
 
   drain(): Promise<void> {
@@ -147,7 +159,9 @@ export class SpdyStream {
 export class SpdySession {
   readonly #pipe: SessionPipe;
   readonly #options: Required<SessionOptions>;
-  readonly #codec = new HeaderCodec();
+  readonly #deflater = new HeaderDeflater();
+  readonly #inflater = new HeaderInflater();
+  #synChain: Promise<void> = Promise.resolve();
   readonly #reader = new FrameReader();
   readonly #streams = new Map<number, SpdyStream>();
   #nextStreamId = 1;
@@ -173,7 +187,7 @@ export class SpdySession {
     this.#pingTimer.unref();
   }
 
-  /** Opens a stream: its SYN_STREAM is compressed and written before this returns. */
+  /** Opens a stream; writes to it wait for its SYN_STREAM, which follows every earlier one. */
   open(headers: HeaderPairs, handlers: StreamHandlers): SpdyStream {
     if (this.closed) throw new Error(`SPDY session is closed: ${this.closed}`);
     const id = this.#nextStreamId;
@@ -181,16 +195,22 @@ export class SpdySession {
     const stream = new SpdyStream(this, id, this.#peerWindows.initial, handlers);
     this.#streams.set(id, stream);
     this.streamsOpened++;
-    this.send({
-      type: 'synStream',
-      streamId: id,
-      associatedId: 0,
-      priority: 0,
-      fin: false,
-      unidirectional: false,
-      headerBlock: this.#codec.compress(headers),
-    });
+    const block = this.#deflater.compress(headers);
+    this.#synChain = this.#synChain
+      .then(() => block)
+      .then(
+        (headerBlock) => {
+          this.send({ type: 'synStream', streamId: id, associatedId: 0, priority: 0, fin: false, unidirectional: false, headerBlock });
+          stream.sent();
+        },
+        (error: Error) => this.#end(`header compression failed: ${error.message}`),
+      );
     return stream;
+  }
+
+  /** Resolves once every stream opened so far has its SYN_STREAM on the wire. */
+  opened(): Promise<void> {
+    return this.#synChain;
   }
 
   get activeStreams(): number {
@@ -236,6 +256,7 @@ export class SpdySession {
 
   /** Sends what the stream has queued within the windows; false if the caller should wait. */
   flush(stream: SpdyStream): boolean {
+    if (!stream.synSent) return false;
     const windows = this.#peerWindows;
     const frames = stream.takeSendable((bytes) => {
       const max = Math.min(bytes, this.#options.maxFrameBytes);
@@ -323,7 +344,7 @@ export class SpdySession {
 
   #inflate(block: Buffer): void {
     try {
-      this.#codec.decompress(block);
+      this.#inflater.decompress(block);
     } catch (error) {
       this.#pipe.close();
       this.#end(`protocol error: ${(error as Error).message}`);
@@ -369,6 +390,7 @@ export class SpdySession {
     if (this.closed) return;
     this.closed = reason;
     clearInterval(this.#pingTimer);
+    this.#deflater.close();
     if (this.#pingDeadline) clearTimeout(this.#pingDeadline);
     for (const stream of [...this.#streams.values()]) stream.fail(`SPDY session ended: ${reason}`);
     this.#pings.clear();

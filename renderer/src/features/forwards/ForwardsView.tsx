@@ -129,6 +129,10 @@ function ForwardRow({ forward, selected }: { forward: ForwardStatus; selected: b
           <div className="muted small">
             ↑{formatBytes(forward.bytesIn)} ↓{formatBytes(forward.bytesOut)} · {forward.connections} conn
           </div>
+          <div className="muted small" data-transport={forward.transport.kind} title={forward.transport.reason}>
+            {TRANSPORT_LABEL[forward.transport.kind]}
+            {forward.transport.mode === 'auto' && forward.transport.kind === 'websocket' ? ' (fallback)' : ''}
+          </div>
         </td>
         <td className="num small nowrap">
           {forward.lastProbe ? (
@@ -187,10 +191,13 @@ function ForwardRow({ forward, selected }: { forward: ForwardStatus; selected: b
   );
 }
 
+const TRANSPORT_LABEL = { spdy: 'multiplexed (SPDY)', websocket: 'WebSocket per connection' } as const;
+
 function HistoryPanel({ forward }: { forward: ForwardStatus }) {
   const select = useStore((s) => s.selectForward);
   const remove = useStore((s) => s.removeForward);
   const setAutoStart = useStore((s) => s.setForwardAutoStart);
+  const setTransport = useStore((s) => s.setForwardTransport);
   return (
     <aside
       className="side-panel"
@@ -208,6 +215,24 @@ function HistoryPanel({ forward }: { forward: ForwardStatus }) {
         <input type="checkbox" checked={forward.autoStart} onChange={(event) => void setAutoStart(forward.id, event.target.checked)} />{' '}
         Start with the app
       </label>
+      <label className="small">
+        Transport{' '}
+        <select
+          aria-label={`Transport for ${forward.spec.title}`}
+          value={forward.transport.mode}
+          onChange={(event) => void setTransport(forward.id, event.target.value as ForwardStatus['transport']['mode'])}
+        >
+          <option value="auto">Automatic (multiplexed, falls back)</option>
+          <option value="spdy">Multiplexed SPDY session only</option>
+          <option value="websocket">One WebSocket per connection</option>
+        </select>
+      </label>
+      <p className="muted small">
+        In use: {TRANSPORT_LABEL[forward.transport.kind]} — {forward.transport.reason}
+        {forward.transport.kind === 'spdy'
+          ? ` (${forward.transport.sessions} session${forward.transport.sessions === 1 ? '' : 's'} opened)`
+          : ''}
+      </p>
       <ol className="timeline" aria-label="State changes">
         {[...forward.history].reverse().map((change) => (
           <li key={`${change.at}-${change.state}`}>

@@ -30,6 +30,7 @@ export interface ForwardsSlice {
   addForward(input: Request<'forwards:add'>): Promise<boolean>;
   removeForward(id: string): Promise<void>;
   setForwardAutoStart(id: string, autoStart: boolean): Promise<void>;
+  setForwardTransport(id: string, transport: Request<'forwards:setTransport'>['transport']): Promise<void>;
   selectForward(id: string | null): void;
   forwardChanged(status: ForwardStatus): void;
 }
@@ -91,6 +92,9 @@ export const createForwardsSlice: StateCreator<Store, [], [], ForwardsSlice> = (
     },
     async setForwardAutoStart(id, autoStart) {
       await attempt(async () => changed(await invoke('forwards:setAutoStart', { id, autoStart })), forwardFailed(id));
+    },
+    async setForwardTransport(id, transport) {
+      await attempt(async () => changed(await invoke('forwards:setTransport', { id, transport })), forwardFailed(id));
     },
     selectForward: (selected) => patch({ selected }),
     forwardChanged(status) {
