@@ -125,7 +125,7 @@ describe('logclaw up / status / down on a kind cluster', () => {
       ['opensearch-operator', 'not installed', null],
     ]);
     expect(status.releases.map((release) => [release.release, release.status])).toEqual(
-      ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'ticketing-agent'].map((name) => [
+      ['platform', 'kafka', 'opensearch', 'ingestion', 'flink', 'ml-engine', 'airflow', 'anomaly-scorer', 'ticketing-agent'].map((name) => [
         `logclaw-${name}-${TENANT}`,
         'deployed',
       ]),
