@@ -72,7 +72,14 @@ async function withLock<T>(stateDir: string, fn: () => Promise<T>): Promise<T> {
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8').trim() || 0);
+      let holder: number;
+      try {
+        holder = Number(readFileSync(lock, 'utf8').trim() || 0);
+      } catch (gone) {
+        // Released between our attempt and this read: try again at once.
+        if ((gone as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw gone;
+      }
       if (holder && !isAlive(holder)) await rm(lock, { force: true });
       else await new Promise((resolve) => setTimeout(resolve, 250));
     }
