@@ -18,7 +18,9 @@ import { type StackTestSetup, jsonLines, playOperators, stackEnv, stackSetup } f
 const CLUSTER = `im${Date.now().toString(36).slice(-5)}`;
 const TENANT = 'pulls';
 const VECTOR = 'docker.io/timberio/vector';
-const STALL_MS = 1500;
+// Long enough that a FAKE crictl still starting on a loaded machine (or a read of the node's
+// downloads delayed by load) is not taken for a stall; each stalled try waits this long.
+const STALL_MS = 8000;
 
 interface Event {
   event: string;
@@ -156,13 +158,13 @@ describe('the images step pulls into the kind node before the releases', () => {
     const result = events.find((event) => event.event === 'result')!;
     expect(result.failure).toMatchObject({ stepId: 'images', code: 'IMAGE_PULL_FAILED' });
     expect(result.failure!.message).toBe(
-      `Image ${image} (ingestion) cannot be pulled from docker.io: unreachable (stalled: no bytes for 1.5 s; tried 4 times)`,
+      `Image ${image} (ingestion) cannot be pulled from docker.io: unreachable (stalled: no bytes for 8 s; tried 4 times)`,
     );
     expect(result.failure!.detail).toMatchObject({
       pulls: [{ node: `${CLUSTER}-control-plane`, image, registry: 'docker.io', result: 'unreachable' }],
     });
     const lines = imageLines(events);
-    expect(lines).toContain(`${image}: unreachable (stalled: no bytes for 1.5 s); trying again in 2.0s`);
+    expect(lines).toContain(`${image}: unreachable (stalled: no bytes for 8 s); trying again in 2.0s`);
     expect(lines).toContain(`pulling ${image} (try 4 of 4)`);
     expect(lines.filter((line) => line.startsWith(`${image}: no bytes for `) && line.endsWith('; stopping the pull'))).toHaveLength(4);
     expect(asked().filter((name) => name === image)).toHaveLength(4);

@@ -132,7 +132,7 @@ describe('logclaw up / status / down on a kind cluster', () => {
     );
     const pods = status.components.flatMap((component) => component.pods.map((pod) => ({ component: component.name, ...pod })));
     expect(new Set(status.components.map((component) => component.name))).toEqual(
-      new Set(['opensearch', 'ingestion', 'ml-engine', 'airflow', 'ticketing-agent']),
+      new Set(['opensearch', 'ingestion', 'ml-engine', 'airflow', 'anomaly-scorer', 'ticketing-agent']),
     );
     expect(pods.filter((pod) => pod.phase !== 'Succeeded').every((pod) => pod.phase === 'Running' && pod.ready === pod.containers)).toBe(
       true,
