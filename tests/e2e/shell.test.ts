@@ -112,9 +112,10 @@ describe('app shell in a browser (loopback bridge)', () => {
   it('switches to the dark theme and keeps it after a reload', async () => {
     await page.keyboard.press('Alt+8');
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    // A waiting locator, not a 1 s poll: the theme is applied once the backend has saved it.
+    await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
     await page.reload();
-    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await page.locator('html[data-theme="dark"]').waitFor({ state: 'attached' });
     await page.screenshot({ path: screenshotPath('settings-dark') });
   });
 
